@@ -1,0 +1,82 @@
+"""`networker`: the process entry point. It lives beside the adapters because it starts them;
+the core (`bot`) never imports an adapter."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings, get_settings
+from bot.logs import setup_logging
+
+NO_CREDENTIALS = (
+    "No Slack or Discord credentials set (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, "
+    "SLACK_APP_TOKEN, or DISCORD_TOKEN): starting the local console on {where}."
+)
+
+
+def sqlite_url(path: str) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="networker", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the bot (the console when no platform is configured)")
+    run.add_argument("--no-migrate", action="store_true", help="don't upgrade the database first")
+    console = sub.add_parser("console", help="a simulated community in the terminal")
+    console.add_argument("--db", help="SQLite database file (default: DATABASE_URL)")
+    console.add_argument(
+        "--demo",
+        action="store_true",
+        help="load a sample community of 30 members into networker-demo.db",
+    )
+    console.add_argument("--echo", action="store_true", help="print each command read from a pipe")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply all migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    setup_logging(settings.log_level, settings.log_format)
+    if args.command == "db":
+        from bot.store.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("Database is up to date.")
+        return 0
+    if args.command == "run":
+        if not settings.has_platform_credentials:
+            where = settings.database_url.removeprefix("sqlite+aiosqlite:///")
+            print(NO_CREDENTIALS.format(where=where), file=sys.stderr)
+        else:
+            print(
+                "Slack and Discord adapters are not in this version yet; "
+                "starting the local console instead.",
+                file=sys.stderr,
+            )
+        return _console(settings, migrate=not args.no_migrate, demo=False, echo=False)
+    if args.db:
+        settings = settings.model_copy(update={"database_url": sqlite_url(args.db)})
+    return _console(settings, migrate=True, demo=args.demo, echo=args.echo)
+
+
+def _console(settings: Settings, *, migrate: bool, demo: bool, echo: bool) -> int:
+    from adapters.console.main import reset_demo_db, run_console
+
+    if demo:
+        reset_demo_db()
+    try:
+        asyncio.run(run_console(settings, migrate=migrate, demo=demo, echo=echo))
+    except KeyboardInterrupt:
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

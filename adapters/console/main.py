@@ -1,0 +1,45 @@
+"""Starting the console: database, community, messenger, demo data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from adapters.console.demo import DEMO_DB, load_demo
+from adapters.console.messenger import ConsoleMessenger
+from adapters.console.repl import COMMUNITY, PLATFORM, Console
+from bot.bootstrap import bootstrap
+from bot.config import Settings
+
+BANNER = "Networker console. Type /as <name> to act as a member, /help for everything."
+
+
+def _write(text: str) -> None:
+    print(text, flush=True)
+
+
+def reset_demo_db() -> None:
+    """The demo starts from a fresh file every time."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(DEMO_DB + suffix).unlink(missing_ok=True)
+
+
+async def run_console(settings: Settings, *, migrate: bool, demo: bool, echo: bool) -> None:
+    if demo:
+        settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{DEMO_DB}"})
+    messenger = ConsoleMessenger(_write)
+    runtime = await bootstrap(settings, messengers={PLATFORM: messenger}, migrate=migrate or demo)
+    try:
+        name = "Demo Association (sample data)" if demo else "Console community"
+        await runtime.app.register_community(PLATFORM, COMMUNITY, name)
+        console = Console(runtime.app, messenger, _write)
+        if demo:
+            count = await load_demo(runtime.app)
+            _write(
+                f"Loaded the SAMPLE community: {count} made-up members in {DEMO_DB}. "
+                "Try /as dana then /whoknows k8s."
+            )
+        _write(BANNER)
+        await console.run(sys.stdin, echo=echo or not sys.stdin.isatty())
+    finally:
+        await runtime.close()

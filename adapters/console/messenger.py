@@ -1,0 +1,49 @@
+"""Prints what the bot sends, and remembers each member's latest buttons for /press."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from adapters.console.render import render
+from bot.messages import ChannelPost, DirectMessage, Form, GroupConversation, Message
+
+
+@dataclass(frozen=True)
+class Choice:
+    action: str
+    value: str
+    form: Form | None = None  # set for a form's submit choice
+
+
+class ConsoleMessenger:
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self.choices: dict[str, list[Choice]] = {}
+        self.log: list[tuple[str, tuple[str, ...], Message]] = []  # (kind, recipients, message)
+
+    def remember(self, user_id: str, message: Message) -> None:
+        choices = [Choice(b.action, b.value) for b in message.buttons]
+        if message.form:
+            choices.append(Choice(message.form.action, message.form.value, message.form))
+        if choices:
+            self.choices[user_id] = choices
+
+    async def send_dm(self, community: str, dm: DirectMessage) -> None:
+        self.log.append(("dm", (dm.recipient,), dm.message))
+        self._print(f"── DM to @{dm.recipient} ──", dm.message)
+        self.remember(dm.recipient, dm.message)
+
+    async def open_group(self, community: str, group: GroupConversation) -> None:
+        self.log.append(("group", group.members, group.message))
+        names = ", ".join(f"@{m}" for m in group.members)
+        self._print(f"── group conversation {group.title!r} with {names} ──", group.message)
+
+    async def post(self, community: str, post: ChannelPost) -> None:
+        self.log.append(("channel", (post.channel,), post.message))
+        self._print(f"── posted in {post.channel} ──", post.message)
+
+    def _print(self, header: str, message: Message) -> None:
+        self.write(header)
+        for text in render(message):
+            self.write(f"  {text}")

@@ -1,0 +1,1 @@
+"""Networker: the platform-neutral core of the networking bot."""

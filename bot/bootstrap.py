@@ -1,0 +1,36 @@
+"""The composition root: builds the core with its dependencies, nothing at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.ports import Clock, Messenger, SystemClock
+from bot.services.app import Networker
+from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.migrate import upgrade_async
+
+
+@dataclass
+class Runtime:
+    app: Networker
+    engine: AsyncEngine
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    messengers: dict[str, Messenger] | None = None,
+    migrate: bool = True,
+) -> Runtime:
+    if migrate:
+        await upgrade_async(settings.database_url)
+    engine = make_engine(settings.database_url)
+    app = Networker(make_sessionmaker(engine), clock or SystemClock(), settings, messengers)
+    return Runtime(app, engine)

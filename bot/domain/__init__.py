@@ -1,0 +1,1 @@
+"""Plain objects and rules of the networking domain: no I/O."""

@@ -1,0 +1,137 @@
+"""Introductions and help requests: one double opt-in state machine.
+
+An intro connects two parties on behalf of an introducer; a help request connects the
+requester (who consents by asking) with a helper. Nobody is connected before every
+party has accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.errors import UserError
+
+
+class Kind(StrEnum):
+    INTRO = "intro"
+    REQUEST = "request"
+
+
+class State(StrEnum):
+    DRAFT = "draft"  # written, not yet sent (e.g. waiting for "ask anyway")
+    PENDING = "pending"
+    CONNECTED = "connected"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class Consent(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    SNOOZED = "snoozed"  # "Not now": still open, answer later
+    DECLINED = "declined"
+
+
+class Answer(StrEnum):
+    ACCEPT = "accept"
+    NOT_NOW = "not_now"
+    DECLINE = "decline"
+
+
+OPEN_STATES = (State.DRAFT, State.PENDING)
+
+
+@dataclass(eq=False)
+class Connection:
+    community_id: int
+    kind: str
+    initiator_id: int  # the introducer, or the requester of a help request
+    party_a_id: int  # intro: first party; request: the requester
+    party_b_id: int  # intro: second party; request: the helper
+    reason: str
+    topic: str | None = None
+    state: str = State.PENDING.value
+    consent_a: str = Consent.PENDING.value
+    consent_b: str = Consent.PENDING.value
+    note_a: str = ""  # private decline notes, never shown to anyone else
+    note_b: str = ""
+    suggested_id: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    connected_at: datetime | None = None
+    id: int | None = None
+    pair_low: int = field(init=False)  # the pair, order-free: one open intro per pair
+    pair_high: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pair_low, self.pair_high = sorted((self.party_a_id, self.party_b_id))
+
+    @property
+    def parties(self) -> tuple[int, int]:
+        return (self.party_a_id, self.party_b_id)
+
+    def awaiting(self) -> list[int]:
+        """Parties whose consent is still needed."""
+        pairs = ((self.party_a_id, self.consent_a), (self.party_b_id, self.consent_b))
+        return [m for m, c in pairs if c in (Consent.PENDING, Consent.SNOOZED)]
+
+    def involves(self, member_id: int) -> bool:
+        return member_id in (self.initiator_id, self.party_a_id, self.party_b_id)
+
+    def other_party(self, member_id: int) -> int:
+        return self.party_b_id if member_id == self.party_a_id else self.party_a_id
+
+    def answer(self, member_id: int, answer: Answer, now: datetime, note: str = "") -> State:
+        """Record one party's answer; returns the resulting state. Raises on stale answers."""
+        self.ensure_awaiting(member_id)
+        consent = {
+            Answer.ACCEPT: Consent.ACCEPTED,
+            Answer.NOT_NOW: Consent.SNOOZED,
+            Answer.DECLINE: Consent.DECLINED,
+        }[answer]
+        if member_id == self.party_a_id:
+            self.consent_a, self.note_a = consent.value, note
+        else:
+            self.consent_b, self.note_b = consent.value, note
+        self.updated_at = now
+        if consent is Consent.DECLINED:
+            self.state = State.DECLINED.value
+        elif self.consent_a == Consent.ACCEPTED and self.consent_b == Consent.ACCEPTED:
+            self.state = State.CONNECTED.value
+            self.connected_at = now
+        return State(self.state)
+
+    def ensure_awaiting(self, member_id: int) -> None:
+        """Raise unless this member still has to answer (stale buttons, wrong person)."""
+        if self.state != State.PENDING:
+            raise UserError(_closed_message(State(self.state)))
+        if member_id not in self.awaiting():
+            if member_id in self.parties:
+                raise UserError("You have already answered this one. Thank you!")
+            raise UserError("This request is addressed to someone else.")
+
+    def send(self, now: datetime) -> None:
+        """A draft goes out: from now on the parties are asked."""
+        if self.state != State.DRAFT:
+            raise UserError(_closed_message(State(self.state)))
+        self.state = State.PENDING.value
+        self.created_at = self.updated_at = now
+
+    def cancel(self, now: datetime) -> None:
+        if self.state in OPEN_STATES:
+            self.state = State.CANCELLED.value
+            self.updated_at = now
+
+
+def _closed_message(state: State) -> str:
+    return {
+        State.CONNECTED: "This one is already connected. Nothing more to do here.",
+        State.DECLINED: "This one was already answered, so it is closed.",
+        State.EXPIRED: "This one expired, so it is closed.",
+        State.CANCELLED: "This one was withdrawn, so it is closed.",
+        State.DRAFT: "This one was never sent.",
+        State.PENDING: "This one is still waiting for answers.",
+    }[state]

@@ -1,0 +1,72 @@
+"""Communities (tenants) and their members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain.profile import DEFAULT_WINDOW, Availability, ContactWindow, Level
+
+FORGOTTEN_NAME = "a former member"
+
+
+@dataclass(eq=False)
+class Community:
+    """A Slack workspace, a Discord guild or a console community. Nothing crosses them."""
+
+    platform: str
+    external_id: str
+    name: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Member:
+    community_id: int
+    platform_user_id: str
+    display_name: str
+    capacity: int = 4
+    skills: dict[str, int] = field(default_factory=dict)
+    can_help_with: str = ""
+    looking_for: str = ""
+    bio: str = ""
+    timezone: str | None = None
+    contact_window: str | None = None
+    availability: str = Availability.OPEN.value
+    busy_until: date | None = None
+    discoverable: bool = True
+    is_organiser: bool = False
+    paused: bool = False
+    forgotten: bool = False
+    created_at: datetime | None = None
+    last_request_at: datetime | None = None
+    full_until: datetime | None = None
+    id: int | None = None
+
+    def availability_on(self, today: date) -> Availability:
+        """Busy ends by itself once its date has passed."""
+        status = Availability(self.availability)
+        if status is Availability.BUSY and self.busy_until and self.busy_until < today:
+            return Availability.OPEN
+        return status
+
+    def is_full(self, now: datetime) -> bool:
+        return self.full_until is not None and self.full_until > now
+
+    def is_listed(self) -> bool:
+        """May appear in search results at all (before capacity and the asker are checked)."""
+        return (
+            self.discoverable
+            and not self.forgotten
+            and not self.paused
+            and self.availability != Availability.AWAY
+        )
+
+    def window(self) -> ContactWindow:
+        return ContactWindow.parse(self.contact_window) if self.contact_window else DEFAULT_WINDOW
+
+    def skill_levels(self) -> dict[str, Level]:
+        return {name: Level(level) for name, level in self.skills.items()}

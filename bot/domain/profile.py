@@ -1,0 +1,316 @@
+"""Member profiles: skill levels, availability, contact windows and the edit syntax."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import IntEnum, StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.domain.errors import UserError
+from bot.domain.text import PROFILE_TEXT_MAX, TOPIC_MAX, clean
+
+
+class Level(IntEnum):
+    LEARNING = 1
+    PRACTITIONER = 2
+    EXPERT = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Level:
+        key = value.strip().lower()
+        for level in cls:
+            if level.label.startswith(key) and key:
+                return level
+        raise UserError(f"“{value}” is not a skill level.", "Use learning, practitioner or expert.")
+
+
+class Availability(StrEnum):
+    OPEN = "open"
+    BUSY = "busy"
+    AWAY = "away"
+
+
+def parse_timezone(value: str) -> str:
+    name = value.strip()
+    if name.upper() == "UTC":
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = [tz for tz in sorted(available_timezones()) if name.lower() in tz.lower()][:3]
+        hint = f"Did you mean {', '.join(close)}?" if close else "Use a name like Europe/Berlin."
+        raise UserError(f"“{value}” is not a time zone I know.", hint) from None
+    return name
+
+
+_DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY_GROUPS = {
+    "weekdays": frozenset(range(5)),
+    "weekends": frozenset({5, 6}),
+    "weekend": frozenset({5, 6}),
+    "daily": frozenset(range(7)),
+    "everyday": frozenset(range(7)),
+    "any": frozenset(range(7)),
+}
+_HOURS = re.compile(r"^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class ContactWindow:
+    """Days and hours (local time) when a member is happy to get DMs from the bot.
+
+    A window whose end is before its start runs past midnight into the next day;
+    equal start and end mean the whole day.
+    """
+
+    days: frozenset[int]
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, text: str) -> ContactWindow:
+        raw = " ".join(text.strip().lower().split())
+        hint = "Write it like “weekdays 09:00-18:00”, “mon,wed,fri 10:00-16:00” or “daily 08-20”."
+        if not raw:
+            raise UserError("The contact window is empty.", hint)
+        parts = raw.split(" ")
+        if len(parts) == 1 and _HOURS.match(parts[0]):
+            parts = ["daily", parts[0]]
+        if len(parts) == 1 and parts[0] in _DAY_GROUPS:
+            parts.append("00:00-00:00")
+        if len(parts) != 2:
+            raise UserError(f"“{text}” is not a contact window I understand.", hint)
+        days = _parse_days(parts[0], text, hint)
+        match = _HOURS.match(parts[1])
+        if not match:
+            raise UserError(f"“{parts[1]}” is not a range of hours.", hint)
+        h1, m1, h2, m2 = match.groups()
+        start = _to_time(int(h1), int(m1 or 0), text, hint)
+        end = _to_time(int(h2), int(m2 or 0), text, hint)
+        return cls(days=days, start=start, end=end)
+
+    def contains(self, local: datetime) -> bool:
+        t, day = local.time().replace(tzinfo=None), local.weekday()
+        if self.start == self.end:
+            return day in self.days
+        if self.start < self.end:
+            return day in self.days and self.start <= t < self.end
+        return (day in self.days and t >= self.start) or (
+            (day - 1) % 7 in self.days and t < self.end
+        )
+
+    def next_open(self, moment: datetime, tz: str) -> datetime:
+        """The first instant at or after `moment` inside the window, in UTC-aware form."""
+        local = moment.astimezone(ZoneInfo(tz))
+        if self.contains(local):
+            return moment
+        for offset in range(8):
+            day = (local + timedelta(days=offset)).date()
+            if day.weekday() not in self.days:
+                continue
+            candidate = datetime.combine(day, self.start, tzinfo=ZoneInfo(tz))
+            if candidate >= local:
+                return candidate.astimezone(moment.tzinfo)
+        return moment  # unreachable for a non-empty set of days
+
+    def __str__(self) -> str:
+        days = next((name for name, group in _DAY_GROUPS.items() if group == self.days), None)
+        if days is None:
+            days = ",".join(_DAY_NAMES[d] for d in sorted(self.days))
+        if self.start == self.end:
+            return f"{days} all day"
+        return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+DEFAULT_WINDOW = ContactWindow(frozenset(range(5)), time(9), time(18))
+
+
+def _parse_days(token: str, text: str, hint: str) -> frozenset[int]:
+    if token in _DAY_GROUPS:
+        return _DAY_GROUPS[token]
+    days: set[int] = set()
+    for piece in token.split(","):
+        if "-" in piece:
+            first, _, last = piece.partition("-")
+            a, b = _day_index(first, text, hint), _day_index(last, text, hint)
+            days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
+        else:
+            days.add(_day_index(piece, text, hint))
+    return frozenset(days)
+
+
+def _day_index(name: str, text: str, hint: str) -> int:
+    key = name.strip()[:3]
+    if key not in _DAY_NAMES or len(name.strip()) < 3:
+        raise UserError(f"“{name}” in “{text}” is not a day of the week.", hint)
+    return _DAY_NAMES.index(key)
+
+
+def _to_time(hour: int, minute: int, text: str, hint: str) -> time:
+    if hour == 24 and minute == 0:
+        return time(0)
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise UserError(f"“{text}” has an hour that does not exist.", hint)
+    return time(hour, minute)
+
+
+@dataclass
+class ProfileChanges:
+    """A partial profile edit; None means 'leave as it is'."""
+
+    skills: dict[str, Level] | None = None
+    add_skills: dict[str, Level] = field(default_factory=dict)
+    remove_skills: list[str] = field(default_factory=list)
+    can_help_with: str | None = None
+    looking_for: str | None = None
+    bio: str | None = None
+    timezone: str | None = None
+    contact_window: ContactWindow | None = None
+    availability: Availability | None = None
+    busy_until: date | None = None
+    capacity: int | None = None
+    discoverable: bool | None = None
+
+    def is_empty(self) -> bool:
+        return self == ProfileChanges()
+
+
+PROFILE_SYNTAX = (
+    'skills="python:expert, kubernetes:practitioner" +skill=rust:learning -skill=rust '
+    'help="what you can help with" looking="what you look for" bio="…" '
+    'tz=Europe/Berlin window="weekdays 09:00-18:00" '
+    "availability=open|busy:2026-12-31|away capacity=4 discoverable=yes|no"
+)
+
+_KEYS = {
+    "skills": "skills",
+    "+skill": "add",
+    "skill": "add",
+    "add": "add",
+    "-skill": "remove",
+    "remove": "remove",
+    "help": "can_help_with",
+    "can_help_with": "can_help_with",
+    "offers": "can_help_with",
+    "looking": "looking_for",
+    "looking_for": "looking_for",
+    "bio": "bio",
+    "tz": "timezone",
+    "timezone": "timezone",
+    "window": "contact_window",
+    "contact_window": "contact_window",
+    "availability": "availability",
+    "status": "availability",
+    "capacity": "capacity",
+    "discoverable": "discoverable",
+    "visible": "discoverable",
+}
+_YES = {"yes", "y", "true", "on", "1"}
+_NO = {"no", "n", "false", "off", "0"}
+
+
+def parse_profile_edit(line: str, *, today: date) -> ProfileChanges:
+    """Parse the one-line edit syntax (`key=value` pairs, quotes for spaces)."""
+    hint = f"Syntax: /profile {PROFILE_SYNTAX}"
+    try:
+        tokens = shlex.split(line)
+    except ValueError:
+        raise UserError("A quote in your profile edit is not closed.", hint) from None
+    changes = ProfileChanges()
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        target = _KEYS.get(key.strip().lower())
+        if not sep or target is None:
+            raise UserError(f"I don't know the profile field “{key}”.", hint)
+        _apply(changes, target, value, today)
+    if changes.is_empty():
+        raise UserError("Tell me what to change.", hint)
+    return changes
+
+
+def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> None:
+    if target == "skills":
+        changes.skills = parse_skills(value)
+    elif target == "add":
+        changes.add_skills.update(parse_skills(value))
+    elif target == "remove":
+        changes.remove_skills.extend(
+            clean(s, "skill", max_len=TOPIC_MAX) for s in value.split(",") if s.strip()
+        )
+    elif target in {"can_help_with", "looking_for", "bio"}:
+        label = {"can_help_with": "“can help with” text", "looking_for": "“looking for” text"}
+        setattr(changes, target, clean(value, label.get(target, target), max_len=PROFILE_TEXT_MAX))
+    elif target == "timezone":
+        changes.timezone = parse_timezone(value)
+    elif target == "contact_window":
+        changes.contact_window = ContactWindow.parse(value)
+    elif target == "availability":
+        changes.availability, changes.busy_until = parse_availability(value, today)
+    elif target == "capacity":
+        changes.capacity = parse_capacity(value)
+    elif target == "discoverable":
+        changes.discoverable = parse_bool(value, "discoverable")
+
+
+def parse_skills(value: str) -> dict[str, Level]:
+    """`python:expert, k8s` → {"python": EXPERT, "k8s": PRACTITIONER}."""
+    skills: dict[str, Level] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        name, _, level = item.partition(":")
+        topic = clean(name, "skill name", max_len=TOPIC_MAX, required=True)
+        skills[topic] = Level.parse(level) if level.strip() else Level.PRACTITIONER
+    if len(skills) > 50:
+        raise UserError("That is more than 50 skills.", "Keep the ones you would help with.")
+    return skills
+
+
+def parse_availability(value: str, today: date) -> tuple[Availability, date | None]:
+    raw = value.strip().lower().replace(" until ", ":").replace("until", ":")
+    kind, _, until = raw.partition(":")
+    try:
+        availability = Availability(kind.strip())
+    except ValueError:
+        raise UserError(
+            f"“{value}” is not an availability.", "Use open, busy:YYYY-MM-DD or away."
+        ) from None
+    if availability is not Availability.BUSY:
+        return availability, None
+    if not until.strip():
+        raise UserError("Busy until when?", "Write busy:YYYY-MM-DD, e.g. busy:2026-12-31.")
+    try:
+        end = date.fromisoformat(until.strip())
+    except ValueError:
+        raise UserError(f"“{until.strip()}” is not a date.", "Use YYYY-MM-DD.") from None
+    if end < today:
+        raise UserError(f"{end:%Y-%m-%d} is already past.", "Pick a date from today on.")
+    return availability, end
+
+
+def parse_capacity(value: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise UserError(
+            f"“{value}” is not a number.", "Capacity is requests per 30 days, 0-100."
+        ) from None
+    if not 0 <= number <= 100:
+        raise UserError("Capacity must be between 0 and 100 requests per 30 days.")
+    return number
+
+
+def parse_bool(value: str, field_name: str) -> bool:
+    key = value.strip().lower()
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise UserError(f"{field_name} takes yes or no, not “{value}”.")

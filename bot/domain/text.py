@@ -1,0 +1,61 @@
+"""Validation of text that members type. Text is stored raw; adapters escape it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.domain.errors import UserError
+
+REASON_MAX = 1000
+NOTE_MAX = 1000
+PROFILE_TEXT_MAX = 500
+NAME_MAX = 80
+TOPIC_MAX = 60
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ALLOWED_CONTROLS = {"\n", "\t"}
+# Bidirectional overrides can disguise text; treat them like control characters.
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def clean(value: str | None, field: str, *, max_len: int, required: bool = False) -> str:
+    """Strip and validate one text field; raise UserError on anything unusable."""
+    text = (value or "").strip()
+    if required and not text:
+        raise UserError(f"The {field} is missing.")
+    bad = [ch for ch in text if _is_control(ch)]
+    if bad:
+        raise UserError(
+            f"The {field} contains control characters.",
+            "Please type it again as plain text.",
+        )
+    if len(text) > max_len:
+        raise UserError(
+            f"The {field} is {len(text)} characters long; the limit is {max_len}.",
+            "Please shorten it.",
+        )
+    return text
+
+
+def _is_control(ch: str) -> bool:
+    if ch in _ALLOWED_CONTROLS:
+        return False
+    return ch in _BIDI or unicodedata.category(ch) in {"Cc", "Cs", "Co"}
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def clean_reason(value: str | None, *, what: str = "reason") -> str:
+    """A reason must say something specific: refuse empty and one-word reasons."""
+    text = clean(value, what, max_len=REASON_MAX)
+    if len(words(text)) < 2:
+        raise UserError(
+            f"Please add a specific {what}."
+            if not text
+            else f"“{text}” is a bit short for a {what}.",
+            "Say in a sentence what you hope for, e.g. “advice on moving our CI to Kubernetes”.",
+        )
+    return text

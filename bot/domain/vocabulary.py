@@ -1,0 +1,273 @@
+"""Topic vocabulary: normalising, aliases, plurals, typos and topics in free text."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+_KEEP = "+#./&-'"
+_TOKEN_END = ".-/&'"
+_TOKEN_START = "-/&'"  # a leading dot stays: .net
+_NON_TOPIC = re.compile(rf"[^\w\s{re.escape(_KEEP)}]", re.UNICODE)
+MAX_PHRASE_WORDS = 4
+TYPO_CUTOFF = 84.0
+SUGGEST_CUTOFF = 70.0
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "for",
+        "from",
+        "get",
+        "getting",
+        "good",
+        "have",
+        "help",
+        "helping",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "need",
+        "of",
+        "on",
+        "or",
+        "our",
+        "some",
+        "someone",
+        "something",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "they",
+        "this",
+        "to",
+        "up",
+        "us",
+        "use",
+        "using",
+        "want",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "advice",
+        "anyone",
+        "any",
+        "also",
+        "all",
+        "just",
+        "like",
+        "more",
+        "most",
+        "other",
+        "than",
+        "then",
+        "very",
+        "will",
+        "etc",
+        "know",
+        "knows",
+        "looking",
+        "learn",
+        "learning",
+        "work",
+        "working",
+    ]
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, NFKC, punctuation that carries meaning kept (c++, c#, node.js, ci/cd)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _NON_TOPIC.sub(" ", text)
+    tokens = (tok.rstrip(_TOKEN_END).lstrip(_TOKEN_START) for tok in text.split())
+    return " ".join(tok for tok in tokens if tok)
+
+
+def singular(phrase: str) -> str:
+    """English singular of the last word; good enough for topic names."""
+    head, _, last = phrase.rpartition(" ")
+    word = last
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return f"{head} {word}" if head else word
+
+
+class MatchKind(StrEnum):
+    EXACT = "exact"
+    ALIAS = "alias"
+    TYPO = "typo"
+    WORD = "word"
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    key: str
+    kind: MatchKind
+    query: str
+
+
+@dataclass(frozen=True)
+class SeedTopic:
+    label: str
+    aliases: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def seed_topics() -> tuple[SeedTopic, ...]:
+    """The shipped vocabulary (bot/data/topics.csv)."""
+    text = resources.files("bot").joinpath("data/topics.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return tuple(
+        SeedTopic(row["topic"].strip(), tuple(a for a in row["aliases"].split("|") if a.strip()))
+        for row in rows
+    )
+
+
+class Vocabulary:
+    """Known topics of one community: canonical keys, their aliases and display labels."""
+
+    def __init__(
+        self,
+        seed: Iterable[SeedTopic] = (),
+        aliases: Mapping[str, str] | None = None,
+        topics: Mapping[str, str] | None = None,
+    ) -> None:
+        self._canon: dict[str, str] = {}
+        self._direct: set[str] = set()
+        self.labels: dict[str, str] = {}
+        self.in_use: set[str] = set()  # topics members of the community actually list
+        for entry in seed:
+            key = normalise(entry.label)
+            self._add_topic(key, entry.label)
+            for alias in entry.aliases:
+                self._canon.setdefault(normalise(alias), key)
+        for key, label in (topics or {}).items():
+            self._add_topic(key, label)
+            self.in_use.add(self._canon.get(key, key))
+        for alias, target in (aliases or {}).items():
+            self._canon[normalise(alias)] = self.canonical(target)
+        self._choices = list(self._canon)
+
+    def _add_topic(self, key: str, label: str) -> None:
+        if key and key not in self._canon:
+            self._canon[key] = key
+            self._direct.add(key)
+            self.labels.setdefault(key, label)
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+    def lookup(self, text: str) -> tuple[str, MatchKind] | None:
+        """Exact, alias or plural lookup of a normalised phrase."""
+        for candidate in (text, singular(text)):
+            key = self._canon.get(candidate)
+            if key is not None:
+                kind = MatchKind.EXACT if candidate in self._direct else MatchKind.ALIAS
+                return key, kind
+        return None
+
+    def canonical(self, text: str) -> str:
+        """The key a topic is stored and searched under; unknown topics keep their singular."""
+        norm = normalise(text)
+        found = self.lookup(norm)
+        return found[0] if found else singular(norm)
+
+    def resolve(self, query: str) -> list[TopicMatch]:
+        """Topics a search means, best first: the whole phrase, else its topics and words."""
+        norm = normalise(query)
+        if not norm:
+            return []
+        found = self.lookup(norm)
+        if found:
+            return [TopicMatch(found[0], found[1], norm)]
+        typo = self.closest(norm, TYPO_CUTOFF, limit=1) if len(norm) >= 4 else []
+        if typo:
+            return [TopicMatch(typo[0], MatchKind.TYPO, norm)]
+        matches: list[TopicMatch] = []
+        for key, kind in self._phrases(norm, fuzzy=True):
+            if all(m.key != key for m in matches):
+                matches.append(TopicMatch(key, kind, norm))
+        return matches
+
+    def extract(self, text: str) -> set[str]:
+        """Topic keys mentioned in free text: known phrases, plus other meaningful words."""
+        return {key for key, _ in self._phrases(normalise(text), fuzzy=False)}
+
+    def _phrases(self, norm: str, *, fuzzy: bool) -> list[tuple[str, MatchKind]]:
+        tokens = norm.split()
+        out: list[tuple[str, MatchKind]] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+                phrase = " ".join(tokens[i : i + size])
+                found = self.lookup(phrase)
+                if found and not (size == 1 and phrase in STOPWORDS):
+                    out.append(found)
+                    i += size
+                    break
+            else:
+                word = tokens[i]
+                i += 1
+                if word in STOPWORDS or len(word) < 2:
+                    continue
+                typo = self.closest(word, TYPO_CUTOFF, limit=1) if fuzzy and len(word) >= 5 else []
+                out.append((typo[0], MatchKind.TYPO) if typo else (singular(word), MatchKind.WORD))
+        return out
+
+    def closest(
+        self, text: str, cutoff: float, limit: int = 3, *, in_use: bool = False
+    ) -> list[str]:
+        """Canonical keys whose name or alias is close to `text` (typos, suggestions)."""
+        hits = process.extract(
+            text,
+            self._choices,
+            scorer=fuzz.WRatio if in_use else fuzz.ratio,
+            score_cutoff=cutoff,
+            limit=limit * 10 if in_use else limit * 3,
+        )
+        keys: list[str] = []
+        for choice, _score, _index in hits:
+            key = self._canon[choice]
+            if key not in keys and (not in_use or key in self.in_use):
+                keys.append(key)
+        return keys[:limit]

@@ -1,0 +1,189 @@
+"""Neutral replies and outbound messages. Adapters render them for their platform.
+
+Text is a sequence of spans so that each adapter can escape member-written text for
+its own markup and turn mentions into real mentions: no member text can ping a whole
+channel or forge a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Plain:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bold:
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Text a member wrote, shown verbatim but escaped."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    user_id: str
+    name: str
+
+
+Span = Plain | Bold | Quote | Mention
+Line = tuple[Span, ...]
+
+
+def line(*parts: str | Span) -> Line:
+    return tuple(Plain(p) if isinstance(p, str) else p for p in parts if p != "")
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: Line
+
+
+@dataclass(frozen=True)
+class Section:
+    text: Line = ()
+    fields: tuple[Field, ...] = ()
+
+
+class Style(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # stable id, e.g. "consent.accept"
+    value: str  # small payload, e.g. a connection id
+    style: Style = Style.DEFAULT
+
+
+class InputKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    MEMBER = "member"
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    label: str
+    kind: InputKind = InputKind.TEXT
+    required: bool = False
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """Questions to ask before an action runs (a modal on Slack and Discord)."""
+
+    title: str
+    action: str
+    value: str
+    inputs: tuple[Input, ...]
+    submit: str = "Send"
+
+
+@dataclass(frozen=True)
+class Message:
+    sections: tuple[Section, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    form: Form | None = None
+
+    def plain_text(self) -> str:
+        """A plain rendering: notification fallbacks, logs and tests."""
+        out: list[str] = []
+        for section in self.sections:
+            if section.text:
+                out.append(render_plain(section.text))
+            out.extend(f"{f.label}: {render_plain(f.value)}" for f in section.fields)
+        return "\n".join(out)
+
+
+def render_plain(spans: Sequence[Span]) -> str:
+    parts: list[str] = []
+    for span in spans:
+        if isinstance(span, Mention):
+            parts.append(f"@{span.name}")
+        elif isinstance(span, Quote):
+            parts.append(f"“{span.text}”")
+        else:
+            parts.append(span.text)
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to the member who ran a command or pressed a button."""
+
+    message: Message
+    private: bool = True
+    ok: bool = True
+
+    @property
+    def text(self) -> str:
+        return self.message.plain_text()
+
+
+def reply(*lines: Line | str, buttons: Sequence[Button] = (), ok: bool = True) -> Reply:
+    sections = tuple(Section(text=line(x) if isinstance(x, str) else x) for x in lines)
+    return Reply(Message(sections=sections, buttons=tuple(buttons)), ok=ok)
+
+
+def message(*lines: Line | str, buttons: Sequence[Button] = ()) -> Message:
+    return reply(*lines, buttons=buttons).message
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """A DM the bot sends to one member."""
+
+    recipient: str  # platform user id
+    message: Message
+
+
+@dataclass(frozen=True)
+class GroupConversation:
+    """A conversation opened for the connected parties (group DM, private thread...)."""
+
+    members: tuple[str, ...]  # platform user ids
+    message: Message
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    """A message posted in a community channel (asks channel, thanks wall)."""
+
+    channel: str
+    message: Message
+
+
+Outbound = DirectMessage | GroupConversation | ChannelPost
+
+
+@dataclass
+class Outbox:
+    """Messages produced by a use case, delivered only after its transaction commits."""
+
+    items: list[Outbound] = field(default_factory=list)
+
+    def dm(self, recipient: str, msg: Message) -> None:
+        self.items.append(DirectMessage(recipient, msg))
+
+    def group(self, members: Sequence[str], msg: Message, title: str = "") -> None:
+        self.items.append(GroupConversation(tuple(members), msg, title))
+
+    def post(self, channel: str, msg: Message) -> None:
+        self.items.append(ChannelPost(channel, msg))

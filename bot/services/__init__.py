@@ -1,0 +1,1 @@
+"""Use cases: one handler per command, run inside a unit of work."""

@@ -1,0 +1,240 @@
+"""/networker me, export, forget, pause and resume: a member's own data and balance."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+
+from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.members import FORGOTTEN_NAME, Member
+from bot.domain.thanks import Thanks
+from bot.messages import Button, Field, Message, Reply, Section, Style, line, reply
+from bot.services.commands import Export, Forget, Me, Pause
+from bot.services.context import Context, mention
+from bot.services.indexing import refresh_load
+from bot.store.tables import connections, endorsements, member_topics, thanks
+
+
+async def me(ctx: Context, _cmd: Me) -> Reply:
+    member = ctx.me
+    assert member.id is not None
+    conns = await ctx.uow.connections.involving(member.id)
+    given = await ctx.uow.thanks.involving(member.id)
+    people = await ctx.uow.members.many(
+        {m for c in conns for m in (c.initiator_id, c.party_a_id, c.party_b_id)}
+    )
+    to_answer = [c for c in conns if c.state == State.PENDING and member.id in c.awaiting()]
+    waiting = [c for c in conns if c.state == State.PENDING and c.initiator_id == member.id]
+    sections = [
+        Section(
+            text=line("Your Networker summary"),
+            fields=(Field("Balance", line(_balance(member.id, conns, given))),),
+        )
+    ]
+    buttons: list[Button] = []
+    for conn in to_answer:
+        who = people[conn.initiator_id]
+        what = "introduction" if conn.kind == Kind.INTRO else "request for help"
+        sections.append(
+            Section(text=line("Waiting for your answer: a ", what, " from ", mention(who), "."))
+        )
+        buttons += [
+            Button(f"Accept #{conn.id}", "consent.accept", str(conn.id), Style.PRIMARY),
+            Button(f"Not now #{conn.id}", "consent.not_now", str(conn.id)),
+            Button(f"Decline #{conn.id}", "consent.decline", str(conn.id), Style.DANGER),
+        ]
+    for conn in waiting:
+        names = [people[m] for m in conn.awaiting()]
+        if names:
+            sections.append(
+                Section(
+                    text=line(
+                        "You're waiting to hear from ", *_join([mention(m) for m in names]), "."
+                    )
+                )
+            )
+    if not to_answer and not waiting:
+        sections.append(Section(text=line("Nothing is waiting on you or for you. All clear!")))
+    if member.paused:
+        sections.append(
+            Section(text=line("Bot DMs are paused. /networker resume turns them back on."))
+        )
+    return Reply(Message(sections=tuple(sections), buttons=tuple(buttons)))
+
+
+def _balance(member_id: int, conns: Sequence[Connection], thanks_: Sequence[Thanks]) -> str:
+    connected = [c for c in conns if c.state == State.CONNECTED]
+    given = sum(1 for c in connected if c.kind == Kind.REQUEST and c.party_b_id == member_id)
+    received = sum(1 for c in connected if c.kind == Kind.REQUEST and c.party_a_id == member_id)
+    intros = sum(
+        1
+        for c in conns
+        if c.kind == Kind.INTRO and c.initiator_id == member_id and c.state != State.DRAFT
+    )
+    thanks_given = sum(1 for t in thanks_ if t.giver_id == member_id)
+    thanks_received = sum(1 for t in thanks_ if t.receiver_id == member_id)
+    text = (
+        f"helped {given} · was helped {received} · intros made {intros} · "
+        f"thanks given {thanks_given} · thanks received {thanks_received}"
+    )
+    if received > given + 1:
+        text += (
+            ". You've had more help than you've given lately: /whoknows shows asks you could take."
+        )
+    return text
+
+
+def _join(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(" and " if i == len(items) - 1 else ", ")
+        out.append(item)
+    return out
+
+
+async def export(ctx: Context, _cmd: Export) -> Reply:
+    data = await export_data(ctx, ctx.me)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)
+    return reply("Here is everything Networker keeps about you, as JSON:", text)
+
+
+async def export_data(ctx: Context, member: Member) -> dict[str, Any]:
+    assert member.id is not None
+    mid = member.id
+    people = {mid: member}
+    conns = await ctx.uow.connections.involving(mid)
+    thanks_ = await ctx.uow.thanks.involving(mid)
+    endorsements_ = await ctx.uow.thanks.endorsements_of(mid)
+    others = (
+        {c.initiator_id for c in conns}
+        | {c.party_a_id for c in conns}
+        | {c.party_b_id for c in conns}
+    )
+    others |= {t.giver_id for t in thanks_} | {t.receiver_id for t in thanks_}
+    others |= {e.endorser_id for e in endorsements_} | {e.member_id for e in endorsements_}
+    people.update(await ctx.uow.members.many(others - {mid}))
+
+    def name(member_id: int | None) -> str | None:
+        return people[member_id].display_name if member_id in people else None
+
+    profile = {
+        key: getattr(member, key)
+        for key in (
+            "display_name",
+            "platform_user_id",
+            "skills",
+            "can_help_with",
+            "looking_for",
+            "bio",
+            "timezone",
+            "contact_window",
+            "availability",
+            "busy_until",
+            "capacity",
+            "discoverable",
+            "paused",
+            "created_at",
+        )
+    }
+    return {
+        "community": ctx.community.name,
+        "profile": profile,
+        "connections": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "state": c.state,
+                "introducer_or_requester": name(c.initiator_id),
+                "parties": [name(c.party_a_id), name(c.party_b_id)],
+                "reason": c.reason,
+                "topic": c.topic,
+                "created_at": c.created_at,
+                # Only your own private note: never the other side's.
+                "your_private_note": c.note_a
+                if mid == c.party_a_id
+                else c.note_b
+                if mid == c.party_b_id
+                else None,
+            }
+            for c in conns
+        ],
+        "thanks": [
+            {
+                "from": name(t.giver_id),
+                "to": name(t.receiver_id),
+                "note": t.note,
+                "topic": t.topic,
+                "created_at": t.created_at,
+            }
+            for t in thanks_
+        ],
+        "endorsements": [
+            {"from": name(e.endorser_id), "to": name(e.member_id), "topic": e.topic}
+            for e in endorsements_
+        ],
+    }
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+async def forget(ctx: Context, cmd: Forget) -> Reply:
+    if not cmd.confirmed:
+        return reply(
+            "This deletes your profile and everything you wrote (reasons, notes, thank-yous). "
+            "Others keep an anonymous record that a former member took part. It can't be undone.",
+            "You can /networker export first to keep a copy.",
+            buttons=[Button("Yes, forget me", "forget.confirm", "yes", Style.DANGER)],
+        )
+    await erase(ctx, ctx.me)
+    return reply("Done. Everything you wrote is deleted and your profile is gone. Take care!")
+
+
+async def erase(ctx: Context, member: Member) -> None:
+    """Delete the member's profile and texts; keep an anonymous stub for others' records."""
+    assert member.id is not None
+    mid, session = member.id, ctx.uow.session
+    for conn in await ctx.uow.connections.involving(mid):
+        if conn.state in OPEN_STATES:
+            conn.cancel(ctx.now)
+    await session.flush()
+    c = connections.c
+    await session.execute(update(connections).where(c.initiator_id == mid).values(reason=""))
+    await session.execute(update(connections).where(c.party_a_id == mid).values(note_a=""))
+    await session.execute(update(connections).where(c.party_b_id == mid).values(note_b=""))
+    await session.execute(
+        update(connections).where(c.suggested_id == mid).values(suggested_id=None)
+    )
+    await session.execute(update(thanks).where(thanks.c.giver_id == mid).values(note=""))
+    await session.execute(endorsements.delete().where(endorsements.c.endorser_id == mid))
+    await session.execute(endorsements.delete().where(endorsements.c.member_id == mid))
+    await ctx.uow.index.rebuild_member(member, [], {})
+    await session.execute(member_topics.delete().where(member_topics.c.member_id == mid))
+    member.platform_user_id = f"forgotten:{mid}"
+    member.display_name = FORGOTTEN_NAME
+    member.skills = {}
+    member.can_help_with = member.looking_for = member.bio = ""
+    member.timezone = member.contact_window = None
+    member.busy_until = None
+    member.discoverable = False
+    member.forgotten = True
+    ctx.vocabulary_changed()
+
+
+async def pause(ctx: Context, cmd: Pause) -> Reply:
+    ctx.me.paused = cmd.paused
+    await refresh_load(ctx, ctx.me)
+    if cmd.paused:
+        return reply(
+            "Paused: I won't send you any DMs and nobody can send you new requests "
+            "until you /networker resume."
+        )
+    return reply("Welcome back! Reminders and follow-ups are on again.")

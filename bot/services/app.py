@@ -1,0 +1,221 @@
+"""The core's front door: adapters hand it commands and get neutral replies back.
+
+Each command runs in one unit of work; the messages it produces are delivered only
+after the transaction commits, so nobody hears about something that did not happen.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings as Config
+from bot.domain.errors import UserError
+from bot.domain.members import Community
+from bot.domain.vocabulary import Vocabulary, seed_topics
+from bot.messages import ChannelPost, DirectMessage, GroupConversation, Outbox, Reply, reply
+from bot.ports import Clock, DeliveryError, Messenger
+from bot.services import account, connections, organiser, profiles, search, thanks
+from bot.services.commands import (
+    READ_ONLY,
+    Actor,
+    AddAlias,
+    Ask,
+    Command,
+    EditProfile,
+    Endorse,
+    Export,
+    Forget,
+    Help,
+    Intro,
+    Me,
+    MemberRef,
+    Pause,
+    Press,
+    Settings,
+    Stats,
+    Thank,
+    ViewProfile,
+    WhoKnows,
+)
+from bot.services.context import Context, member_for
+from bot.services.help import show_help
+from bot.services.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Context, Any], Awaitable[Reply]]
+VOCABULARY_TTL_S = 30.0
+
+HANDLERS: dict[type, Handler] = {
+    WhoKnows: search.who_knows,
+    Intro: connections.intro,
+    Ask: connections.ask,
+    Thank: thanks.thank,
+    EditProfile: profiles.edit_profile,
+    ViewProfile: profiles.view_profile,
+    Endorse: profiles.endorse,
+    Me: account.me,
+    Export: account.export,
+    Forget: account.forget,
+    Pause: account.pause,
+    Help: show_help,
+    Settings: organiser.settings,
+    AddAlias: organiser.add_alias,
+    Stats: organiser.stats,
+}
+
+BUTTONS: dict[str, Handler] = {
+    "consent.accept": connections.answer,
+    "consent.not_now": connections.answer,
+    "consent.decline": connections.answer,
+    "consent.decline_submit": connections.answer,
+    "suggest.accept": connections.suggestion,
+    "suggest.dismiss": connections.suggestion,
+    "draft.send": connections.draft,
+    "draft.retarget": connections.draft,
+    "draft.cancel": connections.draft,
+    "ask.start": connections.ask_from_search,
+    "asks.post": connections.post_ask,
+    "forget.confirm": lambda ctx, _cmd: account.forget(ctx, Forget(confirmed=True)),
+}
+
+
+class Networker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        config: Config,
+        messengers: dict[str, Messenger] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.config = config
+        self.messengers = messengers or {}
+        self._vocabularies: dict[int, tuple[float, Vocabulary]] = {}
+
+    # --- communities ------------------------------------------------------------------
+
+    async def register_community(self, platform: str, external_id: str, name: str) -> Community:
+        """Make a workspace, guild or console community known (idempotent)."""
+        async with UnitOfWork(self.sessions) as uow:
+            found = await uow.communities.by_external_id(platform, external_id)
+            if found is None:
+                found = await uow.communities.add(
+                    Community(platform, external_id, name[:200], created_at=self.clock.now())
+                )
+                await uow.commit()
+            return found
+
+    async def find_members(self, platform: str, community: str, prefix: str) -> list[MemberRef]:
+        """Members whose name starts with `prefix`: lets text adapters resolve @mentions."""
+        async with UnitOfWork(self.sessions, write=False) as uow:
+            found = await uow.communities.by_external_id(platform, community)
+            if found is None or found.id is None:
+                return []
+            members = await uow.members.named(found.id, prefix)
+            return [MemberRef(m.platform_user_id, m.display_name, m.timezone) for m in members]
+
+    # --- commands ---------------------------------------------------------------------
+
+    async def handle(
+        self, actor: Actor, command: Command, *, event_id: str | None = None
+    ) -> Reply | None:
+        """Run one command. Returns None for a platform retry of an event already handled."""
+        if isinstance(command, Press):
+            handler = BUTTONS.get(command.action)
+            if handler is None:
+                return reply(
+                    "That button isn't one I know any more. Try the command again.", ok=False
+                )
+        else:
+            handler = HANDLERS[type(command)]
+        started = time.perf_counter()
+        outbox = Outbox()
+        write = not isinstance(command, READ_ONLY) or event_id is not None
+        try:
+            async with UnitOfWork(self.sessions, write=write) as uow:
+                now = self.clock.now()
+                if event_id is not None and not await uow.events.claim(
+                    actor.platform, event_id, now
+                ):
+                    log.info("duplicate event ignored", extra={"event_id": event_id})
+                    return None
+                community = await uow.communities.by_external_id(actor.platform, actor.community)
+                if community is None:
+                    return reply(
+                        "Networker isn't set up for this community yet.",
+                        "Ask an organiser to install it, then try again.",
+                        ok=False,
+                    )
+                me = await member_for(uow, community, actor.user, now, self.config)
+                if actor.is_organiser and not me.is_organiser:
+                    me.is_organiser = True
+                ctx = Context(
+                    uow,
+                    actor,
+                    community,
+                    me,
+                    now,
+                    self.config,
+                    outbox,
+                    self._vocabulary,
+                    self._forget_vocabulary,
+                )
+                result = await handler(ctx, command)
+                await uow.commit()
+        except UserError as error:
+            return reply(error.message, *([error.hint] if error.hint else []), ok=False)
+        finally:
+            log.debug(
+                "command handled",
+                extra={
+                    "command": type(command).__name__,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+        await self.deliver(actor.platform, actor.community, outbox)
+        return result
+
+    async def deliver(self, platform: str, community: str, outbox: Outbox) -> list[DeliveryError]:
+        messenger = self.messengers.get(platform)
+        failures: list[DeliveryError] = []
+        if messenger is None:
+            if outbox.items:
+                log.warning("no messenger for platform", extra={"platform": platform})
+            return failures
+        for item in outbox.items:
+            try:
+                if isinstance(item, DirectMessage):
+                    await messenger.send_dm(community, item)
+                elif isinstance(item, GroupConversation):
+                    await messenger.open_group(community, item)
+                elif isinstance(item, ChannelPost):
+                    await messenger.post(community, item)
+            except DeliveryError as error:
+                log.warning("delivery failed", extra={"reason": error.reason, "platform": platform})
+                failures.append(error)
+        return failures
+
+    # --- vocabulary cache ---------------------------------------------------------------
+
+    async def _vocabulary(self, uow: UnitOfWork, community_id: int) -> Vocabulary:
+        cached = self._vocabularies.get(community_id)
+        if cached and time.monotonic() - cached[0] < VOCABULARY_TTL_S:
+            return cached[1]
+        topics = await uow.index.topics(community_id)
+        aliases = await uow.communities.aliases(community_id)
+        vocab = Vocabulary(seed_topics(), aliases, topics)
+        self._vocabularies[community_id] = (time.monotonic(), vocab)
+        return vocab
+
+    def _forget_vocabulary(self, community_id: int) -> None:
+        self._vocabularies.pop(community_id, None)
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -1,0 +1,147 @@
+"""What adapters ask the core to do: small frozen dataclasses, platform-neutral."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.profile import ProfileChanges
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """A member as the platform names them (the adapter vouches that they exist)."""
+
+    user_id: str
+    display_name: str
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, where."""
+
+    platform: str
+    community: str  # the platform's id for the workspace / guild / console community
+    user: MemberRef
+    is_organiser: bool = False
+
+
+@dataclass(frozen=True)
+class WhoKnows:
+    topic: str
+
+
+@dataclass(frozen=True)
+class Intro:
+    a: MemberRef
+    b: MemberRef
+    reason: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    helper: MemberRef
+    request: str
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Thank:
+    receiver: MemberRef
+    note: str
+
+
+@dataclass(frozen=True)
+class EditProfile:
+    """Either parsed changes (modals) or the one-line text syntax."""
+
+    changes: ProfileChanges | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class ViewProfile:
+    member: MemberRef | None = None  # None: my own
+
+
+@dataclass(frozen=True)
+class Endorse:
+    member: MemberRef
+    topic: str
+
+
+@dataclass(frozen=True)
+class Me:
+    pass
+
+
+@dataclass(frozen=True)
+class Export:
+    pass
+
+
+@dataclass(frozen=True)
+class Forget:
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Pause:
+    paused: bool = True
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Organisers only. No key: show all; key without value: show one."""
+
+    key: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class AddAlias:
+    alias: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    pass
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button pressed, with the answers to its form when it had one."""
+
+    action: str
+    value: str
+    inputs: dict[str, str] = field(default_factory=dict)
+    mentioned: MemberRef | None = None  # a member picked in the form
+
+
+Command = (
+    WhoKnows
+    | Intro
+    | Ask
+    | Thank
+    | EditProfile
+    | ViewProfile
+    | Endorse
+    | Me
+    | Export
+    | Forget
+    | Pause
+    | Help
+    | Settings
+    | AddAlias
+    | Stats
+    | Press
+)
+
+# Commands that only read: they run without taking the write lock.
+READ_ONLY: tuple[type, ...] = (WhoKnows, ViewProfile, Me, Export, Help, Stats)

@@ -1,0 +1,477 @@
+"""/intro and /ask: double opt-in requests, answers, suggestions and drafts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.domain.connections import Answer, Connection, Kind, State
+from bot.domain.errors import UserError
+from bot.domain.members import Member
+from bot.domain.profile import Availability
+from bot.domain.text import NOTE_MAX, clean, clean_reason
+from bot.domain.vocabulary import MatchKind, TopicMatch
+from bot.messages import (
+    Bold,
+    Button,
+    Form,
+    Input,
+    InputKind,
+    Message,
+    Quote,
+    Reply,
+    Section,
+    Style,
+    line,
+    message,
+    reply,
+)
+from bot.services.commands import Ask, Intro, MemberRef, Press
+from bot.services.context import Context, mention
+from bot.services.indexing import refresh_load
+
+# --- starting ---------------------------------------------------------------------------
+
+
+async def intro(ctx: Context, cmd: Intro) -> Reply:
+    reason = clean_reason(cmd.reason, what="reason for the introduction")
+    a, b = await ctx.member(cmd.a), await ctx.member(cmd.b)
+    if a.id == b.id:
+        raise UserError("You can't introduce someone to themselves.", "Name two different people.")
+    if ctx.me.id in (a.id, b.id):
+        other = b if a.id == ctx.me.id else a
+        raise UserError(
+            "You're one of the two people, so this isn't an introduction.",
+            f"To reach {other.display_name} yourself, use /ask @{other.display_name} <what you need>.",
+        )
+    for member in (a, b):
+        _check_reachable(ctx, member)
+    if await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b)):
+        raise UserError(
+            f"An introduction of {a.display_name} and {b.display_name} is already waiting for answers.",
+            "I'll tell the introducer how it goes.",
+        )
+    conn = await _create(
+        ctx, Connection(ctx.community_id, Kind.INTRO.value, _id(ctx.me), _id(a), _id(b), reason)
+    )
+    for party in (a, b):
+        await refresh_load(ctx, party, asked_now=True)
+        ctx.outbox.dm(
+            party.platform_user_id,
+            consent_message(ctx, conn, party, ctx.me, a if party is b else b),
+        )
+    return reply(
+        line("Done! I've asked ", mention(a), " and ", mention(b), " privately."),
+        "Nobody is connected until both accept. I'll let you know how it goes.",
+    )
+
+
+async def ask(ctx: Context, cmd: Ask) -> Reply:
+    request = clean_reason(cmd.request, what="request")
+    helper = await ctx.member(cmd.helper)
+    return await start_request(ctx, helper, request, cmd.topic)
+
+
+async def start_request(ctx: Context, helper: Member, request: str, topic: str | None) -> Reply:
+    if helper.id == ctx.me.id:
+        raise UserError(
+            "You can't ask yourself for help.", "Try /whoknows <topic> to find someone."
+        )
+    _check_reachable(ctx, helper)
+    if await ctx.uow.connections.open_between(
+        ctx.community_id, Kind.REQUEST, _id(ctx.me), _id(helper)
+    ):
+        raise UserError(
+            f"You already have a request waiting with {helper.display_name}.",
+            "I'll let you know when they answer.",
+        )
+    topic = topic or await _topic_of(ctx, request, helper)
+    conn = Connection(
+        ctx.community_id,
+        Kind.REQUEST.value,
+        _id(ctx.me),
+        _id(ctx.me),
+        _id(helper),
+        request,
+        topic,
+        consent_a="accepted",
+    )
+    window = timedelta(days=int(ctx.setting("repeat_ask_window_days")))
+    earlier = await ctx.uow.connections.asks_between(_id(ctx.me), _id(helper), ctx.now - window)
+    if earlier >= int(ctx.setting("repeat_ask_limit")):
+        conn.state = State.DRAFT.value
+        conn = await _create(ctx, conn)
+        return await _suggest_others(ctx, conn, helper, earlier, window.days)
+    conn = await _create(ctx, conn)
+    return await _send_request(ctx, conn, helper)
+
+
+async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply:
+    await refresh_load(ctx, helper, asked_now=True)
+    ctx.outbox.dm(helper.platform_user_id, consent_message(ctx, conn, helper, ctx.me, ctx.me))
+    return reply(
+        line("Sent! I've asked ", mention(helper), " privately."),
+        "They can accept, say “not now” or decline; I'll tell you what they say.",
+    )
+
+
+async def _suggest_others(
+    ctx: Context, draft: Connection, helper: Member, earlier: int, days: int
+) -> Reply:
+    """The third ask of one person in a month: nudge towards others, keep the draft."""
+    from bot.services.search import find_helpers  # search imports this module's users
+
+    matches = [TopicMatch(draft.topic, MatchKind.EXACT, draft.topic)] if draft.topic else []
+    others = [
+        m for m, _ in await find_helpers(ctx, matches, exclude=ctx.me, limit=4) if m.id != helper.id
+    ]
+    buttons = [
+        Button(f"Ask {m.display_name} instead", "draft.retarget", f"{draft.id}:{m.id}")
+        for m in others[:3]
+    ]
+    buttons += [
+        Button(f"Ask {helper.display_name} anyway", "draft.send", str(draft.id), Style.PRIMARY),
+        Button("Cancel", "draft.cancel", str(draft.id)),
+    ]
+    names = ", ".join(m.display_name for m in others[:3])
+    return reply(
+        line("You've asked ", mention(helper), f" {earlier} times in the last {days} days."),
+        f"Others can help too: {names}."
+        if names
+        else "Spreading asks keeps everyone glad to help.",
+        "Your request is saved as a draft; choose below.",
+        buttons=buttons,
+    )
+
+
+def _check_reachable(ctx: Context, member: Member) -> None:
+    name = member.display_name
+    if member.forgotten:
+        raise UserError(f"{name} is no longer a member here.")
+    if member.paused:
+        raise UserError(f"{name} has paused Networker messages for now.", "Try again later.")
+    if member.availability_on(ctx.today(member)) is Availability.AWAY:
+        raise UserError(f"{name} is away right now.", "Try /whoknows <topic> to find someone else.")
+    if member.is_full(ctx.now):
+        raise UserError(
+            f"{name} has had all the requests they take this month.",
+            "Try /whoknows <topic> to find someone else who can help.",
+        )
+
+
+async def _topic_of(ctx: Context, text: str, helper: Member) -> str | None:
+    """The helper's topic that the request is about, if one is named."""
+    vocab = await ctx.vocabulary()
+    theirs = {h.topic for h in await ctx.uow.index.topics_of(_id(helper))}
+    mentioned = [k for k in vocab.extract(text) if k in theirs]
+    return sorted(mentioned)[0] if mentioned else None
+
+
+async def _create(ctx: Context, conn: Connection) -> Connection:
+    conn.created_at = conn.updated_at = ctx.now
+    try:
+        async with ctx.uow.session.begin_nested():
+            await ctx.uow.connections.add(conn)
+    except IntegrityError:
+        raise UserError("That request is already waiting for answers.") from None
+    return conn
+
+
+def _id(member: Member) -> int:
+    assert member.id is not None
+    return member.id
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+def consent_message(
+    ctx: Context, conn: Connection, recipient: Member, initiator: Member, other: Member
+) -> Message:
+    buttons = (
+        Button("Accept", "consent.accept", str(conn.id), Style.PRIMARY),
+        Button("Not now", "consent.not_now", str(conn.id)),
+        Button("Decline", "consent.decline", str(conn.id), Style.DANGER),
+    )
+    if conn.kind == Kind.INTRO:
+        skills = ", ".join(list(other.skills)[:5])
+        return message(
+            line(
+                "Hi ",
+                mention(recipient),
+                "! ",
+                mention(initiator),
+                " would like to introduce you to ",
+                mention(other),
+                ".",
+            ),
+            line("Why: ", Quote(conn.reason)),
+            line(f"{other.display_name} lists: {skills}.") if skills else "",
+            "Nobody is connected until both of you accept. A decline stays private.",
+            buttons=buttons,
+        )
+    about = f" with {conn.topic}" if conn.topic else ""
+    return message(
+        line(
+            "Hi ", mention(recipient), "! ", mention(initiator), f" is asking for your help{about}."
+        ),
+        line("What they need: ", Quote(conn.reason)),
+        "Accept to open a conversation, or decline (privately). “Not now” if you'd like more time.",
+        buttons=buttons,
+    )
+
+
+# --- answering --------------------------------------------------------------------------
+
+
+async def answer(ctx: Context, cmd: Press) -> Reply:
+    conn = await _connection(ctx, cmd.value)
+    kind = {"consent.accept": Answer.ACCEPT, "consent.not_now": Answer.NOT_NOW}.get(cmd.action)
+    if kind is None:
+        return await _decline(ctx, conn, cmd)
+    state = conn.answer(_id(ctx.me), kind, ctx.now)
+    if kind is Answer.NOT_NOW:
+        return reply(
+            "No problem. I'll check back with you in a few days; nobody has been told anything."
+        )
+    if state is State.CONNECTED:
+        await _open_conversation(ctx, conn)
+        return reply("Wonderful, you're connected! I've opened a conversation for you.")
+    waiting = await ctx.uow.members.get(conn.other_party(_id(ctx.me)))
+    assert waiting is not None
+    return reply(line("Thank you! Waiting for ", mention(waiting), " to answer too."))
+
+
+async def _decline(ctx: Context, conn: Connection, cmd: Press) -> Reply:
+    if cmd.action == "consent.decline":
+        conn.ensure_awaiting(_id(ctx.me))
+        return Reply(
+            Message(
+                sections=(Section(text=line("Decline privately. Both fields are optional.")),),
+                form=Form(
+                    title="Decline",
+                    action="consent.decline_submit",
+                    value=str(conn.id),
+                    inputs=(
+                        Input(
+                            "note", "A private note (only the bot keeps it)", InputKind.LONG_TEXT
+                        ),
+                        Input("suggest", "Suggest someone else who could help", InputKind.MEMBER),
+                    ),
+                    submit="Decline",
+                ),
+            )
+        )
+    note = clean(cmd.inputs.get("note"), "note", max_len=NOTE_MAX)
+    suggested = await _suggestion(ctx, conn, cmd.mentioned)
+    conn.answer(_id(ctx.me), Answer.DECLINE, ctx.now, note=note)
+    conn.suggested_id = suggested.id if suggested else None
+    await _tell_declined(ctx, conn, suggested)
+    return reply("Thanks for letting me know. I've told them kindly; your note stays private.")
+
+
+async def _suggestion(ctx: Context, conn: Connection, ref: MemberRef | None) -> Member | None:
+    if ref is None:
+        return None
+    member = await ctx.member(ref)
+    if member.id in (conn.initiator_id, conn.party_a_id, conn.party_b_id):
+        raise UserError(
+            f"{member.display_name} is already part of this request.",
+            "Suggest someone else, or leave the field empty.",
+        )
+    return member
+
+
+async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | None) -> None:
+    people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
+    initiator = people[conn.initiator_id]
+    decliner = ctx.me
+    if conn.kind == Kind.REQUEST:
+        lines = [line(mention(decliner), " can't help with this one right now. No hard feelings!")]
+        buttons: list[Button] = []
+        if suggested:
+            lines.append(line("They suggest ", mention(suggested), " might be able to help."))
+            buttons = [
+                Button(
+                    f"Ask {suggested.display_name}", "suggest.accept", str(conn.id), Style.PRIMARY
+                ),
+                Button("No thanks", "suggest.dismiss", str(conn.id)),
+            ]
+        ctx.outbox.dm(initiator.platform_user_id, message(*lines, buttons=buttons))
+        return
+    other = people[conn.other_party(_id(decliner))]
+    lines = [
+        line(
+            "Your introduction of ",
+            mention(people[conn.party_a_id]),
+            " and ",
+            mention(people[conn.party_b_id]),
+            " won't go ahead this time: ",
+            mention(decliner),
+            " can't connect right now. Thank you for thinking of them!",
+        )
+    ]
+    buttons = []
+    if suggested:
+        lines.append(line(mention(decliner), " suggests ", mention(suggested), " instead."))
+        buttons = [
+            Button(
+                f"Introduce {other.display_name} to {suggested.display_name}",
+                "suggest.accept",
+                str(conn.id),
+                Style.PRIMARY,
+            ),
+            Button("No thanks", "suggest.dismiss", str(conn.id)),
+        ]
+    ctx.outbox.dm(initiator.platform_user_id, message(*lines, buttons=buttons))
+    if other.id in people and conn.other_party(_id(decliner)) and _accepted(conn, _id(other)):
+        ctx.outbox.dm(
+            other.platform_user_id,
+            message(
+                line(
+                    "The introduction to ",
+                    mention(decliner),
+                    " won't go ahead this time. Thanks for being open to it!",
+                )
+            ),
+        )
+
+
+def _accepted(conn: Connection, member_id: int) -> bool:
+    consent = conn.consent_a if member_id == conn.party_a_id else conn.consent_b
+    return consent == "accepted"
+
+
+async def _open_conversation(ctx: Context, conn: Connection) -> None:
+    people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
+    a, b, initiator = people[conn.party_a_id], people[conn.party_b_id], people[conn.initiator_id]
+    if conn.kind == Kind.INTRO:
+        text = message(
+            line(mention(a), ", meet ", mention(b), "! ", mention(initiator), " introduced you:"),
+            line(Quote(conn.reason)),
+            line(
+                "Over to you both. When it helped, a /thanks to ",
+                mention(initiator),
+                " goes a long way.",
+            ),
+        )
+        ctx.outbox.group(
+            [a.platform_user_id, b.platform_user_id, initiator.platform_user_id],
+            text,
+            title=f"Intro: {a.display_name} and {b.display_name}",
+        )
+        return
+    about = f" with {conn.topic}" if conn.topic else ""
+    text = message(
+        line(mention(b), " accepted ", mention(a), f"'s request for help{about}:"),
+        line(Quote(conn.reason)),
+        "Over to you both. Say hello and find a time that suits you.",
+    )
+    ctx.outbox.group(
+        [a.platform_user_id, b.platform_user_id],
+        text,
+        title=f"{a.display_name} and {b.display_name}",
+    )
+
+
+async def _connection(ctx: Context, value: str) -> Connection:
+    try:
+        conn_id = int(value.split(":")[0])
+    except ValueError:
+        raise UserError("That button doesn't belong to anything I know.") from None
+    conn = await ctx.uow.connections.get(conn_id, for_update=True)
+    if conn is None or conn.community_id != ctx.community_id:
+        raise UserError("That request no longer exists.")
+    return conn
+
+
+# --- suggestions and drafts ---------------------------------------------------------------
+
+
+async def suggestion(ctx: Context, cmd: Press) -> Reply:
+    conn = await _connection(ctx, cmd.value)
+    if conn.initiator_id != ctx.me.id:
+        raise UserError("Only the person who made the request can choose this.")
+    if conn.suggested_id is None:
+        raise UserError("There is no suggestion to act on any more.")
+    suggested = await ctx.uow.members.get(conn.suggested_id)
+    conn.suggested_id = None  # a suggestion is used once
+    if cmd.action == "suggest.dismiss" or suggested is None:
+        return reply("Okay, I'll leave it there.")
+    if conn.kind == Kind.REQUEST:
+        return await start_request(ctx, suggested, conn.reason, conn.topic)
+    decliner = conn.party_a_id if conn.consent_a == "declined" else conn.party_b_id
+    remaining = await ctx.uow.members.get(conn.other_party(decliner))
+    assert remaining is not None
+    return await intro(ctx, Intro(_ref(remaining), _ref(suggested), conn.reason))
+
+
+def _ref(member: Member) -> MemberRef:
+    return MemberRef(member.platform_user_id, member.display_name)
+
+
+async def draft(ctx: Context, cmd: Press) -> Reply:
+    conn = await _connection(ctx, cmd.value)
+    if conn.initiator_id != ctx.me.id:
+        raise UserError("Only the person who wrote this request can choose this.")
+    if conn.state != State.DRAFT:
+        raise UserError("That request was already sent or withdrawn.")
+    if cmd.action == "draft.cancel":
+        conn.cancel(ctx.now)
+        return reply("Cancelled. Nothing was sent.")
+    if cmd.action == "draft.retarget":
+        helper_id = int(cmd.value.split(":")[1]) if ":" in cmd.value else 0
+        helper = await ctx.uow.members.get(helper_id)
+        if helper is None or helper.community_id != ctx.community_id:
+            raise UserError("That member is not here any more.")
+        conn.cancel(ctx.now)
+        await ctx.uow.session.flush()
+        return await start_request(ctx, helper, conn.reason, conn.topic)
+    helper = await ctx.uow.members.get(conn.party_b_id)
+    assert helper is not None
+    _check_reachable(ctx, helper)
+    conn.send(ctx.now)
+    return await _send_request(ctx, conn, helper)
+
+
+async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
+    """The "Ask for help" button under a /whoknows result: ask what they need, then send."""
+    member_id, _, topic = cmd.value.partition(":")
+    helper = await ctx.uow.members.get(int(member_id)) if member_id.isdigit() else None
+    if helper is None or helper.community_id != ctx.community_id or helper.forgotten:
+        raise UserError("That member is not here any more.", "Run /whoknows again.")
+    request = cmd.inputs.get("request")
+    if request is None:
+        return Reply(
+            Message(
+                sections=(Section(text=line("What would you like to ask ", mention(helper), "?")),),
+                form=Form(
+                    title=f"Ask {helper.display_name}"[:24],
+                    action="ask.start",
+                    value=cmd.value,
+                    inputs=(
+                        Input(
+                            "request", "What do you need? Be specific.", InputKind.LONG_TEXT, True
+                        ),
+                    ),
+                    submit="Ask",
+                ),
+            )
+        )
+    return await start_request(ctx, helper, clean_reason(request, what="request"), topic or None)
+
+
+async def post_ask(ctx: Context, cmd: Press) -> Reply:
+    channel = ctx.setting("asks_channel")
+    if not channel:
+        raise UserError("This community has no asks channel yet.", "An organiser can set one.")
+    topic = clean(cmd.value, "topic", max_len=100, required=True)
+    ctx.outbox.post(
+        str(channel),
+        message(
+            line(mention(ctx.me), " is looking for someone who knows about ", Bold(topic), "."),
+            "If that's you, reply in a thread or send them a DM.",
+        ),
+    )
+    return reply(f"Posted in {channel}. I hope someone picks it up soon!")

@@ -1,0 +1,93 @@
+"""What every handler gets: the transaction, who is acting, the time, the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.domain.errors import UserError
+from bot.domain.members import Community, Member
+from bot.domain.vocabulary import Vocabulary
+from bot.messages import Mention, Outbox
+from bot.services.commands import Actor, MemberRef
+from bot.services.unit_of_work import UnitOfWork
+
+LOAD_WINDOW = timedelta(days=30)
+
+
+@dataclass
+class Context:
+    uow: UnitOfWork
+    actor: Actor
+    community: Community
+    me: Member
+    now: datetime
+    config: Settings
+    outbox: Outbox
+    _vocabulary: Callable[[UnitOfWork, int], Awaitable[Vocabulary]]
+    _forget_vocabulary: Callable[[int], None]
+
+    @property
+    def community_id(self) -> int:
+        assert self.community.id is not None
+        return self.community.id
+
+    async def vocabulary(self) -> Vocabulary:
+        return await self._vocabulary(self.uow, self.community_id)
+
+    def vocabulary_changed(self) -> None:
+        self._forget_vocabulary(self.community_id)
+
+    def setting(self, key: str) -> Any:
+        """A community's own setting, else the deployment default."""
+        if key in self.community.settings:
+            return self.community.settings[key]
+        return getattr(self.config, key, None)
+
+    async def member(self, ref: MemberRef) -> Member:
+        """The member a platform names, created on first sight."""
+        return await member_for(self.uow, self.community, ref, self.now, self.config)
+
+    def tz(self, member: Member) -> ZoneInfo:
+        return ZoneInfo(member.timezone or self.community.settings.get("timezone", "UTC"))
+
+    def today(self, member: Member | None = None) -> date:
+        return self.now.astimezone(self.tz(member or self.me)).date()
+
+    def local_time(self, member: Member) -> str:
+        local = self.now.astimezone(self.tz(member))
+        zone = member.timezone or "UTC, time zone not set"
+        return f"{local:%a %H:%M} their time ({zone})"
+
+
+def mention(member: Member) -> Mention:
+    return Mention(member.platform_user_id, member.display_name)
+
+
+async def member_for(
+    uow: UnitOfWork, community: Community, ref: MemberRef, now: datetime, config: Settings
+) -> Member:
+    assert community.id is not None
+    member = await uow.members.by_platform_id(community.id, ref.user_id)
+    if member is not None:
+        if ref.timezone and not member.timezone:
+            member.timezone = ref.timezone
+        return member
+    name = ref.display_name.strip()[:80] or ref.user_id
+    if any(ord(ch) < 32 for ch in name):
+        raise UserError("That member's name has control characters in it.")
+    capacity = community.settings.get("default_capacity", config.default_capacity)
+    return await uow.members.add(
+        Member(
+            community_id=community.id,
+            platform_user_id=ref.user_id,
+            display_name=name,
+            capacity=int(capacity),
+            timezone=ref.timezone,
+            created_at=now,
+        )
+    )

@@ -1,0 +1,155 @@
+"""Organiser-only commands: settings, topic aliases, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.domain.connections import Kind, State
+from bot.domain.errors import UserError
+from bot.domain.profile import parse_bool, parse_capacity, parse_timezone
+from bot.domain.text import TOPIC_MAX, clean
+from bot.domain.vocabulary import normalise
+from bot.messages import Field, Message, Reply, Section, line, reply
+from bot.services.commands import AddAlias, Settings, Stats
+from bot.services.context import Context
+from bot.store.tables import connections, members, thanks
+
+
+def _channel(value: str) -> str | None:
+    text = clean(value, "channel", max_len=80).strip()
+    if text.lower() in {"", "none", "off", "-"}:
+        return None
+    return text if text.startswith("#") else f"#{text}"
+
+
+def _int_range(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise UserError(f"“{value}” is not a number.") from None
+        if not low <= number <= high:
+            raise UserError(f"Pick a number from {low} to {high}.")
+        return number
+
+    return parse
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    description: str
+    parse: Callable[[str], Any]
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    "intro_channel": SettingSpec("channel for intro threads (Discord)", _channel),
+    "asks_channel": SettingSpec("channel where unanswered asks can be posted", _channel),
+    "thanks_wall": SettingSpec("channel that shows thank-yous publicly (off by default)", _channel),
+    "thanks_daily_cap": SettingSpec(
+        "thank-yous a member may send per 24 hours", _int_range(1, 100)
+    ),
+    "default_capacity": SettingSpec("requests per 30 days for new members", parse_capacity),
+    "whoknows_results": SettingSpec("people shown by /whoknows", _int_range(1, 10)),
+    "repeat_ask_limit": SettingSpec(
+        "asks of one person before suggesting others", _int_range(1, 20)
+    ),
+    "timezone": SettingSpec("time zone for members who set none", parse_timezone),
+    "pairing": SettingSpec("1:1 pairing rounds on or off", lambda v: parse_bool(v, "pairing")),
+}
+
+
+def _require_organiser(ctx: Context) -> None:
+    if not (ctx.me.is_organiser or ctx.actor.is_organiser):
+        raise UserError("Only organisers can do that.", "Ask one of your community's organisers.")
+
+
+async def settings(ctx: Context, cmd: Settings) -> Reply:
+    _require_organiser(ctx)
+    if cmd.key is None:
+        fields = tuple(
+            Field(key, line(f"{_show(ctx.setting(key))}  · {spec.description}"))
+            for key, spec in SETTINGS.items()
+        )
+        return Reply(
+            Message(
+                sections=(
+                    Section(
+                        text=line(
+                            "Community settings (change with /networker settings key=value):"
+                        ),
+                        fields=fields,
+                    ),
+                )
+            )
+        )
+    key = cmd.key.strip().lower()
+    spec = SETTINGS.get(key)
+    if spec is None:
+        raise UserError(f"There is no setting “{cmd.key}”.", "Settings: " + ", ".join(SETTINGS))
+    if cmd.value is None:
+        return reply(f"{key} = {_show(ctx.setting(key))} ({spec.description})")
+    value = spec.parse(cmd.value)
+    updated = dict(ctx.community.settings)
+    if value is None:
+        updated.pop(key, None)
+    else:
+        updated[key] = value
+    ctx.community.settings = updated
+    return reply(f"Saved: {key} = {_show(ctx.setting(key))}.")
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "off"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+async def add_alias(ctx: Context, cmd: AddAlias) -> Reply:
+    _require_organiser(ctx)
+    alias = normalise(clean(cmd.alias, "alias", max_len=TOPIC_MAX, required=True))
+    target = clean(cmd.topic, "topic", max_len=TOPIC_MAX, required=True)
+    vocab = await ctx.vocabulary()
+    key = vocab.canonical(target)
+    if not alias or not key or alias == key:
+        raise UserError(
+            "An alias needs two different names.", "e.g. /networker alias k8s kubernetes"
+        )
+    await ctx.uow.communities.set_alias(ctx.community_id, alias, key)
+    ctx.vocabulary_changed()
+    return reply(f"Saved: “{alias}” now finds {vocab.label(key)}.")
+
+
+async def stats(ctx: Context, _cmd: Stats) -> Reply:
+    _require_organiser(ctx)
+    session, cid = ctx.uow.session, ctx.community_id
+    c = connections.c
+
+    async def count(*where: Any, table: Any = connections) -> int:
+        stmt = select(func.count()).select_from(table).where(table.c.community_id == cid, *where)
+        return int(await session.scalar(stmt) or 0)
+
+    intros = await count(c.kind == Kind.INTRO.value, c.state != State.DRAFT.value)
+    intros_ok = await count(c.kind == Kind.INTRO.value, c.state == State.CONNECTED.value)
+    asks = await count(c.kind == Kind.REQUEST.value, c.state != State.DRAFT.value)
+    asks_ok = await count(c.kind == Kind.REQUEST.value, c.state == State.CONNECTED.value)
+    thanks_n = await count(table=thanks)
+    people = await count(members.c.forgotten.is_(False), table=members)
+    givers = await session.scalar(
+        select(func.count(func.distinct(c.party_b_id))).where(
+            c.community_id == cid, c.kind == Kind.REQUEST.value, c.state == State.CONNECTED.value
+        )
+    )
+    fields = (
+        Field("Members", line(str(people))),
+        Field("Introductions", line(f"{intros} made, {intros_ok} connected")),
+        Field("Help requests", line(f"{asks} sent, {asks_ok} accepted")),
+        Field("Thank-yous", line(str(thanks_n))),
+        Field("Active givers", line(str(givers or 0))),
+    )
+    return Reply(Message(sections=(Section(text=line("Community health"), fields=fields),)))

@@ -1,0 +1,145 @@
+"""/profile: edit one's own profile, view anyone's visible profile; /networker endorse."""
+
+from __future__ import annotations
+
+from bot.domain.errors import UserError
+from bot.domain.members import Member
+from bot.domain.profile import Availability, Level, ProfileChanges, parse_profile_edit
+from bot.domain.text import TOPIC_MAX, clean
+from bot.domain.thanks import Endorsement
+from bot.messages import Field, Line, Message, Quote, Reply, Section, line, reply
+from bot.services.commands import EditProfile, Endorse, ViewProfile
+from bot.services.context import Context, mention
+from bot.services.indexing import refresh_load, reindex
+
+
+async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
+    if cmd.changes is None and not (cmd.text or "").strip():
+        return show_profile(ctx, ctx.me, own=True)
+    changes = cmd.changes or parse_profile_edit(cmd.text or "", today=ctx.today())
+    me = ctx.me
+    topics_changed = apply_changes(me, changes)
+    if topics_changed:
+        await reindex(ctx, me)
+    await refresh_load(ctx, me)  # capacity, availability or visibility may have changed
+    shown = show_profile(ctx, me, own=True)
+    return Reply(
+        Message(
+            sections=(
+                Section(text=line("Saved. Here is your profile now:")),
+                *shown.message.sections,
+            )
+        )
+    )
+
+
+def apply_changes(me: Member, changes: ProfileChanges) -> bool:
+    """Apply a validated edit; True when skills or the "can help with" text changed."""
+    skills = dict(me.skills)
+    if changes.skills is not None:
+        skills = {name: int(level) for name, level in changes.skills.items()}
+    for name, level in changes.add_skills.items():
+        skills = {k: v for k, v in skills.items() if k.casefold() != name.casefold()}
+        skills[name] = int(level)
+    for name in changes.remove_skills:
+        remaining = {k: v for k, v in skills.items() if k.casefold() != name.casefold()}
+        if len(remaining) == len(skills):
+            raise UserError(f"“{name}” is not one of your skills, so nothing was removed.")
+        skills = remaining
+    if len(skills) > 50:
+        raise UserError("That would be more than 50 skills.", "Keep the ones you would help with.")
+    topics_changed = skills != me.skills or (
+        changes.can_help_with is not None and changes.can_help_with != me.can_help_with
+    )
+    me.skills = skills
+    for name in ("can_help_with", "looking_for", "bio", "timezone", "capacity", "discoverable"):
+        value = getattr(changes, name)
+        if value is not None:
+            setattr(me, name, value)
+    if changes.contact_window is not None:
+        me.contact_window = str(changes.contact_window)
+    if changes.availability is not None:
+        me.availability = changes.availability.value
+        me.busy_until = changes.busy_until
+    return topics_changed
+
+
+def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
+    levels = sorted(member.skill_levels().items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    skills = ", ".join(f"{name} ({level.label})" for name, level in levels) or "none yet"
+    fields = [Field("Skills", line(skills))]
+    for label, text in (
+        ("Can help with", member.can_help_with),
+        ("Looking for", member.looking_for),
+        ("Bio", member.bio),
+    ):
+        if text:
+            fields.append(Field(label, line(Quote(text))))
+    fields.append(Field("Availability", line(availability_text(ctx, member))))
+    fields.append(Field("Local time", line(ctx.local_time(member))))
+    if own:
+        fields += [
+            Field("Contact window", line(str(member.window()))),
+            Field("Capacity", line(f"{member.capacity} requests per 30 days")),
+            Field(
+                "Discoverable", line("yes" if member.discoverable else "no (hidden from searches)")
+            ),
+        ]
+    header: Line = line(
+        "Your profile" if own else "Profile of ", *(() if own else (mention(member),))
+    )
+    sections = [Section(text=header, fields=tuple(fields))]
+    if own and not member.skills:
+        sections.append(
+            Section(
+                text=line(
+                    "Tip: add skills so people can find you, e.g. "
+                    '/profile skills="python:expert, public speaking:learning"'
+                )
+            )
+        )
+    return Reply(Message(sections=tuple(sections)))
+
+
+def availability_text(ctx: Context, member: Member) -> str:
+    status = member.availability_on(ctx.today(member))
+    if status is Availability.BUSY and member.busy_until:
+        return f"busy until {member.busy_until:%d %b %Y}"
+    if member.is_full(ctx.now):
+        return "not taking new requests this month"
+    return status.value
+
+
+async def view_profile(ctx: Context, cmd: ViewProfile) -> Reply:
+    if cmd.member is None or cmd.member.user_id == ctx.me.platform_user_id:
+        return show_profile(ctx, ctx.me, own=True)
+    member = await ctx.member(cmd.member)
+    if member.forgotten or not member.discoverable:
+        return reply(line(mention(member), " keeps their profile private."))
+    return show_profile(ctx, member, own=False)
+
+
+async def endorse(ctx: Context, cmd: Endorse) -> Reply:
+    topic = clean(cmd.topic, "skill", max_len=TOPIC_MAX, required=True)
+    member = await ctx.member(cmd.member)
+    if member.id == ctx.me.id:
+        raise UserError("You can't endorse yourself.", "Ask someone who has seen your work.")
+    vocab = await ctx.vocabulary()
+    key = vocab.canonical(topic)
+    assert member.id is not None and ctx.me.id is not None
+    added = await ctx.uow.thanks.add_endorsement(
+        Endorsement(ctx.community_id, ctx.me.id, member.id, key, created_at=ctx.now)
+    )
+    if not added:
+        return reply(
+            line("You have already endorsed ", mention(member), f" for {vocab.label(key)}.")
+        )
+    await reindex(ctx, member)
+    ctx.outbox.dm(
+        member.platform_user_id,
+        reply(line(mention(ctx.me), f" endorsed you for {vocab.label(key)}.")).message,
+    )
+    return reply(line("Endorsed ", mention(member), f" for {vocab.label(key)}. Thank you!"))
+
+
+LEVEL_NAMES = ", ".join(level.label for level in Level)

@@ -1,0 +1,102 @@
+"""/thanks: gratitude shown to the receiver (and the introducer), never ranked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.connections import Connection, Kind, State
+from bot.domain.errors import UserError
+from bot.domain.members import Member
+from bot.domain.text import NOTE_MAX, clean
+from bot.domain.thanks import Thanks
+from bot.messages import Quote, Reply, line, message, reply
+from bot.services.commands import Thank
+from bot.services.context import Context, mention
+from bot.services.indexing import reindex
+
+
+async def thank(ctx: Context, cmd: Thank) -> Reply:
+    note = clean(cmd.note, "thank-you note", max_len=NOTE_MAX)
+    if not note:
+        raise UserError("What are you thanking them for?", "e.g. /thanks @ana for the CV review")
+    receiver = await ctx.member(cmd.receiver)
+    if receiver.id == ctx.me.id:
+        raise UserError(
+            "You can't thank yourself, though well done!", "Thank someone who helped you."
+        )
+    if receiver.forgotten:
+        raise UserError(f"{receiver.display_name} is no longer a member here.")
+    assert ctx.me.id is not None and receiver.id is not None
+    cap = int(ctx.setting("thanks_daily_cap"))
+    if await ctx.uow.thanks.given_since(ctx.me.id, ctx.now - timedelta(days=1)) >= cap:
+        raise UserError(
+            f"You've sent {cap} thank-yous in the last 24 hours, the daily limit.",
+            "Please send this one tomorrow; your note isn't lost if you keep it.",
+        )
+    related = await _related_connection(ctx, ctx.me, receiver)
+    topic = related.topic if related else await _topic_in(ctx, note, receiver)
+    await ctx.uow.thanks.add(
+        Thanks(
+            ctx.community_id,
+            ctx.me.id,
+            receiver.id,
+            note,
+            connection_id=related.id if related else None,
+            topic=topic,
+            created_at=ctx.now,
+        )
+    )
+    if topic:
+        await reindex(ctx, receiver)  # thanks for a topic is evidence of the skill
+    ctx.outbox.dm(
+        receiver.platform_user_id,
+        message(
+            line(mention(ctx.me), " thanked you: ", Quote(note)),
+        ),
+    )
+    if (
+        related
+        and related.kind == Kind.INTRO
+        and related.initiator_id not in (ctx.me.id, receiver.id)
+    ):
+        introducer = await ctx.uow.members.get(related.initiator_id)
+        if introducer and not introducer.forgotten:
+            ctx.outbox.dm(
+                introducer.platform_user_id,
+                message(
+                    line(
+                        mention(ctx.me),
+                        " thanked ",
+                        mention(receiver),
+                        " after the introduction you made. Nice work connecting them!",
+                    ),
+                ),
+            )
+    wall = ctx.setting("thanks_wall")
+    if wall:
+        ctx.outbox.post(
+            str(wall),
+            message(line(mention(ctx.me), " thanked ", mention(receiver), ": ", Quote(note))),
+        )
+    return reply(line("Thank-you sent to ", mention(receiver), "."))
+
+
+async def _related_connection(ctx: Context, giver: Member, receiver: Member) -> Connection | None:
+    """The latest connection both took part in (as a party or the introducer)."""
+    assert giver.id is not None and receiver.id is not None
+    for conn in reversed(await ctx.uow.connections.involving(giver.id)):
+        if conn.state == State.CONNECTED and receiver.id in (
+            conn.initiator_id,
+            conn.party_a_id,
+            conn.party_b_id,
+        ):
+            return conn
+    return None
+
+
+async def _topic_in(ctx: Context, note: str, receiver: Member) -> str | None:
+    assert receiver.id is not None
+    vocab = await ctx.vocabulary()
+    theirs = {h.topic for h in await ctx.uow.index.topics_of(receiver.id)}
+    named = sorted(k for k in vocab.extract(note) if k in theirs)
+    return named[0] if named else None

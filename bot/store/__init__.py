@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, mappings, repositories and engine setup."""

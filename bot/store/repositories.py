@@ -1,0 +1,280 @@
+"""Repositories: the queries the use cases need, one class per aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.members import Community, Member
+from bot.domain.thanks import Endorsement, Thanks
+from bot.store.tables import (
+    communities,
+    connections,
+    endorsements,
+    members,
+    processed_events,
+    thanks,
+    topic_aliases,
+)
+
+
+class Communities:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_external_id(self, platform: str, external_id: str) -> Community | None:
+        stmt = select(Community).where(
+            communities.c.platform == platform,
+            communities.c.external_id == external_id,
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def add(self, community: Community) -> Community:
+        self.session.add(community)
+        await self.session.flush()
+        return community
+
+    async def aliases(self, community_id: int) -> dict[str, str]:
+        rows = await self.session.execute(
+            select(topic_aliases.c.alias, topic_aliases.c.topic).where(
+                topic_aliases.c.community_id == community_id
+            )
+        )
+        return {alias: topic for alias, topic in rows}
+
+    async def set_alias(self, community_id: int, alias: str, topic: str) -> None:
+        await self.session.execute(
+            delete(topic_aliases).where(
+                topic_aliases.c.community_id == community_id, topic_aliases.c.alias == alias
+            )
+        )
+        await self.session.execute(
+            insert(topic_aliases).values(community_id=community_id, alias=alias, topic=topic)
+        )
+
+
+class Members:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, member_id: int) -> Member | None:
+        return await self.session.get(Member, member_id)
+
+    async def by_platform_id(self, community_id: int, user_id: str) -> Member | None:
+        stmt = select(Member).where(
+            members.c.community_id == community_id,
+            members.c.platform_user_id == user_id,
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Member]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        stmt = select(Member).where(members.c.id.in_(wanted))
+        return {m.id: m for m in await self.session.scalars(stmt) if m.id is not None}
+
+    async def named(self, community_id: int, prefix: str, limit: int = 10) -> Sequence[Member]:
+        """Members whose display name or platform id starts with `prefix` (case-free)."""
+        low = prefix.lower()
+        stmt = (
+            select(Member)
+            .where(
+                members.c.community_id == community_id,
+                members.c.forgotten.is_(False),
+                or_(
+                    func.lower(members.c.display_name).startswith(low, autoescape=True),
+                    func.lower(members.c.platform_user_id).startswith(low, autoescape=True),
+                ),
+            )
+            .limit(limit)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def add(self, member: Member) -> Member:
+        self.session.add(member)
+        await self.session.flush()
+        return member
+
+    async def count(self, community_id: int) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(Member)
+            .where(
+                members.c.community_id == community_id,
+                members.c.forgotten.is_(False),
+            )
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+
+class Connections:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, connection: Connection) -> Connection:
+        self.session.add(connection)
+        await self.session.flush()
+        return connection
+
+    async def get(self, connection_id: int, *, for_update: bool = False) -> Connection | None:
+        return await self.session.get(Connection, connection_id, with_for_update=for_update)
+
+    async def open_between(
+        self, community_id: int, kind: Kind, a: int, b: int
+    ) -> Connection | None:
+        low, high = sorted((a, b))
+        stmt = select(Connection).where(
+            connections.c.community_id == community_id,
+            connections.c.kind == kind.value,
+            connections.c.pair_low == low,
+            connections.c.pair_high == high,
+            connections.c.state.in_([s.value for s in OPEN_STATES]),
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def asks_between(self, requester_id: int, helper_id: int, since: datetime) -> int:
+        stmt = select(func.count()).where(
+            connections.c.kind == Kind.REQUEST.value,
+            connections.c.party_a_id == requester_id,
+            connections.c.party_b_id == helper_id,
+            connections.c.state != State.DRAFT.value,
+            connections.c.created_at >= since,
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def received_times(self, member_id: int, since: datetime) -> list[datetime]:
+        """When each ask of this member (as helper, or as a party to an intro) was made."""
+        stmt = (
+            select(connections.c.created_at)
+            .where(
+                connections.c.state != State.DRAFT.value,
+                connections.c.created_at >= since,
+                or_(
+                    connections.c.party_b_id == member_id,
+                    (connections.c.kind == Kind.INTRO.value)
+                    & (connections.c.party_a_id == member_id),
+                ),
+            )
+            .order_by(connections.c.created_at)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def load_by_member(self, member_ids: Sequence[int], since: datetime) -> dict[int, int]:
+        """Recent load: asks received since `since` plus every still-open ask, per member."""
+        if not member_ids:
+            return {}
+        open_states = [s.value for s in OPEN_STATES if s is not State.DRAFT]
+        stmt = (
+            select(connections.c.party_b_id, func.count())
+            .where(
+                connections.c.party_b_id.in_(member_ids),
+                or_(connections.c.created_at >= since, connections.c.state.in_(open_states)),
+                connections.c.state != State.DRAFT.value,
+            )
+            .group_by(connections.c.party_b_id)
+        )
+        return {member: count for member, count in (await self.session.execute(stmt))}
+
+    async def involving(self, member_id: int) -> Sequence[Connection]:
+        stmt = (
+            select(Connection)
+            .where(
+                or_(
+                    connections.c.initiator_id == member_id,
+                    connections.c.party_a_id == member_id,
+                    connections.c.party_b_id == member_id,
+                    connections.c.suggested_id == member_id,
+                )
+            )
+            .order_by(connections.c.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+
+class ThanksLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, item: Thanks) -> Thanks:
+        self.session.add(item)
+        await self.session.flush()
+        return item
+
+    async def given_since(self, giver_id: int, since: datetime) -> int:
+        stmt = select(func.count()).where(
+            thanks.c.giver_id == giver_id,
+            thanks.c.created_at >= since,
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def involving(self, member_id: int) -> Sequence[Thanks]:
+        stmt = (
+            select(Thanks)
+            .where(or_(thanks.c.giver_id == member_id, thanks.c.receiver_id == member_id))
+            .order_by(thanks.c.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def recent_to(self, member_id: int, limit: int) -> Sequence[Thanks]:
+        stmt = (
+            select(Thanks)
+            .where(thanks.c.receiver_id == member_id)
+            .order_by(thanks.c.id.desc())
+            .limit(limit)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def add_endorsement(self, item: Endorsement) -> bool:
+        """False when this member already endorsed that skill."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(item)
+        except IntegrityError:
+            return False
+        return True
+
+    async def endorsements_of(self, member_id: int) -> Sequence[Endorsement]:
+        stmt = select(Endorsement).where(
+            or_(endorsements.c.member_id == member_id, endorsements.c.endorser_id == member_id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def evidence(self, member_id: int) -> dict[str, int]:
+        """Endorsements and topic-tagged thanks received, per topic."""
+        counts: dict[str, int] = {}
+        for table, column in (
+            (endorsements, endorsements.c.member_id),
+            (thanks, thanks.c.receiver_id),
+        ):
+            stmt = (
+                select(table.c.topic, func.count())
+                .where(column == member_id, table.c.topic.is_not(None))
+                .group_by(table.c.topic)
+            )
+            for topic, count in (await self.session.execute(stmt)):
+                counts[topic] = counts.get(topic, 0) + count
+        return counts
+
+
+class ProcessedEvents:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record the event; False if it was handled before (a platform retry)."""
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(
+                    insert(processed_events).values(
+                        platform=platform, event_id=event_id, processed_at=now
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True

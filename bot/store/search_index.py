@@ -1,0 +1,151 @@
+"""The /whoknows search index: which members can help with which topic, best first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.members import Member
+from bot.domain.ranking import index_score
+from bot.store.tables import community_topics, member_topics
+
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class TopicEntry:
+    topic: str  # canonical key
+    label: str
+    level: int | None  # None: from the member's own words only
+
+
+@dataclass(frozen=True)
+class Hit:
+    member_id: int
+    topic: str
+    level: int | None
+    evidence: int
+    score: int
+
+
+class SearchIndex:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def rebuild_member(
+        self, member: Member, entries: Sequence[TopicEntry], evidence: Mapping[str, int]
+    ) -> None:
+        """Replace the member's rows; keep per-community topic counts in step."""
+        assert member.id is not None
+        old = set(
+            await self.session.scalars(
+                select(member_topics.c.topic).where(member_topics.c.member_id == member.id)
+            )
+        )
+        await self.session.execute(
+            delete(member_topics).where(member_topics.c.member_id == member.id)
+        )
+        rows = [
+            {
+                "member_id": member.id,
+                "topic": e.topic,
+                "community_id": member.community_id,
+                "level": e.level,
+                "evidence": evidence.get(e.topic, 0),
+                "score": index_score(e.level, evidence.get(e.topic, 0)),
+                **self._flags(member),
+            }
+            for e in entries
+        ]
+        if rows:
+            await self.session.execute(insert(member_topics), rows)
+        new = {e.topic: e.label for e in entries}
+        await self._count(member.community_id, {t: new[t] for t in new.keys() - old}, +1)
+        await self._count(member.community_id, {t: t for t in old - new.keys()}, -1)
+
+    async def refresh_flags(self, member: Member) -> None:
+        """Availability, visibility, capacity or load changed: no topic changed."""
+        await self.session.execute(
+            update(member_topics)
+            .where(member_topics.c.member_id == member.id)
+            .values(**self._flags(member))
+        )
+
+    @staticmethod
+    def _flags(member: Member) -> dict[str, object]:
+        return {
+            "listed": member.is_listed(),
+            "full_until": member.full_until,
+            "last_request_at": member.last_request_at or NEVER,
+        }
+
+    async def _count(self, community_id: int, topics: Mapping[str, str], delta: int) -> None:
+        if not topics:
+            return
+        if delta < 0:
+            await self.session.execute(
+                update(community_topics)
+                .where(
+                    community_topics.c.community_id == community_id,
+                    community_topics.c.topic.in_(list(topics)),
+                )
+                .values(members=community_topics.c.members + delta)
+            )
+            return
+        dialect = self.session.get_bind().dialect.name
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = make(community_topics).values(
+            [
+                {"community_id": community_id, "topic": t, "label": label[:80], "members": delta}
+                for t, label in topics.items()
+            ]
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["community_id", "topic"],
+            set_={"members": community_topics.c.members + delta},
+        )
+        await self.session.execute(stmt)
+
+    async def best(
+        self, community_id: int, topic: str, *, exclude: int, now: datetime, limit: int
+    ) -> list[Hit]:
+        """Listed members with room left for `topic`, by stored score, least recently asked first."""
+        mt = member_topics.c
+        stmt = (
+            select(mt.member_id, mt.topic, mt.level, mt.evidence, mt.score)
+            .where(
+                mt.community_id == community_id,
+                mt.topic == topic,
+                mt.listed.is_(True),
+                mt.member_id != exclude,
+                or_(mt.full_until.is_(None), mt.full_until <= now),
+            )
+            .order_by(mt.score.desc(), mt.last_request_at)
+            .limit(limit)
+        )
+        result = await self.session.execute(stmt)
+        return [Hit(*row) for row in result]
+
+    async def topics(self, community_id: int) -> dict[str, str]:
+        """Topics members of the community list (key → label), for matching and suggestions."""
+        rows = await self.session.execute(
+            select(community_topics.c.topic, community_topics.c.label).where(
+                community_topics.c.community_id == community_id, community_topics.c.members > 0
+            )
+        )
+        return dict(rows.all())
+
+    async def topics_of(self, member_id: int) -> list[Hit]:
+        mt = member_topics.c
+        rows = await self.session.execute(
+            select(mt.member_id, mt.topic, mt.level, mt.evidence, mt.score).where(
+                mt.member_id == member_id
+            )
+        )
+        return [Hit(*row) for row in rows]

@@ -1,0 +1,204 @@
+"""Tables and the mapping of the domain's plain classes onto them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import registry
+
+from bot.domain.connections import Connection
+from bot.domain.members import Community, Member
+from bot.domain.thanks import Endorsement, Thanks
+from bot.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+mapper_registry = registry(metadata=metadata)
+
+communities = Table(
+    "communities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("settings", JSON, nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "external_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("platform_user_id", String(64), nullable=False),
+    Column("display_name", String(80), nullable=False),
+    Column("skills", JSON, nullable=False, default=dict),
+    Column("can_help_with", Text, nullable=False, default=""),
+    Column("looking_for", Text, nullable=False, default=""),
+    Column("bio", Text, nullable=False, default=""),
+    Column("timezone", String(64)),
+    Column("contact_window", String(64)),
+    Column("availability", String(8), nullable=False, default="open"),
+    Column("busy_until", Date),
+    Column("capacity", SmallInteger, nullable=False),
+    Column("discoverable", Boolean, nullable=False, default=True),
+    Column("is_organiser", Boolean, nullable=False, default=False),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("forgotten", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_request_at", UTCDateTime),
+    Column("full_until", UTCDateTime),
+    UniqueConstraint("community_id", "platform_user_id"),
+)
+
+# The search index behind /whoknows: one row per member and topic they can help with,
+# derived from skills, their own words and evidence. Rebuilt whenever those change.
+member_topics = Table(
+    "member_topics",
+    metadata,
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(80), primary_key=True),
+    Column("community_id", Integer, nullable=False),
+    Column("level", SmallInteger),  # null: found in their own words only
+    Column("evidence", SmallInteger, nullable=False, default=0),
+    Column("score", SmallInteger, nullable=False),
+    Column("listed", Boolean, nullable=False),
+    Column("full_until", UTCDateTime),
+    # Never null (the epoch stands for "never asked") so one index serves the ordering.
+    Column("last_request_at", UTCDateTime, nullable=False),
+    Index(
+        "ix_member_topics_search",
+        "community_id",
+        "topic",
+        text("score DESC"),
+        "last_request_at",
+    ),
+)
+
+# Topics used in a community, with how many members list them: typo matching and
+# "close topics" suggestions read this instead of scanning the index.
+community_topics = Table(
+    "community_topics",
+    metadata,
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(80), primary_key=True),
+    Column("label", String(80), nullable=False),
+    Column("members", Integer, nullable=False, default=0),
+)
+
+topic_aliases = Table(
+    "topic_aliases",
+    metadata,
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True),
+    Column("alias", String(80), primary_key=True),
+    Column("topic", String(80), nullable=False),
+)
+
+connections = Table(
+    "connections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("initiator_id", ForeignKey("members.id"), nullable=False),
+    Column("party_a_id", ForeignKey("members.id"), nullable=False),
+    Column("party_b_id", ForeignKey("members.id"), nullable=False),
+    Column("pair_low", Integer, nullable=False),
+    Column("pair_high", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("topic", String(80)),
+    Column("state", String(10), nullable=False),
+    Column("consent_a", String(10), nullable=False),
+    Column("consent_b", String(10), nullable=False),
+    Column("note_a", Text, nullable=False, default=""),
+    Column("note_b", Text, nullable=False, default=""),
+    Column("suggested_id", ForeignKey("members.id")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("connected_at", UTCDateTime),
+    Index("ix_connections_party_b", "party_b_id", "created_at"),
+    Index("ix_connections_party_a", "party_a_id", "created_at"),
+    Index("ix_connections_initiator", "initiator_id", "created_at"),
+    # At most one open intro or request per pair of people at a time.
+    Index(
+        "uq_connections_open_pair",
+        "community_id",
+        "kind",
+        "pair_low",
+        "pair_high",
+        unique=True,
+        sqlite_where=text("state IN ('draft', 'pending')"),
+        postgresql_where=text("state IN ('draft', 'pending')"),
+    ),
+)
+
+thanks = Table(
+    "thanks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("giver_id", ForeignKey("members.id"), nullable=False),
+    Column("receiver_id", ForeignKey("members.id"), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("connection_id", ForeignKey("connections.id")),
+    Column("topic", String(80)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_thanks_giver", "giver_id", "created_at"),
+    Index("ix_thanks_receiver", "receiver_id", "created_at"),
+)
+
+endorsements = Table(
+    "endorsements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("endorser_id", ForeignKey("members.id"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("topic", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("endorser_id", "member_id", "topic"),
+    Index("ix_endorsements_member", "member_id", "topic"),
+)
+
+# Platform event ids already handled: platforms retry deliveries, we act once.
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("processed_at", UTCDateTime, nullable=False),
+)
+
+
+def map_domain() -> None:
+    """Map the domain classes onto the tables (idempotent)."""
+    if mapper_registry.mappers:
+        return
+    mapper_registry.map_imperatively(Community, communities)
+    mapper_registry.map_imperatively(Member, members)
+    mapper_registry.map_imperatively(Connection, connections)
+    mapper_registry.map_imperatively(Thanks, thanks)
+    mapper_registry.map_imperatively(Endorsement, endorsements)

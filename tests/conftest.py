@@ -1,0 +1,104 @@
+"""Shared fixtures: every database test runs on SQLite and, when configured, PostgreSQL.
+
+PostgreSQL tests need NETWORKER_TEST_POSTGRES_URL (e.g.
+postgresql+asyncpg://postgres@127.0.0.1:5432/test); `.ci/run` sets it. Without it they
+are reported as skipped, with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.config import Settings
+from bot.services.app import Networker
+from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.migrate import upgrade
+from bot.store.tables import metadata
+from tests.driver import Community
+from tests.fakes import FakeClock, FakeMessenger
+
+POSTGRES_URL = os.environ.get("NETWORKER_TEST_POSTGRES_URL")
+SKIP_PG = "PostgreSQL tests need NETWORKER_TEST_POSTGRES_URL (`.ci/run` sets it)"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test: migrations run once."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A scratch PostgreSQL database for this test session, migrated once."""
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_PG)
+    import asyncio
+
+    name = f"networker_test_{uuid.uuid4().hex[:8]}"
+    admin_url = POSTGRES_URL
+
+    async def run(sql: str) -> None:
+        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(sql))
+        await engine.dispose()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield url
+    asyncio.run(run(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "networker.db"
+        shutil.copy(template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    return str(request.getfixturevalue("postgres_database"))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def messenger() -> FakeMessenger:
+    return FakeMessenger()
+
+
+@pytest.fixture
+def config() -> Settings:
+    return Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def app(
+    db_url: str, clock: FakeClock, messenger: FakeMessenger, config: Settings
+) -> AsyncIterator[Networker]:
+    engine = make_engine(db_url)
+    if db_url.startswith("postgresql"):
+        async with engine.begin() as conn:  # a clean slate for each test
+            tables = ", ".join(t.name for t in metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield Networker(make_sessionmaker(engine), clock, config, {"test": messenger})
+    await engine.dispose()
+
+
+@pytest.fixture
+async def community(app: Networker, messenger: FakeMessenger) -> Community:
+    await app.register_community("test", "T1", "Test Association")
+    return Community(app, messenger, "T1")
