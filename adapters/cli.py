@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "starting the local console instead.",
                 file=sys.stderr,
             )
-        return _console(settings, migrate=not args.no_migrate, demo=False, echo=False)
+        migrate = settings.auto_migrate and not args.no_migrate
+        return _console(settings, migrate=migrate, demo=False, echo=False)
     if args.db:
         settings = settings.model_copy(update={"database_url": sqlite_url(args.db)})
     return _console(settings, migrate=True, demo=args.demo, echo=args.echo)

@@ -80,6 +80,8 @@ class ContactWindow:
         hint = "Write it like “weekdays 09:00-18:00”, “mon,wed,fri 10:00-16:00” or “daily 08-20”."
         if not raw:
             raise UserError("The contact window is empty.", hint)
+        if raw.endswith(" all day"):  # how str() shows a whole-day window: must read back
+            raw = raw.removesuffix(" all day") + " 00:00-00:00"
         parts = raw.split(" ")
         if len(parts) == 1 and _HOURS.match(parts[0]):
             parts = ["daily", parts[0]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -163,24 +163,39 @@ def seed_topics() -> tuple[SeedTopic, ...]:
     )
 
 
+@lru_cache(maxsize=4)
+def _seed_maps(
+    seed: tuple[SeedTopic, ...],
+) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
+    """Normalised seed vocabulary, computed once: (term → key, keys, key → label)."""
+    canon: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for entry in seed:
+        key = normalise(entry.label)
+        if key and key not in canon:
+            canon[key] = key
+            labels[key] = entry.label
+    for entry in seed:
+        key = normalise(entry.label)
+        for alias in entry.aliases:
+            canon.setdefault(normalise(alias), key)
+    return canon, frozenset(labels), labels
+
+
 class Vocabulary:
     """Known topics of one community: canonical keys, their aliases and display labels."""
 
     def __init__(
         self,
-        seed: Iterable[SeedTopic] = (),
+        seed: tuple[SeedTopic, ...] = (),
         aliases: Mapping[str, str] | None = None,
         topics: Mapping[str, str] | None = None,
     ) -> None:
-        self._canon: dict[str, str] = {}
-        self._direct: set[str] = set()
-        self.labels: dict[str, str] = {}
+        base = _seed_maps(seed)
+        self._canon: dict[str, str] = dict(base[0])
+        self._direct: set[str] = set(base[1])
+        self.labels: dict[str, str] = dict(base[2])
         self.in_use: set[str] = set()  # topics members of the community actually list
-        for entry in seed:
-            key = normalise(entry.label)
-            self._add_topic(key, entry.label)
-            for alias in entry.aliases:
-                self._canon.setdefault(normalise(alias), key)
         for key, label in (topics or {}).items():
             self._add_topic(key, label)
             self.in_use.add(self._canon.get(key, key))
@@ -199,7 +214,10 @@ class Vocabulary:
 
     def lookup(self, text: str) -> tuple[str, MatchKind] | None:
         """Exact, alias or plural lookup of a normalised phrase."""
-        for candidate in (text, singular(text)):
+        # Short abbreviations take a plain "s" too: CVs, APIs, PMs.
+        short_plural = text[:-1] if text.endswith("s") and len(text) >= 3 else text
+        spaced = text.replace("-", " ")  # machine-learning, follow-up
+        for candidate in (text, singular(text), short_plural, spaced, singular(spaced)):
             key = self._canon.get(candidate)
             if key is not None:
                 kind = MatchKind.EXACT if candidate in self._direct else MatchKind.ALIAS

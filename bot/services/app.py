@@ -49,7 +49,8 @@ from bot.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Context, Any], Awaitable[Reply]]
-VOCABULARY_TTL_S = 30.0
+# Other processes' new topics reach typo matching within this; local changes at once.
+VOCABULARY_TTL_S = 300.0
 
 HANDLERS: dict[type, Handler] = {
     WhoKnows: search.who_knows,

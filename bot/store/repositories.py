@@ -257,7 +257,7 @@ class ThanksLog:
                 .where(column == member_id, table.c.topic.is_not(None))
                 .group_by(table.c.topic)
             )
-            for topic, count in (await self.session.execute(stmt)):
+            for topic, count in await self.session.execute(stmt):
                 counts[topic] = counts.get(topic, 0) + count
         return counts
 
