@@ -32,17 +32,17 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Settings  # noqa: E402
-from bot.domain.members import Member  # noqa: E402
-from bot.domain.ranking import index_score  # noqa: E402
-from bot.domain.vocabulary import Vocabulary, seed_topics  # noqa: E402
-from bot.services.app import Networker  # noqa: E402
-from bot.services.commands import Actor, MemberRef, WhoKnows  # noqa: E402
-from bot.services.indexing import topic_entries  # noqa: E402
-from bot.store.engine import make_engine, make_sessionmaker  # noqa: E402
-from bot.store.migrate import upgrade  # noqa: E402
-from bot.store.search_index import NEVER  # noqa: E402
-from bot.store.tables import community_topics, connections, member_topics, members  # noqa: E402
+from bot.config import Settings
+from bot.domain.members import Member
+from bot.domain.ranking import index_score
+from bot.domain.vocabulary import Vocabulary, seed_topics
+from bot.services.app import Networker
+from bot.services.commands import Actor, MemberRef, WhoKnows
+from bot.services.indexing import topic_entries
+from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.migrate import upgrade
+from bot.store.search_index import NEVER
+from bot.store.tables import community_topics, connections, member_topics, members
 
 TOPICS = 5000
 SKILLS_PER_MEMBER = 8
@@ -57,8 +57,8 @@ QUERIES = {
     "most popular": "project management",
     "free text only": "mentored",
 }
-SYLLABLES = "ka lo mi ne ra tu vo zen pri sta gor fil mas dre lin quo bex tal ser vy".split()
-FILLER = "happy to help with {a} and {b}, mentored people on {c} before".split()
+SYLLABLES = ["ka", "lo", "mi", "ne", "ra", "tu", "vo", "zen", "pri", "sta", "gor", "fil", "mas", "dre", "lin", "quo", "bex", "tal", "ser", "vy"]
+FILLER = ["happy", "to", "help", "with", "{a}", "and", "{b},", "mentored", "people", "on", "{c}", "before"]
 
 
 def topic_names(rng: random.Random) -> list[str]:
