@@ -62,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         migrate = settings.auto_migrate and not args.no_migrate
         return _console(settings, migrate=migrate, demo=False, echo=False)
+    if args.demo and args.db:
+        print(
+            "--demo always uses its own file, networker-demo.db (started afresh); leave out --db.",
+            file=sys.stderr,
+        )
+        return 2
     if args.db:
         settings = settings.model_copy(update={"database_url": sqlite_url(args.db)})
     return _console(settings, migrate=True, demo=args.demo, echo=args.echo)

@@ -21,6 +21,16 @@ class ConsoleMessenger:
         self.write = write
         self.choices: dict[str, list[Choice]] = {}
         self.log: list[tuple[str, tuple[str, ...], Message]] = []  # (kind, recipients, message)
+        self._held: list[str] | None = None
+
+    def hold(self) -> None:
+        """Keep what the bot sends until the typist's own reply has been printed."""
+        self._held = []
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for text in held:
+            self.write(text)
 
     def remember(self, user_id: str, message: Message) -> None:
         choices = [Choice(b.action, b.value) for b in message.buttons]
@@ -44,6 +54,7 @@ class ConsoleMessenger:
         self._print(f"── posted in {post.channel} ──", post.message)
 
     def _print(self, header: str, message: Message) -> None:
-        self.write(header)
+        out = self.write if self._held is None else self._held.append
+        out(header)
         for text in render(message):
-            self.write(f"  {text}")
+            out(f"  {text}")

@@ -19,6 +19,7 @@ from bot.services.app import Networker
 PLATFORM = "console"
 COMMUNITY = "console"
 _MENTION = re.compile(r"^@([\w.\-]+)$")
+MEMBERS_SHOWN = 1000
 
 CONSOLE_HELP = """Console commands:
   /as <name> [--organiser]   act as this member (created on first use)
@@ -69,8 +70,10 @@ class Console:
             return
         try:
             await self._execute(text)
-        except UserError as error:
-            self.write(f"  ⚠ {error}")
+        except UserError as error:  # printed like the core's own refusals
+            self.write(f"  ⚠ {error.message}")
+            if error.hint:
+                self.write(f"  {error.hint}")
 
     async def _execute(self, text: str) -> None:
         name, _, rest = text.partition(" ")
@@ -81,10 +84,10 @@ class Console:
             await self._run(c.Help())
             return
         if name == "/as":
-            self._switch(rest)
+            await self._switch(rest)
             return
         if name == "/members":
-            found = await self.app.find_members(PLATFORM, self.community, "")
+            found = await self.app.find_members(PLATFORM, self.community, "", MEMBERS_SHOWN)
             self.write(
                 "  "
                 + (", ".join(f"@{m.user_id}" for m in found) or "nobody yet; /as <name> to start")
@@ -98,7 +101,7 @@ class Console:
         command = await self._parse(name, rest)
         await self._run(command)
 
-    def _switch(self, rest: str) -> None:
+    async def _switch(self, rest: str) -> None:
         parts = rest.split()
         organiser = "--organiser" in parts
         names = [p for p in parts if p != "--organiser"]
@@ -109,15 +112,20 @@ class Console:
         display = names[0].lstrip("@")
         self.user = c.MemberRef(display.lower(), display)
         self.organiser = organiser
+        await self.app.join(PLATFORM, self.community, self.user)  # /members and @name know them
         self.write(f"  You are now @{self.user.user_id}{' (organiser)' if organiser else ''}.")
 
     async def _run(self, command: c.Command) -> None:
         assert self.user is not None or isinstance(command, c.Help)
         user = self.user or c.MemberRef("guest", "guest")
         actor = c.Actor(PLATFORM, self.community, user, is_organiser=self.organiser)
-        result = await self.app.handle(actor, command)
-        if result is not None:
-            self._show(user.user_id, result)
+        self.messenger.hold()
+        try:
+            result = await self.app.handle(actor, command)
+            if result is not None:
+                self._show(user.user_id, result)
+        finally:
+            self.messenger.release()
 
     def _show(self, user_id: str, result: Reply) -> None:
         marker = "" if result.ok else "⚠ "
@@ -237,13 +245,16 @@ class Console:
             if args.strip():
                 raise UserError("That button takes no extra text.")
             return {}, None
+        kinds = {i.name: i.kind for i in choice.form.inputs}
         try:
             tokens = shlex.split(args)
         except ValueError:
-            raise UserError("A quote is not closed.") from None
+            # An apostrophe in plain words ("I'd like…") is not an unclosed quote.
+            tokens = args.split()
+            if any(t.partition("=")[0] in kinds and "=" in t for t in tokens):
+                raise UserError("A quote is not closed.") from None
         inputs: dict[str, str] = {}
         mentioned: c.MemberRef | None = None
-        kinds = {i.name: i.kind for i in choice.form.inputs}
         loose: list[str] = []
         for token in tokens:
             key, sep, value = token.partition("=")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -39,6 +39,8 @@ class Availability(StrEnum):
 
 def parse_timezone(value: str) -> str:
     name = value.strip()
+    if not name:
+        raise UserError("The time zone is empty.", "Use a name like Europe/Berlin.")
     if name.upper() == "UTC":
         return "UTC"
     try:
@@ -109,17 +111,22 @@ class ContactWindow:
         )
 
     def next_open(self, moment: datetime, tz: str) -> datetime:
-        """The first instant at or after `moment` inside the window, in UTC-aware form."""
-        local = moment.astimezone(ZoneInfo(tz))
+        """The first instant at or after `moment` inside the window, in UTC-aware form.
+
+        On the night clocks go back the opening hour can happen twice; on the night they
+        go forward a start inside the skipped hour opens that much later.
+        """
+        zone = ZoneInfo(tz)
+        local = moment.astimezone(zone)
         if self.contains(local):
             return moment
         for offset in range(8):
             day = (local + timedelta(days=offset)).date()
             if day.weekday() not in self.days:
                 continue
-            candidate = datetime.combine(day, self.start, tzinfo=ZoneInfo(tz))
-            if candidate >= local:
-                return candidate.astimezone(moment.tzinfo)
+            for candidate in _openings(datetime.combine(day, self.start), zone):
+                if candidate >= moment:  # compared as instants, not as wall-clock times
+                    return candidate.astimezone(moment.tzinfo)
         return moment  # unreachable for a non-empty set of days
 
     def __str__(self) -> str:
@@ -129,6 +136,17 @@ class ContactWindow:
         if self.start == self.end:
             return f"{days} all day"
         return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+def _openings(wall: datetime, zone: ZoneInfo) -> list[datetime]:
+    """The UTC instants a local wall-clock time names: two in a repeated hour, else one."""
+    instants: list[datetime] = []
+    for fold in (0, 1):
+        instant = wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        exists = instant.astimezone(zone).replace(tzinfo=None) == wall
+        if exists and instant not in instants:
+            instants.append(instant)
+    return instants or [wall.replace(tzinfo=zone).astimezone(UTC)]
 
 
 DEFAULT_WINDOW = ContactWindow(frozenset(range(5)), time(9), time(18))
@@ -269,6 +287,8 @@ def parse_skills(value: str) -> dict[str, Level]:
             continue
         name, _, level = item.partition(":")
         topic = clean(name, "skill name", max_len=TOPIC_MAX, required=True)
+        for same in [k for k in skills if k.casefold() == topic.casefold()]:
+            del skills[same]  # "Python:expert, python:learning": the last one counts
         skills[topic] = Level.parse(level) if level.strip() else Level.PRACTITIONER
     if len(skills) > 50:
         raise UserError("That is more than 50 skills.", "Keep the ones you would help with.")

@@ -13,7 +13,9 @@ PROFILE_TEXT_MAX = 500
 NAME_MAX = 80
 TOPIC_MAX = 60
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Scripts written without spaces (Chinese, Japanese, Thai): each character counts as a word.
+_NO_SPACES = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_NO_SPACES}]|[^\W_{_NO_SPACES}]+", re.UNICODE)
 _ALLOWED_CONTROLS = {"\n", "\t"}
 # Bidirectional overrides can disguise text; treat them like control characters.
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}

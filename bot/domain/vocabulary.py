@@ -275,17 +275,20 @@ class Vocabulary:
     def closest(
         self, text: str, cutoff: float, limit: int = 3, *, in_use: bool = False
     ) -> list[str]:
-        """Canonical keys whose name or alias is close to `text` (typos, suggestions)."""
-        hits = process.extract(
-            text,
-            self._choices,
-            scorer=fuzz.WRatio if in_use else fuzz.ratio,
-            score_cutoff=cutoff,
-            limit=limit * 10 if in_use else limit * 3,
+        """Canonical keys whose name or alias is close to `text`.
+
+        For typos (all topics) whole strings are compared; for suggestions (topics in
+        use) word sets too, so "negotiation" finds "salary negotiation" but a short
+        topic hidden inside a longer word ("go" in "negotiation") does not count.
+        """
+        choices = (
+            [c for c in self._choices if self._canon[c] in self.in_use] if in_use else self._choices
         )
+        scorer = fuzz.token_set_ratio if in_use else fuzz.ratio
+        hits = process.extract(text, choices, scorer=scorer, score_cutoff=cutoff, limit=limit * 3)
         keys: list[str] = []
         for choice, _score, _index in hits:
             key = self._canon[choice]
-            if key not in keys and (not in_use or key in self.in_use):
+            if key not in keys:
                 keys.append(key)
         return keys[:limit]

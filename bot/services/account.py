@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.thanks import Thanks
-from bot.messages import Button, Field, Message, Reply, Section, Style, line, reply
+from bot.messages import Button, Field, Message, Quote, Reply, Section, Style, line, reply
 from bot.services.commands import Export, Forget, Me, Pause
 from bot.services.context import Context, mention
-from bot.services.indexing import refresh_load
+from bot.services.indexing import refresh_load, reindex
 from bot.store.tables import connections, endorsements, member_topics, thanks
 
 
@@ -38,9 +38,9 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
     buttons: list[Button] = []
     for conn in to_answer:
         who = people[conn.initiator_id]
-        what = "introduction" if conn.kind == Kind.INTRO else "request for help"
+        what = "an introduction" if conn.kind == Kind.INTRO else "a request for help"
         sections.append(
-            Section(text=line("Waiting for your answer: a ", what, " from ", mention(who), "."))
+            Section(text=line("Waiting for your answer: ", what, " from ", mention(who), "."))
         )
         buttons += [
             Button(f"Accept #{conn.id}", "consent.accept", str(conn.id), Style.PRIMARY),
@@ -54,6 +54,17 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
                 Section(
                     text=line(
                         "You're waiting to hear from ", *_join([mention(m) for m in names]), "."
+                    )
+                )
+            )
+    recent = await ctx.uow.thanks.recent_to(member.id, 3)
+    givers = await ctx.uow.members.many(t.giver_id for t in recent)
+    for item in recent:
+        if item.note:
+            sections.append(
+                Section(
+                    text=line(
+                        "Thanks from ", mention(givers[item.giver_id]), ": ", Quote(item.note)
                     )
                 )
             )
@@ -107,7 +118,8 @@ async def export_data(ctx: Context, member: Member) -> dict[str, Any]:
     assert member.id is not None
     mid = member.id
     people = {mid: member}
-    conns = await ctx.uow.connections.involving(mid)
+    # Not the requests where someone merely suggested me: those are others' private business.
+    conns = [c for c in await ctx.uow.connections.involving(mid) if c.involves(mid)]
     thanks_ = await ctx.uow.thanks.involving(mid)
     endorsements_ = await ctx.uow.thanks.endorsements_of(mid)
     others = (
@@ -203,7 +215,9 @@ async def erase(ctx: Context, member: Member) -> None:
     assert member.id is not None
     mid, session = member.id, ctx.uow.session
     for conn in await ctx.uow.connections.involving(mid):
-        if conn.state in OPEN_STATES:
+        if conn.state == State.DRAFT:  # never sent: nobody's ask, nothing to keep
+            await session.delete(conn)
+        elif conn.state in OPEN_STATES:
             conn.cancel(ctx.now)
     await session.flush()
     c = connections.c
@@ -214,8 +228,15 @@ async def erase(ctx: Context, member: Member) -> None:
         update(connections).where(c.suggested_id == mid).values(suggested_id=None)
     )
     await session.execute(update(thanks).where(thanks.c.giver_id == mid).values(note=""))
+    endorsed = set(
+        await session.scalars(
+            select(endorsements.c.member_id).where(endorsements.c.endorser_id == mid)
+        )
+    )
     await session.execute(endorsements.delete().where(endorsements.c.endorser_id == mid))
     await session.execute(endorsements.delete().where(endorsements.c.member_id == mid))
+    for other in (await ctx.uow.members.many(endorsed - {mid})).values():
+        await reindex(ctx, other)  # their evidence no longer counts the deleted endorsements
     await ctx.uow.index.rebuild_member(member, [], {})
     await session.execute(member_topics.delete().where(member_topics.c.member_id == mid))
     member.platform_user_id = f"forgotten:{mid}"

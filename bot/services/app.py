@@ -110,16 +110,30 @@ class Networker:
                 found = await uow.communities.add(
                     Community(platform, external_id, name[:200], created_at=self.clock.now())
                 )
-                await uow.commit()
+            await uow.commit()  # also when found: a rollback would expire what we return
             return found
 
-    async def find_members(self, platform: str, community: str, prefix: str) -> list[MemberRef]:
+    async def join(self, platform: str, community: str, user: MemberRef) -> bool:
+        """Make a member known before their first command (the console's /as).
+
+        False when the community is not registered."""
+        async with UnitOfWork(self.sessions) as uow:
+            found = await uow.communities.by_external_id(platform, community)
+            if found is None:
+                return False
+            await member_for(uow, found, user, self.clock.now(), self.config)
+            await uow.commit()
+            return True
+
+    async def find_members(
+        self, platform: str, community: str, prefix: str, limit: int = 10
+    ) -> list[MemberRef]:
         """Members whose name starts with `prefix`: lets text adapters resolve @mentions."""
         async with UnitOfWork(self.sessions, write=False) as uow:
             found = await uow.communities.by_external_id(platform, community)
             if found is None or found.id is None:
                 return []
-            members = await uow.members.named(found.id, prefix)
+            members = await uow.members.named(found.id, prefix, limit)
             return [MemberRef(m.platform_user_id, m.display_name, m.timezone) for m in members]
 
     # --- commands ---------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.messages import (
 from bot.services.commands import Ask, Intro, MemberRef, Press
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load
+from bot.services.search import find_helpers
 
 # --- starting ---------------------------------------------------------------------------
 
@@ -57,8 +58,8 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
     )
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
-        ctx.outbox.dm(
-            party.platform_user_id,
+        ctx.dm(
+            party,
             consent_message(ctx, conn, party, ctx.me, a if party is b else b),
         )
     return reply(
@@ -109,7 +110,7 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
 
 async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply:
     await refresh_load(ctx, helper, asked_now=True)
-    ctx.outbox.dm(helper.platform_user_id, consent_message(ctx, conn, helper, ctx.me, ctx.me))
+    ctx.dm(helper, consent_message(ctx, conn, helper, ctx.me, ctx.me))
     return reply(
         line("Sent! I've asked ", mention(helper), " privately."),
         "They can accept, say “not now” or decline; I'll tell you what they say.",
@@ -120,8 +121,6 @@ async def _suggest_others(
     ctx: Context, draft: Connection, helper: Member, earlier: int, days: int
 ) -> Reply:
     """The third ask of one person in a month: nudge towards others, keep the draft."""
-    from bot.services.search import find_helpers  # search imports this module's users
-
     matches = [TopicMatch(draft.topic, MatchKind.EXACT, draft.topic)] if draft.topic else []
     others = [
         m for m, _ in await find_helpers(ctx, matches, exclude=ctx.me, limit=4) if m.id != helper.id
@@ -195,7 +194,8 @@ def consent_message(
         Button("Decline", "consent.decline", str(conn.id), Style.DANGER),
     )
     if conn.kind == Kind.INTRO:
-        skills = ", ".join(list(other.skills)[:5])
+        # A hidden member's skills are not shown, not even to the other party.
+        skills = ", ".join(list(other.skills)[:5]) if other.discoverable else ""
         return message(
             line(
                 "Hi ",
@@ -298,7 +298,7 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
                 ),
                 Button("No thanks", "suggest.dismiss", str(conn.id)),
             ]
-        ctx.outbox.dm(initiator.platform_user_id, message(*lines, buttons=buttons))
+        ctx.dm(initiator, message(*lines, buttons=buttons))
         return
     other = people[conn.other_party(_id(decliner))]
     lines = [
@@ -324,10 +324,10 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
             ),
             Button("No thanks", "suggest.dismiss", str(conn.id)),
         ]
-    ctx.outbox.dm(initiator.platform_user_id, message(*lines, buttons=buttons))
-    if other.id in people and conn.other_party(_id(decliner)) and _accepted(conn, _id(other)):
-        ctx.outbox.dm(
-            other.platform_user_id,
+    ctx.dm(initiator, message(*lines, buttons=buttons))
+    if _accepted(conn, _id(other)):
+        ctx.dm(
+            other,
             message(
                 line(
                     "The introduction to ",
@@ -418,14 +418,16 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
     if conn.state != State.DRAFT:
         raise UserError("That request was already sent or withdrawn.")
     if cmd.action == "draft.cancel":
-        conn.cancel(ctx.now)
+        # A draft was never sent: drop it, so it counts as nobody's ask (load, capacity, stats).
+        await ctx.uow.session.delete(conn)
         return reply("Cancelled. Nothing was sent.")
     if cmd.action == "draft.retarget":
-        helper_id = int(cmd.value.split(":")[1]) if ":" in cmd.value else 0
+        target = cmd.value.partition(":")[2]
+        helper_id = int(target) if target.isdigit() else 0
         helper = await ctx.uow.members.get(helper_id)
         if helper is None or helper.community_id != ctx.community_id:
             raise UserError("That member is not here any more.")
-        conn.cancel(ctx.now)
+        await ctx.uow.session.delete(conn)  # never sent: not an ask of the first helper
         await ctx.uow.session.flush()
         return await start_request(ctx, helper, conn.reason, conn.topic)
     helper = await ctx.uow.members.get(conn.party_b_id)
@@ -459,7 +461,10 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
                 ),
             )
         )
-    return await start_request(ctx, helper, clean_reason(request, what="request"), topic or None)
+    request = clean_reason(request, what="request")
+    # The topic rides in the button's value: keep it only if the helper really lists it.
+    theirs = {h.topic for h in await ctx.uow.index.topics_of(_id(helper))}
+    return await start_request(ctx, helper, request, topic if topic in theirs else None)
 
 
 async def post_ask(ctx: Context, cmd: Press) -> Reply:

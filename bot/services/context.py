@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.domain.errors import UserError
 from bot.domain.members import Community, Member
 from bot.domain.vocabulary import Vocabulary
-from bot.messages import Mention, Outbox
+from bot.messages import Mention, Message, Outbox
 from bot.services.commands import Actor, MemberRef
 from bot.services.unit_of_work import UnitOfWork
 
@@ -52,6 +52,11 @@ class Context:
         """The member a platform names, created on first sight."""
         return await member_for(self.uow, self.community, ref, self.now, self.config)
 
+    def dm(self, member: Member, message: Message) -> None:
+        """Queue a DM, unless the member paused bot DMs or is gone."""
+        if not member.paused and not member.forgotten:
+            self.outbox.dm(member.platform_user_id, message)
+
     def tz(self, member: Member) -> ZoneInfo:
         return ZoneInfo(member.timezone or self.community.settings.get("timezone", "UTC"))
 
@@ -60,7 +65,7 @@ class Context:
 
     def local_time(self, member: Member) -> str:
         local = self.now.astimezone(self.tz(member))
-        zone = member.timezone or "UTC, time zone not set"
+        zone = member.timezone or f"{self.tz(member).key}, time zone not set"
         return f"{local:%a %H:%M} their time ({zone})"
 
 

@@ -12,11 +12,12 @@ from bot.domain.connections import Kind, State
 from bot.domain.errors import UserError
 from bot.domain.profile import parse_bool, parse_capacity, parse_timezone
 from bot.domain.text import TOPIC_MAX, clean
-from bot.domain.vocabulary import normalise
+from bot.domain.vocabulary import normalise, singular
 from bot.messages import Field, Message, Reply, Section, line, reply
 from bot.services.commands import AddAlias, Settings, Stats
 from bot.services.context import Context
-from bot.store.tables import connections, members, thanks
+from bot.services.indexing import reindex
+from bot.store.tables import connections, member_topics, members, thanks
 
 
 def _channel(value: str) -> str | None:
@@ -122,6 +123,15 @@ async def add_alias(ctx: Context, cmd: AddAlias) -> Reply:
         )
     await ctx.uow.communities.set_alias(ctx.community_id, alias, key)
     ctx.vocabulary_changed()
+    # Members who listed the alias itself are indexed under it: move them to the topic.
+    listed = await ctx.uow.session.scalars(
+        select(member_topics.c.member_id).where(
+            member_topics.c.community_id == ctx.community_id,
+            member_topics.c.topic.in_({alias, singular(alias)}),
+        )
+    )
+    for member in (await ctx.uow.members.many(set(listed))).values():
+        await reindex(ctx, member)
     return reply(f"Saved: “{alias}” now finds {vocab.label(key)}.")
 
 

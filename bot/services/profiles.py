@@ -135,8 +135,8 @@ async def endorse(ctx: Context, cmd: Endorse) -> Reply:
             line("You have already endorsed ", mention(member), f" for {vocab.label(key)}.")
         )
     await reindex(ctx, member)
-    ctx.outbox.dm(
-        member.platform_user_id,
+    ctx.dm(
+        member,
         reply(line(mention(ctx.me), f" endorsed you for {vocab.label(key)}.")).message,
     )
     return reply(line("Endorsed ", mention(member), f" for {vocab.label(key)}. Thank you!"))

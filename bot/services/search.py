@@ -42,7 +42,7 @@ async def who_knows(ctx: Context, cmd: WhoKnows) -> Reply:
     matches = vocab.resolve(query)
     found = await find_helpers(ctx, matches, exclude=ctx.me)
     if not found:
-        return _no_match(ctx, query, vocab)
+        return await _no_match(ctx, query, vocab, {m.key for m in matches})
     topic = " + ".join(vocab.label(m.key) for m in matches[:3])
     header: list[str | Bold] = ["People who can help with ", Bold(topic)]
     if any(m.kind is MatchKind.TYPO for m in matches):
@@ -128,9 +128,18 @@ def _result_section(ctx: Context, member: Member, pool: _Pool, labels: dict[str,
     return Section(text=line(mention(member)), fields=tuple(fields))
 
 
-def _no_match(ctx: Context, query: str, vocab: Vocabulary) -> Reply:
+async def _no_match(ctx: Context, query: str, vocab: Vocabulary, asked: set[str]) -> Reply:
     sections = [Section(text=line(f"Nobody who can help with “{query}” is available right now."))]
-    close = vocab.closest(normalise(query), SUGGEST_CUTOFF, limit=3, in_use=True)
+    # Only topics someone could actually help with now; never the one just searched.
+    close: list[str] = []
+    for key in vocab.closest(normalise(query), SUGGEST_CUTOFF, limit=5 + len(asked), in_use=True):
+        if key in asked or len(close) == 3:
+            continue
+        hits = await ctx.uow.index.best(
+            ctx.community_id, key, exclude=_member_id(ctx.me), now=ctx.now, limit=1
+        )
+        if hits:
+            close.append(key)
     if close:
         sections.append(
             Section(
@@ -151,3 +160,8 @@ def _no_match(ctx: Context, query: str, vocab: Vocabulary) -> Reply:
             Section(text=line("Try a broader word, or ask in your community's main channel."))
         )
     return Reply(Message(sections=tuple(sections), buttons=buttons))
+
+
+def _member_id(member: Member) -> int:
+    assert member.id is not None
+    return member.id

@@ -48,8 +48,8 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
     )
     if topic:
         await reindex(ctx, receiver)  # thanks for a topic is evidence of the skill
-    ctx.outbox.dm(
-        receiver.platform_user_id,
+    ctx.dm(
+        receiver,
         message(
             line(mention(ctx.me), " thanked you: ", Quote(note)),
         ),
@@ -60,9 +60,9 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
         and related.initiator_id not in (ctx.me.id, receiver.id)
     ):
         introducer = await ctx.uow.members.get(related.initiator_id)
-        if introducer and not introducer.forgotten:
-            ctx.outbox.dm(
-                introducer.platform_user_id,
+        if introducer:
+            ctx.dm(
+                introducer,
                 message(
                     line(
                         mention(ctx.me),

@@ -92,6 +92,11 @@ class Members:
                     func.lower(members.c.platform_user_id).startswith(low, autoescape=True),
                 ),
             )
+            # An exact name first ("@al" finds al before alice), then alphabetical.
+            .order_by(
+                (func.lower(members.c.platform_user_id) != low),
+                func.lower(members.c.display_name),
+            )
             .limit(limit)
         )
         return list(await self.session.scalars(stmt))

@@ -43,9 +43,13 @@ class SearchIndex:
     ) -> None:
         """Replace the member's rows; keep per-community topic counts in step."""
         assert member.id is not None
+        # Community topic counts (typo matching, suggestions) follow listed skills only;
+        # single words from free text stay searchable but are not offered as topics.
         old = set(
             await self.session.scalars(
-                select(member_topics.c.topic).where(member_topics.c.member_id == member.id)
+                select(member_topics.c.topic).where(
+                    member_topics.c.member_id == member.id, member_topics.c.level.is_not(None)
+                )
             )
         )
         await self.session.execute(
@@ -65,7 +69,7 @@ class SearchIndex:
         ]
         if rows:
             await self.session.execute(insert(member_topics), rows)
-        new = {e.topic: e.label for e in entries}
+        new = {e.topic: e.label for e in entries if e.level is not None}
         await self._count(member.community_id, {t: new[t] for t in new.keys() - old}, +1)
         await self._count(member.community_id, {t: t for t in old - new.keys()}, -1)
 
@@ -96,6 +100,14 @@ class SearchIndex:
                     community_topics.c.topic.in_(list(topics)),
                 )
                 .values(members=community_topics.c.members + delta)
+            )
+            # A topic nobody lists any more goes: its label is a member's own words.
+            await self.session.execute(
+                delete(community_topics).where(
+                    community_topics.c.community_id == community_id,
+                    community_topics.c.topic.in_(list(topics)),
+                    community_topics.c.members <= 0,
+                )
             )
             return
         dialect = self.session.get_bind().dialect.name

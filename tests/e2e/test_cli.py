@@ -1,0 +1,139 @@
+"""The `networker` command as someone trying it out runs it: a real process, scripted stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+NETWORKER = Path(sys.executable).parent / "networker"
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The caller's environment without any database or platform settings."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "DATABASE_URL" and not key.startswith(("SLACK_", "DISCORD_"))
+    }
+    return env | extra
+
+
+def networker(
+    *args: str, cwd: Path, script: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(NETWORKER), *args],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env or clean_env(),
+        timeout=60,
+        check=False,
+    )
+
+
+def lines(*commands: str) -> str:
+    return "\n".join(commands) + "\n"
+
+
+def test_console_runs_a_script_and_exits_cleanly_at_end_of_input(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    result = networker(
+        "console",
+        "--db",
+        str(db),
+        cwd=tmp_path,
+        script=lines(
+            "/whoknows k8s",
+            "/as alice",
+            '/profile skills="kubernetes:expert" tz=Europe/Berlin',
+            "/as carol",
+            "/whoknows k8s",
+            "/ask @nobody please help me",
+            "/ask @alice advice on moving our CI to Kubernetes",
+            "/as alice",
+            "/press 1",
+            "/members",
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout
+    assert out.splitlines()[0].startswith("Networker console. Type /as <name>")
+    assert "⚠ Pick who you are first." in out
+    assert "carol> /whoknows k8s" in out  # commands read from a pipe are echoed
+    assert "People who can help with kubernetes" in out
+    assert "⚠ I don't know anyone called @nobody here." in out
+    assert "── DM to @alice ──" in out
+    assert "@carol is asking for your help with kubernetes." in out
+    assert "── group conversation 'carol and alice' with @carol, @alice ──" in out
+    assert "Wonderful, you're connected!" in out
+    assert out.rstrip().endswith("@alice, @carol")  # the last command ran; then end of input
+    assert db.exists()
+
+    # The community is still there next time; /quit ends a script early.
+    again = networker(
+        "console",
+        "--db",
+        str(db),
+        cwd=tmp_path,
+        script=lines("/as dana", "/whoknows kubernetes", "/quit", "/as bob"),
+    )
+    assert again.returncode == 0, again.stderr
+    assert "Why: expert in kubernetes" in again.stdout
+    assert "@bob" not in again.stdout
+
+
+def test_demo_loads_a_labelled_sample_community(tmp_path: Path) -> None:
+    result = networker(
+        "console",
+        "--demo",
+        cwd=tmp_path,
+        script=lines(
+            "/members",
+            "/as dana",
+            "/whoknows k8s",
+            "/ask @ana advice on my first Kubernetes talk",
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    banner = result.stdout.splitlines()[0]
+    assert "SAMPLE community" in banner
+    assert "30 made-up members" in banner
+    assert "Try /as dana then /whoknows k8s." in banner
+    found = result.stdout.split("dana> /whoknows k8s")[1].split("dana> /ask")[0]
+    assert "People who can help with kubernetes" in found
+    assert "@ana\n    Why: expert in kubernetes" in found
+    assert "@zoe" not in found  # capacity 0: never offered
+    assert "@gus" in found and "busy until 31 Jan 2099" in found  # busy: listed, marked
+    assert (tmp_path / "networker-demo.db").exists()
+    members = next(line for line in result.stdout.splitlines() if line.startswith("  @aiko"))
+    assert len(members.split(", ")) == 30
+
+    # The demo starts from a fresh file every time: yesterday's requests are gone.
+    again = networker("console", "--demo", cwd=tmp_path, script=lines("/as ana", "/networker me"))
+    assert again.returncode == 0, again.stderr
+    assert "All clear!" in again.stdout
+    assert "@dana" not in again.stdout
+
+
+def test_run_without_credentials_says_what_to_set_and_uses_a_local_file(tmp_path: Path) -> None:
+    result = networker("run", cwd=tmp_path, script="")
+    assert result.returncode == 0, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert "SLACK_BOT_TOKEN" in first
+    assert "DISCORD_TOKEN" in first
+    assert "networker.db" in first
+    assert (tmp_path / "networker.db").exists()
+    assert "Networker console." in result.stdout
+
+
+def test_db_upgrade(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'prod.db'}")
+    result = networker("db", "upgrade", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Database is up to date."
+    assert (tmp_path / "prod.db").exists()
