@@ -57,8 +57,42 @@ QUERIES = {
     "most popular": "project management",
     "free text only": "mentored",
 }
-SYLLABLES = ["ka", "lo", "mi", "ne", "ra", "tu", "vo", "zen", "pri", "sta", "gor", "fil", "mas", "dre", "lin", "quo", "bex", "tal", "ser", "vy"]
-FILLER = ["happy", "to", "help", "with", "{a}", "and", "{b},", "mentored", "people", "on", "{c}", "before"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ra",
+    "tu",
+    "vo",
+    "zen",
+    "pri",
+    "sta",
+    "gor",
+    "fil",
+    "mas",
+    "dre",
+    "lin",
+    "quo",
+    "bex",
+    "tal",
+    "ser",
+    "vy",
+]
+FILLER = [
+    "happy",
+    "to",
+    "help",
+    "with",
+    "{a}",
+    "and",
+    "{b},",
+    "mentored",
+    "people",
+    "on",
+    "{c}",
+    "before",
+]
 
 
 def topic_names(rng: random.Random) -> list[str]:

@@ -102,3 +102,11 @@ async def app(
 async def community(app: Networker, messenger: FakeMessenger) -> Community:
     await app.register_community("test", "T1", "Test Association")
     return Community(app, messenger, "T1")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for the PostgreSQL tests that did not run, instead of one per test."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    count = sum(1 for report in skipped if SKIP_PG in str(report.longrepr))
+    if count:
+        terminalreporter.write_line(f"{count} PostgreSQL tests skipped: {SKIP_PG}")

@@ -129,7 +129,7 @@ class Connection:
 def _closed_message(state: State) -> str:
     return {
         State.CONNECTED: "This one is already connected. Nothing more to do here.",
-        State.DECLINED: "This one was already answered, so it is closed.",
+        State.DECLINED: "This one is closed: it won't go ahead. Nothing more to do.",
         State.EXPIRED: "This one expired, so it is closed.",
         State.CANCELLED: "This one was withdrawn, so it is closed.",
         State.DRAFT: "This one was never sent.",

@@ -279,6 +279,23 @@ def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> Non
         changes.discoverable = parse_bool(value, "discoverable")
 
 
+def validated(changes: ProfileChanges) -> ProfileChanges:
+    """The same checks as the text syntax, for edits built elsewhere (modals, forms)."""
+    labels = {"can_help_with": "“can help with” text", "looking_for": "“looking for” text"}
+    for name in ("can_help_with", "looking_for", "bio"):
+        value = getattr(changes, name)
+        if value is not None:
+            setattr(changes, name, clean(value, labels.get(name, name), max_len=PROFILE_TEXT_MAX))
+    for skills in (changes.skills, changes.add_skills):
+        for topic in list(skills or {}):
+            clean(topic, "skill name", max_len=TOPIC_MAX, required=True)
+    if changes.timezone is not None:
+        changes.timezone = parse_timezone(changes.timezone)
+    if changes.capacity is not None:
+        changes.capacity = parse_capacity(str(changes.capacity))
+    return changes
+
+
 def parse_skills(value: str) -> dict[str, Level]:
     """`python:expert, k8s` → {"python": EXPERT, "k8s": PRACTITIONER}."""
     skills: dict[str, Level] = {}

@@ -26,8 +26,7 @@ def clean(value: str | None, field: str, *, max_len: int, required: bool = False
     text = (value or "").strip()
     if required and not text:
         raise UserError(f"The {field} is missing.")
-    bad = [ch for ch in text if _is_control(ch)]
-    if bad:
+    if has_control_characters(text):
         raise UserError(
             f"The {field} contains control characters.",
             "Please type it again as plain text.",
@@ -38,6 +37,10 @@ def clean(value: str | None, field: str, *, max_len: int, required: bool = False
             "Please shorten it.",
         )
     return text
+
+
+def has_control_characters(text: str) -> bool:
+    return any(_is_control(ch) for ch in text)
 
 
 def _is_control(ch: str) -> bool:

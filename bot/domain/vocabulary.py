@@ -12,13 +12,14 @@ from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 _KEEP = "+#./&-'"
 _TOKEN_END = ".-/&'"
 _TOKEN_START = "-/&'"  # a leading dot stays: .net
 _NON_TOPIC = re.compile(rf"[^\w\s{re.escape(_KEEP)}]", re.UNICODE)
 MAX_PHRASE_WORDS = 4
-TYPO_CUTOFF = 84.0
+TYPO_CUTOFF = 0.8  # OSA similarity: one edit in 5-9 letters, two from 10
 SUGGEST_CUTOFF = 70.0
 
 STOPWORDS = frozenset(
@@ -238,9 +239,9 @@ class Vocabulary:
         found = self.lookup(norm)
         if found:
             return [TopicMatch(found[0], found[1], norm)]
-        typo = self.closest(norm, TYPO_CUTOFF, limit=1) if len(norm) >= 4 else []
+        typo = self.typo(norm) if len(norm) >= 4 else None
         if typo:
-            return [TopicMatch(typo[0], MatchKind.TYPO, norm)]
+            return [TopicMatch(typo, MatchKind.TYPO, norm)]
         matches: list[TopicMatch] = []
         for key, kind in self._phrases(norm, fuzzy=True):
             if all(m.key != key for m in matches):
@@ -268,24 +269,27 @@ class Vocabulary:
                 i += 1
                 if word in STOPWORDS or len(word) < 2:
                     continue
-                typo = self.closest(word, TYPO_CUTOFF, limit=1) if fuzzy and len(word) >= 5 else []
-                out.append((typo[0], MatchKind.TYPO) if typo else (singular(word), MatchKind.WORD))
+                typo = self.typo(word) if fuzzy and len(word) >= 5 else None
+                out.append((typo, MatchKind.TYPO) if typo else (singular(word), MatchKind.WORD))
         return out
 
-    def closest(
-        self, text: str, cutoff: float, limit: int = 3, *, in_use: bool = False
-    ) -> list[str]:
-        """Canonical keys whose name or alias is close to `text`.
-
-        For typos (all topics) whole strings are compared; for suggestions (topics in
-        use) word sets too, so "negotiation" finds "salary negotiation" but a short
-        topic hidden inside a longer word ("go" in "negotiation") does not count.
-        """
-        choices = (
-            [c for c in self._choices if self._canon[c] in self.in_use] if in_use else self._choices
+    def typo(self, text: str) -> str | None:
+        """The topic a misspelling most likely means (any known topic or alias)."""
+        hit = process.extractOne(
+            text, self._choices, scorer=OSA.normalized_similarity, score_cutoff=TYPO_CUTOFF
         )
-        scorer = fuzz.token_set_ratio if in_use else fuzz.ratio
-        hits = process.extract(text, choices, scorer=scorer, score_cutoff=cutoff, limit=limit * 3)
+        return self._canon[hit[0]] if hit else None
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Topics members list that are close to `text`, for "did you mean".
+
+        Word sets are compared too, so "negotiation" finds "salary negotiation", but a
+        short topic inside a longer word ("go" in "negotiation") does not count.
+        """
+        choices = [c for c in self._choices if self._canon[c] in self.in_use]
+        hits = process.extract(
+            text, choices, scorer=fuzz.token_set_ratio, score_cutoff=SUGGEST_CUTOFF, limit=limit * 3
+        )
         keys: list[str] = []
         for choice, _score, _index in hits:
             key = self._canon[choice]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,18 @@ from bot.config import Settings as Config
 from bot.domain.errors import UserError
 from bot.domain.members import Community
 from bot.domain.vocabulary import Vocabulary, seed_topics
-from bot.messages import ChannelPost, DirectMessage, GroupConversation, Outbox, Reply, reply
+from bot.messages import (
+    ChannelPost,
+    DirectMessage,
+    GroupConversation,
+    Mention,
+    Outbound,
+    Outbox,
+    Reply,
+    Section,
+    line,
+    reply,
+)
 from bot.ports import Clock, DeliveryError, Messenger
 from bot.services import account, connections, organiser, profiles, search, thanks
 from bot.services.commands import (
@@ -169,8 +181,6 @@ class Networker:
                         ok=False,
                     )
                 me = await member_for(uow, community, actor.user, now, self.config)
-                if actor.is_organiser and not me.is_organiser:
-                    me.is_organiser = True
                 ctx = Context(
                     uow,
                     actor,
@@ -194,12 +204,15 @@ class Networker:
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
-        await self.deliver(actor.platform, actor.community, outbox)
-        return result
+        failures = await self.deliver(actor.platform, actor.community, outbox)
+        return _with_delivery_note(result, failures) if failures else result
 
-    async def deliver(self, platform: str, community: str, outbox: Outbox) -> list[DeliveryError]:
+    async def deliver(
+        self, platform: str, community: str, outbox: Outbox
+    ) -> list[tuple[Outbound, DeliveryError]]:
+        """Send what a command produced; the failures come back to tell the member."""
         messenger = self.messengers.get(platform)
-        failures: list[DeliveryError] = []
+        failures: list[tuple[Outbound, DeliveryError]] = []
         if messenger is None:
             if outbox.items:
                 log.warning("no messenger for platform", extra={"platform": platform})
@@ -214,7 +227,7 @@ class Networker:
                     await messenger.post(community, item)
             except DeliveryError as error:
                 log.warning("delivery failed", extra={"reason": error.reason, "platform": platform})
-                failures.append(error)
+                failures.append((item, error))
         return failures
 
     # --- vocabulary cache ---------------------------------------------------------------
@@ -234,3 +247,28 @@ class Networker:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+
+def _with_delivery_note(result: Reply, failures: list[tuple[Outbound, DeliveryError]]) -> Reply:
+    """Nothing is lost: the record is saved, and the member learns who was not reached."""
+    notes = []
+    for item, error in failures:
+        if isinstance(item, DirectMessage):
+            who: tuple[str | Mention, ...] = (Mention(item.recipient, item.recipient),)
+        elif isinstance(item, GroupConversation):
+            who = ("the new conversation",)
+        else:
+            who = (item.channel,)
+        notes.append(
+            Section(
+                text=line(
+                    "⚠ I couldn't deliver a message to ",
+                    *who,
+                    f" just now ({error.reason}). Everything is saved; "
+                    "/networker me shows what is waiting.",
+                )
+            )
+        )
+    return replace(
+        result, message=replace(result.message, sections=(*result.message.sections, *notes))
+    )

@@ -32,6 +32,8 @@ from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load
 from bot.services.search import find_helpers
 
+RECENT_DECLINE = timedelta(days=30)
+
 # --- starting ---------------------------------------------------------------------------
 
 
@@ -48,6 +50,15 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
         )
     for member in (a, b):
         _check_reachable(ctx, member)
+    since = ctx.now - RECENT_DECLINE
+    if await ctx.uow.connections.declined_since(
+        ctx.community_id, Kind.INTRO, _id(a), _id(b), since
+    ):
+        # Never pressure: who said no stays private, and the answer stands for a while.
+        raise UserError(
+            f"An introduction of {a.display_name} and {b.display_name} didn't go ahead recently.",
+            "Let's give it some time before asking them again.",
+        )
     if await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b)):
         raise UserError(
             f"An introduction of {a.display_name} and {b.display_name} is already waiting for answers.",

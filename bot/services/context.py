@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain.errors import UserError
 from bot.domain.members import Community, Member
+from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
 from bot.messages import Mention, Message, Outbox
 from bot.services.commands import Actor, MemberRef
@@ -83,7 +84,7 @@ async def member_for(
             member.timezone = ref.timezone
         return member
     name = ref.display_name.strip()[:80] or ref.user_id
-    if any(ord(ch) < 32 for ch in name):
+    if has_control_characters(name) or "\n" in name or "\t" in name:
         raise UserError("That member's name has control characters in it.")
     capacity = community.settings.get("default_capacity", config.default_capacity)
     return await uow.members.add(

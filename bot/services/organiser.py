@@ -64,6 +64,7 @@ SETTINGS: dict[str, SettingSpec] = {
 
 
 def _require_organiser(ctx: Context) -> None:
+    # The platform says who organises (workspace admins, guild managers), each time.
     if not (ctx.me.is_organiser or ctx.actor.is_organiser):
         raise UserError("Only organisers can do that.", "Ask one of your community's organisers.")
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from bot.domain.errors import UserError
 from bot.domain.members import Member
-from bot.domain.profile import Availability, Level, ProfileChanges, parse_profile_edit
+from bot.domain.profile import (
+    Availability,
+    ProfileChanges,
+    parse_profile_edit,
+    validated,
+)
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.thanks import Endorsement
 from bot.messages import Field, Line, Message, Quote, Reply, Section, line, reply
@@ -16,7 +21,10 @@ from bot.services.indexing import refresh_load, reindex
 async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
     if cmd.changes is None and not (cmd.text or "").strip():
         return show_profile(ctx, ctx.me, own=True)
-    changes = cmd.changes or parse_profile_edit(cmd.text or "", today=ctx.today())
+    if cmd.changes is not None:
+        changes = validated(cmd.changes)
+    else:
+        changes = parse_profile_edit(cmd.text or "", today=ctx.today())
     me = ctx.me
     topics_changed = apply_changes(me, changes)
     if topics_changed:
@@ -140,6 +148,3 @@ async def endorse(ctx: Context, cmd: Endorse) -> Reply:
         reply(line(mention(ctx.me), f" endorsed you for {vocab.label(key)}.")).message,
     )
     return reply(line("Endorsed ", mention(member), f" for {vocab.label(key)}. Thank you!"))
-
-
-LEVEL_NAMES = ", ".join(level.label for level in Level)

@@ -9,7 +9,7 @@ from bot.domain.members import Member
 from bot.domain.profile import Availability, Level
 from bot.domain.ranking import CANDIDATE_POOL, Candidate, final_score
 from bot.domain.text import clean
-from bot.domain.vocabulary import SUGGEST_CUTOFF, MatchKind, TopicMatch, Vocabulary, normalise
+from bot.domain.vocabulary import MatchKind, TopicMatch, Vocabulary, normalise
 from bot.messages import Bold, Button, Field, Line, Message, Quote, Reply, Section, Style, line
 from bot.services.commands import WhoKnows
 from bot.services.context import LOAD_WINDOW, Context, mention
@@ -43,7 +43,9 @@ async def who_knows(ctx: Context, cmd: WhoKnows) -> Reply:
     found = await find_helpers(ctx, matches, exclude=ctx.me)
     if not found:
         return await _no_match(ctx, query, vocab, {m.key for m in matches})
-    topic = " + ".join(vocab.label(m.key) for m in matches[:3])
+    # Name only the topics somebody was found for ("zzzqqq pythn" is about python).
+    found_topics = {hit.topic for _, pool in found for hit in pool.hits}
+    topic = " + ".join(vocab.label(m.key) for m in matches if m.key in found_topics)
     header: list[str | Bold] = ["People who can help with ", Bold(topic)]
     if any(m.kind is MatchKind.TYPO for m in matches):
         header.append(f" (I read “{query}” as {topic})")
@@ -132,7 +134,7 @@ async def _no_match(ctx: Context, query: str, vocab: Vocabulary, asked: set[str]
     sections = [Section(text=line(f"Nobody who can help with “{query}” is available right now."))]
     # Only topics someone could actually help with now; never the one just searched.
     close: list[str] = []
-    for key in vocab.closest(normalise(query), SUGGEST_CUTOFF, limit=5 + len(asked), in_use=True):
+    for key in vocab.suggest(normalise(query), limit=5 + len(asked)):
         if key in asked or len(close) == 3:
             continue
         hits = await ctx.uow.index.best(

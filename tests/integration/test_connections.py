@@ -122,7 +122,7 @@ async def test_the_other_side_is_not_bothered_when_they_had_not_answered(
     assert len(ben.dms()) == 1  # only the original consent request
     stale = await ben.press(ben.button("Accept"))
     assert not stale.ok
-    assert "already answered, so it is closed" in stale.text
+    assert "closed: it won't go ahead" in stale.text
     assert community.messenger.to(ben.id, "group") == []
 
 
@@ -251,7 +251,7 @@ async def test_an_introducer_who_is_one_of_the_two_is_pointed_to_ask(
 
 
 async def test_a_second_intro_of_a_waiting_pair_is_refused_in_either_order(
-    community: Community,
+    community: Community, clock: FakeClock
 ) -> None:
     ana, ben, eve, fay = await people(community, "ana", "ben", "eve", "fay")
     await eve.intro(ana, ben, WHY)
@@ -262,8 +262,15 @@ async def test_a_second_intro_of_a_waiting_pair_is_refused_in_either_order(
         assert "An introduction of" in result.text
         assert "is already waiting for answers" in result.text
     assert len(community.messenger.sent) == sent
-    # Once the first is answered, the pair may be introduced again.
+    # After a decline nobody is pressed again soon, and who declined stays private.
     await ana.decline()
+    sent = len(community.messenger.sent)
+    again = await fay.intro(ben, ana, "another reason to meet each other")
+    assert not again.ok
+    assert "didn't go ahead recently" in again.text
+    assert "Ana" not in again.text.split("recently")[1]
+    assert len(community.messenger.sent) == sent
+    clock.advance(days=31)
     assert (await fay.intro(ana, ben, "another reason to meet each other")).ok
 
 
@@ -685,3 +692,25 @@ async def test_a_forged_topic_on_an_ask_button_is_not_passed_on(community: Commu
         assert "@Dana is asking for your help." in ana.last_dm()  # no topic named
         assert topic not in ana.last_dm()
         await ana.decline()
+
+
+# --- delivery failures ----------------------------------------------------------------------
+
+
+async def test_an_undeliverable_consent_dm_is_reported_and_the_request_kept(
+    community: Community,
+) -> None:
+    ana, ben = await people(community, "ana", "ben")
+    await ben.profile('skills="python:expert"')
+    community.messenger.fail_for.add(ben.id)
+    result = await ana.ask(ben, "a review of my packaging setup please")
+    assert result.ok
+    assert "couldn't deliver a message to @U-ben" in result.text
+    assert "Everything is saved" in result.text
+    # The request is not lost: Ben finds it, with working buttons, in /networker me.
+    community.messenger.fail_for.clear()
+    mine = await ben.do(c.Me())
+    assert "Waiting for your answer: a request for help from @Ana" in mine.text
+    accept = next(b for b in mine.message.buttons if b.label.startswith("Accept"))
+    assert (await ben.press(accept)).ok
+    assert len(community.messenger.to(ana.id, kind="group")) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.services import commands as c
 from tests.driver import Community, Member, names_in
 
 WHY = "you both run Python meetups and could share speakers"
@@ -238,3 +239,13 @@ async def test_stats_never_name_anyone(community: Community) -> None:
     await ana.press(ana.button("Accept"))
     text = (await org.stats()).text
     assert "Ana" not in text and "Dana" not in text
+
+
+async def test_organiser_rights_follow_the_platform_each_time(community: Community) -> None:
+    lena = community.member("lena", organiser=True)
+    assert (await lena.do(c.Settings("thanks_daily_cap", "5"))).ok
+    demoted = community.member("lena")  # the platform no longer says she organises
+    result = await demoted.do(c.Settings("thanks_daily_cap", "6"))
+    assert not result.ok
+    assert "Only organisers" in result.text
+    assert "thanks_daily_cap = 5" in (await lena.do(c.Settings("thanks_daily_cap"))).text

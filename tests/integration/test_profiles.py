@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.profile import Level, ProfileChanges
 from bot.services import commands as c
 from tests.driver import Community, names_in
 from tests.fakes import FakeClock
@@ -288,3 +289,26 @@ async def test_a_full_member_is_shown_as_not_taking_requests(community: Communit
     assert "Availability: open" in (await dana.view(ana)).text
     await dana.ask(ana, "could you review my python packaging setup")
     assert "Availability: not taking new requests this month" in (await dana.view(ana)).text
+
+
+async def test_edits_from_forms_get_the_same_checks_as_typed_ones(community: Community) -> None:
+    ana = community.member("ana")
+    await ana.profile('bio="Hello there"')
+    for changes in (
+        ProfileChanges(bio="bad\x07bell"),
+        ProfileChanges(can_help_with="x" * 501),
+        ProfileChanges(timezone="Mars/Olympus"),
+        ProfileChanges(add_skills={"": Level.EXPERT}),
+    ):
+        result = await ana.do(c.EditProfile(changes=changes))
+        assert not result.ok, changes
+    assert "Hello there" in (await ana.do(c.EditProfile())).text
+
+
+async def test_a_name_with_hidden_control_characters_is_refused(community: Community) -> None:
+    ana = community.member("ana")
+    for i, name in enumerate(("E\x7fve", "E\u0085ve", "E\u202eve", "Eve\nBob")):
+        odd = c.MemberRef(f"U-odd-{i}", name)
+        result = await ana.do(c.Ask(odd, "a review of my packaging setup please"))
+        assert not result.ok and "control characters" in result.text
+        assert community.messenger.sent == []

@@ -366,3 +366,19 @@ async def test_a_stale_ask_button_for_a_forgotten_member_is_refused(
     assert not refused.ok
     assert "That member is not here any more." in refused.text
     assert ana.dms() == []
+
+
+async def test_a_swapped_letter_typo_is_matched(community: Community) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    result = await dana.whoknows("pyhton")
+    assert names_in(result) == ["Ana"]
+    assert "I read “pyhton” as python" in result.text
+
+
+async def test_the_header_names_only_topics_someone_was_found_for(community: Community) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    result = await dana.whoknows("zzzqqq python")
+    assert names_in(result) == ["Ana"]
+    assert result.text.splitlines()[0] == "People who can help with python"

@@ -7,7 +7,6 @@ from collections import defaultdict
 import pytest
 
 from bot.domain.vocabulary import (
-    SUGGEST_CUTOFF,
     MatchKind,
     Vocabulary,
     normalise,
@@ -195,11 +194,11 @@ def test_close_topics_are_suggested_only_among_topics_members_list() -> None:
     vocab = Vocabulary(
         seed_topics(), topics={"kubernetes": "kubernetes", "public speaking": "public speaking"}
     )
-    assert vocab.closest("kubernets", SUGGEST_CUTOFF, in_use=True) == ["kubernetes"]
-    assert vocab.closest("pubic speeking", SUGGEST_CUTOFF, in_use=True) == ["public speaking"]
+    assert vocab.suggest("kubernets") == ["kubernetes"]
+    assert vocab.suggest("pubic speeking") == ["public speaking"]
     # terraform is a known topic, but nobody here lists it: suggesting it would lead nowhere.
-    assert "terraform" in vocab.closest("terraform", SUGGEST_CUTOFF)
-    assert vocab.closest("terraform", SUGGEST_CUTOFF, in_use=True) == []
+    assert vocab.typo("terraform") == "terraform"
+    assert vocab.suggest("terraform") == []
 
 
 def test_topics_in_use_are_counted_under_their_canonical_key() -> None:
@@ -211,7 +210,7 @@ def test_suggestions_are_limited() -> None:
     topics = {f"data {w}": f"data {w}" for w in ("science", "engineering", "visualization")}
     topics |= {"data analysis": "data analysis", "database": "database"}
     vocab = Vocabulary(seed_topics(), topics=topics)
-    assert len(vocab.closest("data", SUGGEST_CUTOFF, limit=3, in_use=True)) <= 3
+    assert len(vocab.suggest("data", limit=3)) <= 3
 
 
 # --- a community's own topics and aliases ----------------------------------------------------
@@ -298,5 +297,5 @@ def test_unrelated_topics_are_not_suggested() -> None:
         seed_topics(),
         topics={"go": "go", "machine learning": "machine learning", "figma": "figma"},
     )
-    assert vocab.closest("gardening", SUGGEST_CUTOFF, in_use=True) == []
-    assert vocab.closest("negotiation", SUGGEST_CUTOFF, in_use=True) == []
+    assert vocab.suggest("gardening") == []
+    assert vocab.suggest("negotiation") == []
