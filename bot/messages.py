@@ -82,6 +82,7 @@ class Input:
     kind: InputKind = InputKind.TEXT
     required: bool = False
     placeholder: str = ""
+    initial: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from bot.config import get_settings
 from bot.store.engine import make_engine
+from bot.store.migrate import include_object
 from bot.store.tables import metadata
 
 config = context.config
@@ -19,17 +20,6 @@ def _url() -> str:
     return config.attributes.get("database_url") or get_settings().database_url
 
 
-# Autogenerate cannot compare indexes with expressions (score DESC); they are written
-# by hand in the migrations and checked by the migration tests instead.
-_HAND_WRITTEN_INDEXES = {"ix_member_topics_search"}
-
-
-def _include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    return not (type_ == "index" and name in _HAND_WRITTEN_INDEXES)
-
-
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
     context.configure(
         connection=connection,
@@ -37,7 +27,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only alter tables by copying them
         compare_type=True,
-        include_object=_include_object,
+        include_object=include_object,
         literal_binds=connection is None,
     )
 

@@ -20,6 +20,7 @@ class Community:
     name: str
     settings: dict[str, Any] = field(default_factory=dict)
     created_at: datetime | None = None
+    active: bool = True  # false once the bot was removed from the workspace or guild
     id: int | None = None
 
 
@@ -44,6 +45,8 @@ class Member:
     created_at: datetime | None = None
     last_request_at: datetime | None = None
     full_until: datetime | None = None
+    unreachable: str | None = None  # why the platform refuses DMs to them, if it does
+    onboarded_at: datetime | None = None
     id: int | None = None
 
     def availability_on(self, today: date) -> Availability:

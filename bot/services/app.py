@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -98,6 +98,19 @@ BUTTONS: dict[str, Handler] = {
 }
 
 
+NOT_SET_UP = reply(
+    "Networker isn't set up for this community yet.",
+    "Ask an organiser to install it, then try again.",
+    ok=False,
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reply: Reply | None  # None: a platform retry of an event already handled
+    outbox: Outbox
+
+
 class Networker:
     def __init__(
         self,
@@ -153,17 +166,33 @@ class Networker:
     async def handle(
         self, actor: Actor, command: Command, *, event_id: str | None = None
     ) -> Reply | None:
-        """Run one command. Returns None for a platform retry of an event already handled."""
+        """Run one command and deliver what it produced. None for an event seen before."""
+        outcome = await self.execute(actor, command, event_id=event_id)
+        if outcome.reply is None:
+            return None
+        failures = await self.deliver(actor.platform, actor.community, outcome.outbox)
+        return with_delivery_note(outcome.reply, failures) if failures else outcome.reply
+
+    async def execute(
+        self, actor: Actor, command: Command, *, event_id: str | None = None
+    ) -> Outcome:
+        """Run one command in its own transaction; its messages are returned, not sent.
+
+        Adapters with a deadline (Slack's 3 s ack) answer first and deliver after.
+        """
+        outbox = Outbox()
         if isinstance(command, Press):
             handler = BUTTONS.get(command.action)
             if handler is None:
-                return reply(
-                    "That button isn't one I know any more. Try the command again.", ok=False
+                return Outcome(
+                    reply(
+                        "That button isn't one I know any more. Try the command again.", ok=False
+                    ),
+                    outbox,
                 )
         else:
             handler = HANDLERS[type(command)]
         started = time.perf_counter()
-        outbox = Outbox()
         write = not isinstance(command, READ_ONLY) or event_id is not None
         try:
             async with UnitOfWork(self.sessions, write=write) as uow:
@@ -172,14 +201,10 @@ class Networker:
                     actor.platform, event_id, now
                 ):
                     log.info("duplicate event ignored", extra={"event_id": event_id})
-                    return None
+                    return Outcome(None, outbox)
                 community = await uow.communities.by_external_id(actor.platform, actor.community)
                 if community is None:
-                    return reply(
-                        "Networker isn't set up for this community yet.",
-                        "Ask an organiser to install it, then try again.",
-                        ok=False,
-                    )
+                    return Outcome(NOT_SET_UP, outbox)
                 me = await member_for(uow, community, actor.user, now, self.config)
                 ctx = Context(
                     uow,
@@ -195,7 +220,8 @@ class Networker:
                 result = await handler(ctx, command)
                 await uow.commit()
         except UserError as error:
-            return reply(error.message, *([error.hint] if error.hint else []), ok=False)
+            hint = [error.hint] if error.hint else []
+            return Outcome(reply(error.message, *hint, ok=False), Outbox())
         finally:
             log.debug(
                 "command handled",
@@ -204,8 +230,7 @@ class Networker:
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
-        failures = await self.deliver(actor.platform, actor.community, outbox)
-        return _with_delivery_note(result, failures) if failures else result
+        return Outcome(result, outbox)
 
     async def deliver(
         self, platform: str, community: str, outbox: Outbox
@@ -249,7 +274,7 @@ class Networker:
         return self.clock.now()
 
 
-def _with_delivery_note(result: Reply, failures: list[tuple[Outbound, DeliveryError]]) -> Reply:
+def with_delivery_note(result: Reply, failures: list[tuple[Outbound, DeliveryError]]) -> Reply:
     """Nothing is lost: the record is saved, and the member learns who was not reached."""
     notes = []
     for item, error in failures:

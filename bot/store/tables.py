@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import registry
 
@@ -45,6 +46,7 @@ communities = Table(
     Column("name", String(200), nullable=False),
     Column("settings", JSON, nullable=False, default=dict),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),
     UniqueConstraint("platform", "external_id"),
 )
 
@@ -71,6 +73,8 @@ members = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_request_at", UTCDateTime),
     Column("full_until", UTCDateTime),
+    Column("unreachable", String(40)),  # why DMs to them fail (e.g. dms_closed), if they do
+    Column("onboarded_at", UTCDateTime),
     UniqueConstraint("community_id", "platform_user_id"),
 )
 
