@@ -65,6 +65,7 @@ class Member:
             self.discoverable
             and not self.forgotten
             and not self.paused
+            and not self.unreachable
             and self.availability != Availability.AWAY
         )
 

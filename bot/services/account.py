@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.thanks import Thanks
-from bot.messages import Button, Field, Message, Quote, Reply, Section, Style, line, reply
-from bot.services.commands import Export, Forget, Me, Pause
+from bot.messages import Button, Field, Message, Quote, Reply, Section, Style, line, message, reply
+from bot.services.commands import Export, Forget, Home, Me, Onboard, Pause, Press
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load, reindex
+from bot.services.profiles import show_profile
 from bot.store.tables import connections, endorsements, member_topics, thanks
 
 
@@ -259,3 +260,50 @@ async def pause(ctx: Context, cmd: Pause) -> Reply:
             "until you /networker resume."
         )
     return reply("Welcome back! Reminders and follow-ups are on again.")
+
+
+async def home(ctx: Context, _cmd: Home) -> Reply:
+    """Profile summary, what is waiting, recent thanks and quick actions in one view."""
+    profile = show_profile(ctx, ctx.me, own=True).message
+    summary = await me(ctx, Me())
+    actions = [Button("Edit my profile", "profile.edit", "", Style.PRIMARY)]
+    if ctx.me.paused:
+        actions.append(Button("Resume bot DMs", "account.resume", ""))
+    else:
+        actions.append(Button("Pause bot DMs", "account.pause", ""))
+    sections = (
+        Section(text=line("Welcome to Networker, ", mention(ctx.me), "!")),
+        *profile.sections,
+        *summary.message.sections,
+        Section(
+            text=line(
+                "Find people with /whoknows <topic>, introduce with /intro, thank with /thanks."
+            )
+        ),
+    )
+    return Reply(Message(sections=sections, buttons=(*summary.message.buttons, *actions)))
+
+
+async def onboard(ctx: Context, _cmd: Onboard) -> Reply:
+    """One welcome DM for a new member; never a second one."""
+    if ctx.me.onboarded_at is not None:
+        return reply("Already welcomed.")
+    ctx.me.onboarded_at = ctx.now
+    ctx.dm(
+        ctx.me,
+        message(
+            line(
+                "Welcome, ",
+                mention(ctx.me),
+                "! I'm Networker: I help members find who can help "
+                "with what, make warm introductions and say thank you.",
+            ),
+            "Start by telling people what you can help with; it takes a minute.",
+            buttons=[Button("Set up my profile", "profile.edit", "", Style.PRIMARY)],
+        ),
+    )
+    return reply("Welcome message sent.")
+
+
+async def pause_button(ctx: Context, cmd: Press) -> Reply:
+    return await pause(ctx, Pause(paused=cmd.action == "account.pause"))

@@ -44,11 +44,14 @@ from bot.services.commands import (
     Export,
     Forget,
     Help,
+    Home,
     Intro,
     Me,
     MemberRef,
+    Onboard,
     Pause,
     Press,
+    ProfileForm,
     Settings,
     Stats,
     Thank,
@@ -80,6 +83,9 @@ HANDLERS: dict[type, Handler] = {
     Settings: organiser.settings,
     AddAlias: organiser.add_alias,
     Stats: organiser.stats,
+    ProfileForm: profiles.profile_form,
+    Home: account.home,
+    Onboard: account.onboard,
 }
 
 BUTTONS: dict[str, Handler] = {
@@ -94,6 +100,10 @@ BUTTONS: dict[str, Handler] = {
     "draft.cancel": connections.draft,
     "ask.start": connections.ask_from_search,
     "asks.post": connections.post_ask,
+    "profile.edit": lambda ctx, _cmd: profiles.profile_form(ctx, ProfileForm()),
+    "profile.save": profiles.save_profile_form,
+    "account.pause": account.pause_button,
+    "account.resume": account.pause_button,
     "forget.confirm": lambda ctx, _cmd: account.forget(ctx, Forget(confirmed=True)),
 }
 
@@ -135,6 +145,7 @@ class Networker:
                 found = await uow.communities.add(
                     Community(platform, external_id, name[:200], created_at=self.clock.now())
                 )
+            found.active = True  # installed again after a removal
             await uow.commit()  # also when found: a rollback would expire what we return
             return found
 
@@ -160,6 +171,34 @@ class Networker:
                 return []
             members = await uow.members.named(found.id, prefix, limit)
             return [MemberRef(m.platform_user_id, m.display_name, m.timezone) for m in members]
+
+    async def claim_event(self, platform: str, event_id: str) -> bool:
+        """Record a platform event id; False when it was handled before (a retry)."""
+        async with UnitOfWork(self.sessions) as uow:
+            fresh = await uow.events.claim(platform, event_id, self.clock.now())
+            await uow.commit()
+            return fresh
+
+    async def mark_unreachable(
+        self, platform: str, community: str, user_id: str, reason: str | None
+    ) -> None:
+        """The platform refuses DMs to this member (or accepts them again: reason None)."""
+        async with UnitOfWork(self.sessions) as uow:
+            found = await uow.communities.by_external_id(platform, community)
+            if found is None or found.id is None:
+                return
+            member = await uow.members.by_platform_id(found.id, user_id)
+            if member is not None and member.unreachable != reason:
+                member.unreachable = reason
+                await uow.commit()
+
+    async def set_community_active(self, platform: str, external_id: str, active: bool) -> None:
+        """The bot was removed from (or added back to) a workspace or guild."""
+        async with UnitOfWork(self.sessions) as uow:
+            found = await uow.communities.by_external_id(platform, external_id)
+            if found is not None and found.active != active:
+                found.active = active
+                await uow.commit()
 
     # --- commands ---------------------------------------------------------------------
 
@@ -203,7 +242,7 @@ class Networker:
                     log.info("duplicate event ignored", extra={"event_id": event_id})
                     return Outcome(None, outbox)
                 community = await uow.communities.by_external_id(actor.platform, actor.community)
-                if community is None:
+                if community is None or not community.active:
                     return Outcome(NOT_SET_UP, outbox)
                 me = await member_for(uow, community, actor.user, now, self.config)
                 ctx = Context(

@@ -115,6 +115,21 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class ProfileForm:
+    """The profile as a form to edit (Slack and Discord modals)."""
+
+
+@dataclass(frozen=True)
+class Home:
+    """A member's overview: profile, what is waiting, recent thanks (Slack's App Home)."""
+
+
+@dataclass(frozen=True)
+class Onboard:
+    """A new member joined: one welcome DM inviting them to set up a profile, never twice."""
+
+
+@dataclass(frozen=True)
 class Press:
     """A button pressed, with the answers to its form when it had one."""
 
@@ -140,8 +155,11 @@ Command = (
     | Settings
     | AddAlias
     | Stats
+    | ProfileForm
+    | Home
+    | Onboard
     | Press
 )
 
 # Commands that only read: they run without taking the write lock.
-READ_ONLY: tuple[type, ...] = (WhoKnows, ViewProfile, Me, Export, Help, Stats)
+READ_ONLY: tuple[type, ...] = (WhoKnows, ViewProfile, Me, Export, Help, Stats, ProfileForm, Home)

@@ -159,6 +159,11 @@ def _check_reachable(ctx: Context, member: Member) -> None:
     name = member.display_name
     if member.forgotten:
         raise UserError(f"{name} is no longer a member here.")
+    if member.unreachable:
+        raise UserError(
+            f"I can't reach {name} by direct message on this platform.",
+            "They may have DMs from apps turned off; ask them another way.",
+        )
     if member.paused:
         raise UserError(f"{name} has paused Networker messages for now.", "Try again later.")
     if member.availability_on(ctx.today(member)) is Availability.AWAY:
