@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import sys
 from collections.abc import Sequence
 
@@ -34,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="load a sample community of 30 members into networker-demo.db",
     )
     console.add_argument("--echo", action="store_true", help="print each command read from a pipe")
+    slack = sub.add_parser("slack", help="Slack helpers")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True)
+    manifest = slack_sub.add_parser("manifest", help="print a Slack app manifest (JSON)")
+    manifest.add_argument(
+        "--url", help="public base URL of the bot, e.g. https://networker.example.org"
+    )
+    manifest.add_argument("--socket", action="store_true", help="the Socket Mode variant (no URL)")
+    manifest.add_argument("--name", default="Networker", help="the app's name in Slack")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
@@ -54,14 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not settings.has_platform_credentials:
             where = settings.database_url.removeprefix("sqlite+aiosqlite:///")
             print(NO_CREDENTIALS.format(where=where), file=sys.stderr)
-        else:
-            print(
-                "Slack and Discord adapters are not in this version yet; "
-                "starting the local console instead.",
-                file=sys.stderr,
-            )
         migrate = settings.auto_migrate and not args.no_migrate
+        if settings.has_platform_credentials:
+            return _platforms(settings, migrate=migrate)
         return _console(settings, migrate=migrate, demo=False, echo=False)
+    if args.command == "slack":
+        return _slack_manifest(args.url, socket=args.socket, name=args.name)
     if args.demo and args.db:
         print(
             "--demo always uses its own file, networker-demo.db (started afresh); leave out --db.",
@@ -82,6 +90,30 @@ def _console(settings: Settings, *, migrate: bool, demo: bool, echo: bool) -> in
         asyncio.run(run_console(settings, migrate=migrate, demo=demo, echo=echo))
     except KeyboardInterrupt:
         print()
+    return 0
+
+
+def _slack_manifest(url: str | None, *, socket: bool, name: str) -> int:
+    from adapters.slack.manifest import manifest
+
+    if not socket and not url:
+        print(
+            "Give the bot's public URL (--url https://…), or --socket for Socket Mode.",
+            file=sys.stderr,
+        )
+        return 2
+    if url and not url.startswith("https://"):
+        print("Slack only calls https:// URLs; give --url https://…", file=sys.stderr)
+        return 2
+    print(json.dumps(manifest(url, name=name, socket_mode=socket), indent=2))
+    return 0
+
+
+def _platforms(settings: Settings, *, migrate: bool) -> int:
+    from adapters.platforms import run_platforms
+
+    with contextlib.suppress(KeyboardInterrupt):  # signals stop it cleanly; ^C too
+        asyncio.run(run_platforms(settings, migrate=migrate))
     return 0
 
 

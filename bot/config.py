@@ -32,11 +32,30 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=0, le=65535)
     discord_token: str | None = None
 
     @property
+    def slack_http(self) -> bool:
+        """HTTP mode: one workspace (bot token) or many (OAuth), both with a signing secret."""
+        single = self.slack_bot_token and not self.slack_app_token
+        return bool(self.slack_signing_secret and (single or self.slack_oauth))
+
+    @property
+    def slack_oauth(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret and self.slack_signing_secret)
+
+    @property
+    def slack_socket(self) -> bool:
+        return bool(self.slack_app_token and self.slack_bot_token)
+
+    @property
     def has_platform_credentials(self) -> bool:
-        return bool(self.slack_bot_token or self.slack_app_token or self.discord_token)
+        return self.slack_http or self.slack_socket or bool(self.discord_token)
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings as Config
@@ -171,6 +172,16 @@ class Networker:
                 return []
             members = await uow.members.named(found.id, prefix, limit)
             return [MemberRef(m.platform_user_id, m.display_name, m.timezone) for m in members]
+
+    async def healthy(self) -> bool:
+        """The database answers."""
+        try:
+            async with self.sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception:  # any failure means "not healthy"; the probe says so
+            log.exception("health check failed")
+            return False
+        return True
 
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """Record a platform event id; False when it was handled before (a retry)."""

@@ -78,14 +78,16 @@ async def member_for(
     uow: UnitOfWork, community: Community, ref: MemberRef, now: datetime, config: Settings
 ) -> Member:
     assert community.id is not None
+    name = ref.display_name.strip()[:80] or ref.user_id
+    if has_control_characters(name) or "\n" in name or "\t" in name:
+        raise UserError("That member's name has control characters in it.")
     member = await uow.members.by_platform_id(community.id, ref.user_id)
     if member is not None:
         if ref.timezone and not member.timezone:
             member.timezone = ref.timezone
+        if name != member.display_name and not member.forgotten:
+            member.display_name = name  # people rename themselves on the platform
         return member
-    name = ref.display_name.strip()[:80] or ref.user_id
-    if has_control_characters(name) or "\n" in name or "\t" in name:
-        raise UserError("That member's name has control characters in it.")
     capacity = community.settings.get("default_capacity", config.default_capacity)
     return await uow.members.add(
         Member(

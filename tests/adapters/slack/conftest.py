@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import text
 
-from tests.adapters.slack.double import SlackApiDouble
+from adapters.slack.runtime import SlackRuntime, build_slack
+from bot.config import Settings
+from bot.services.app import Networker
+from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.tables import metadata
+from tests.adapters.slack.double import FakeUser, SlackApiDouble
+from tests.adapters.slack.signed import SlackSender
+from tests.fakes import FakeClock
 
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")
 
@@ -27,3 +36,54 @@ def _no_proxy_no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
 async def slack_double() -> AsyncIterator[SlackApiDouble]:
     async with SlackApiDouble() as double:
         yield double
+
+
+SECRET = "test-signing-secret"
+
+
+@dataclass
+class SlackWorld:
+    """The real Slack adapter on a free loopback port, a Web API double, and a sender."""
+
+    double: SlackApiDouble
+    core: Networker
+    runtime: SlackRuntime
+    sender: SlackSender
+    clock: FakeClock
+
+    def user(self, user_id: str, name: str, tz: str = "Europe/Berlin", *, admin: bool = False) -> str:
+        self.double.users[user_id] = FakeUser(name, name.capitalize(), tz, is_admin=admin)
+        return user_id
+
+
+@pytest.fixture
+async def slack(
+    slack_double: SlackApiDouble, db_url: str, clock: FakeClock, config: Settings
+) -> AsyncIterator[SlackWorld]:
+    settings = config.model_copy(
+        update={
+            "slack_bot_token": "xoxb-test",
+            "slack_signing_secret": SECRET,
+            "slack_api_url": slack_double.base_url,
+            "database_url": db_url,
+        }
+    )
+    engine = make_engine(db_url)
+    if db_url.startswith("postgresql"):
+        async with engine.begin() as conn:
+            tables = ", ".join(t.name for t in metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    core = Networker(make_sessionmaker(engine), clock, settings)
+    runtime = build_slack(core, settings, engine, process_before_response=True)
+    await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
+    sender = SlackSender(
+        SECRET,
+        f"http://127.0.0.1:{runtime.port}/slack/events",
+        default_response_url=slack_double.response_url("default"),
+    )
+    try:
+        yield SlackWorld(slack_double, core, runtime, sender, clock)
+    finally:
+        await sender.close()
+        await runtime.stop()
+        await engine.dispose()

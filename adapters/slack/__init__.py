@@ -1,0 +1,1 @@
+"""Slack adapter: slack-bolt listeners → core commands; neutral replies → Block Kit."""

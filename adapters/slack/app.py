@@ -1,0 +1,256 @@
+"""The Slack app: slack-bolt listeners that turn payloads into core commands.
+
+Every listener answers Slack first (the ack, within 3 s) and delivers the DMs a
+command produced afterwards; with process_before_response=False bolt sends the HTTP
+response as soon as ack() is called while the listener goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.directory import Directory
+from adapters.slack.parsing import COMMANDS, parse
+from adapters.slack.render import blocks, fallback_text, modal, view_values
+from bot.domain.errors import UserError
+from bot.messages import Message, Reply, reply
+from bot.services import commands as c
+from bot.services.app import Networker, with_delivery_note
+
+PLATFORM = "slack"
+log = logging.getLogger(__name__)
+ACTION_ID = re.compile(r"^[a-z_]+\.[a-z_]+:\d+$")
+CALLBACK_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
+ORGANISER_ONLY = (c.Settings, c.AddAlias, c.Stats)
+
+
+class SlackListeners:
+    def __init__(self, core: Networker, directory: Directory) -> None:
+        self.core = core
+        self.directory = directory
+
+    def register(self, app: AsyncApp) -> None:
+        app.middleware(self.deduplicate_events)
+        app.command(re.compile(rf"^/({'|'.join(COMMANDS)})$"))(self.on_command)
+        app.action(ACTION_ID)(self.on_action)
+        app.view(CALLBACK_ID)(self.on_view)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.event("team_join")(self.on_team_join)
+        app.event("app_uninstalled")(self.on_uninstalled)
+        app.event("tokens_revoked")(self.on_tokens_revoked)
+
+    # --- middleware ---------------------------------------------------------------------
+
+    async def deduplicate_events(self, body: dict[str, Any], next: Any) -> BoltResponse | None:
+        """Slack retries events it thinks we missed; each event id is handled once."""
+        event_id = body.get("event_id")
+        if event_id and not await self.core.claim_event(PLATFORM, str(event_id)):
+            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        await next()
+        return None
+
+    # --- who is acting --------------------------------------------------------------------
+
+    async def actor(
+        self, client: AsyncWebClient, team: str, user_id: str, name: str | None, *, exact: bool
+    ) -> c.Actor:
+        """Cached users.info when we have it; a call first only when it matters (`exact`)."""
+        found = self.directory.cached(team, user_id)
+        if found is None and exact:
+            found = await self.directory.lookup(client, team, user_id)
+        if found is None:
+            return c.Actor(PLATFORM, team, c.MemberRef(user_id, name or user_id))
+        return c.Actor(PLATFORM, team, found.ref, is_organiser=found.is_admin)
+
+    def resolver(self, client: AsyncWebClient, team: str) -> Any:
+        async def resolve(user_id: str, name: str | None) -> c.MemberRef:
+            found = await self.directory.lookup(client, team, user_id)
+            if found.is_bot:
+                raise UserError(f"{found.ref.display_name} is a bot, not a member.")
+            return found.ref
+
+        return resolve
+
+    # --- slash commands -------------------------------------------------------------------
+
+    async def on_command(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: Any
+    ) -> None:
+        team, user = body.get("team_id", ""), body.get("user_id", "")
+        try:
+            command = await parse(
+                body.get("command", ""), body.get("text", ""), self.resolver(client, team)
+            )
+            actor = await self.actor(
+                client, team, user, body.get("user_name"), exact=isinstance(command, ORGANISER_ONLY)
+            )
+        except UserError as error:
+            await ack(**ephemeral(reply(error.message, *[h for h in [error.hint] if h], ok=False)))
+            return
+        outcome = await self.core.execute(actor, command)
+        assert outcome.reply is not None
+        form = outcome.reply.message.form
+        if form is not None:
+            await ack()
+            await client.views_open(
+                trigger_id=body.get("trigger_id"), view=modal(form, _intro(outcome.reply))
+            )
+        else:
+            await ack(**ephemeral(outcome.reply))
+        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
+        if failures:
+            note = with_delivery_note(reply(""), failures)
+            await respond(**ephemeral(note))
+        await self._learn(client, team, user)
+
+    async def _learn(self, client: AsyncWebClient, team: str, user: str) -> None:
+        """After the ack: users.info once, so time zone and organiser role are known."""
+        if self.directory.cached(team, user) is None:
+            try:
+                found = await self.directory.lookup(client, team, user)
+            except Exception:  # best effort: the command already ran
+                log.warning("users.info failed", extra={"user": user})
+                return
+            await self.core.join(PLATFORM, team, found.ref)
+
+    # --- buttons --------------------------------------------------------------------------
+
+    async def on_action(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: Any
+    ) -> None:
+        await ack()
+        team = (body.get("team") or {}).get("id", "")
+        user = (body.get("user") or {}).get("id", "")
+        action = (body.get("actions") or [{}])[0]
+        name = str(action.get("action_id", "")).rsplit(":", 1)[0]
+        actor = await self.actor(
+            client, team, user, (body.get("user") or {}).get("name"), exact=False
+        )
+        outcome = await self.core.execute(actor, c.Press(name, str(action.get("value", ""))))
+        result = outcome.reply
+        assert result is not None
+        if result.message.form is not None:
+            await client.views_open(
+                trigger_id=body.get("trigger_id"), view=modal(result.message.form, _intro(result))
+            )
+        elif body.get("response_url"):
+            # An answered consent DM loses its buttons: the outcome replaces them.
+            replace = result.ok and name.startswith(("consent.", "suggest.", "draft."))
+            await respond(**ephemeral(result), replace_original=replace)
+        else:  # App Home has no response_url: answer in the app's DM, then refresh Home
+            await self._dm(client, user, result)
+        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
+        if failures:
+            await self._dm(client, user, with_delivery_note(reply(""), failures))
+        if (body.get("view") or {}).get("type") == "home":
+            await self._publish_home(client, team, user)
+
+    # --- modals ---------------------------------------------------------------------------
+
+    async def on_view(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        team = (body.get("team") or {}).get("id", "")
+        user = (body.get("user") or {}).get("id", "")
+        inputs, picked = view_values(view)
+        try:
+            actor = await self.actor(
+                client, team, user, (body.get("user") or {}).get("name"), exact=False
+            )
+            mentioned = await self.resolver(client, team)(picked, None) if picked else None
+        except UserError as error:
+            await ack(response_action="errors", errors={_first_block(view): error.message[:150]})
+            return
+        press = c.Press(
+            view.get("callback_id", ""), view.get("private_metadata", ""), inputs, mentioned
+        )
+        outcome = await self.core.execute(actor, press)
+        result = outcome.reply
+        assert result is not None
+        if not result.ok:  # keep the modal open, with the reason under the first field
+            await ack(response_action="errors", errors={_first_block(view): result.text[:150]})
+            return
+        await ack()
+        await self._dm(client, user, result)
+        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
+        if failures:
+            await self._dm(client, user, with_delivery_note(reply(""), failures))
+
+    # --- events ---------------------------------------------------------------------------
+
+    async def on_home_opened(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        if event.get("tab", "home") == "home":
+            await self._publish_home(client, body.get("team_id", ""), event.get("user", ""))
+
+    async def on_team_join(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        user = event.get("user") or {}
+        if user.get("is_bot") or user.get("deleted"):
+            return
+        team = body.get("team_id", "")
+        name = (
+            (user.get("profile") or {}).get("display_name")
+            or user.get("real_name")
+            or user.get("name")
+        )
+        actor = c.Actor(
+            PLATFORM,
+            team,
+            c.MemberRef(user.get("id", ""), name or user.get("id", ""), user.get("tz")),
+        )
+        await self.core.handle(actor, c.Onboard())
+
+    async def on_uninstalled(self, body: dict[str, Any]) -> None:
+        await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)
+
+    async def on_tokens_revoked(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if (event.get("tokens") or {}).get("bot"):
+            await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    async def _publish_home(self, client: AsyncWebClient, team: str, user: str) -> None:
+        actor = await self.actor(client, team, user, None, exact=False)
+        result = await self.core.handle(actor, c.Home())
+        if result is not None:
+            await client.views_publish(
+                user_id=user, view={"type": "home", "blocks": blocks(result.message)[:100]}
+            )
+
+    async def _dm(self, client: AsyncWebClient, user: str, result: Reply) -> None:
+        opened = await client.conversations_open(users=user)
+        await client.chat_postMessage(
+            channel=opened["channel"]["id"],
+            text=fallback_text(result.message),
+            blocks=blocks(result.message),
+        )
+
+
+def ephemeral(result: Reply) -> dict[str, Any]:
+    return {
+        "response_type": "ephemeral",
+        "text": fallback_text(result.message),
+        "blocks": blocks(result.message),
+    }
+
+
+def _intro(result: Reply) -> Message:
+    """The reply's text, shown above a modal's fields."""
+    return Message(sections=result.message.sections)
+
+
+def _first_block(view: dict[str, Any]) -> str:
+    for block in view.get("blocks", []):
+        if block.get("type") == "input":
+            return str(block.get("block_id", ""))
+    return next(iter((view.get("state") or {}).get("values", {})), "")
