@@ -51,7 +51,9 @@ class SlackWorld:
     sender: SlackSender
     clock: FakeClock
 
-    def user(self, user_id: str, name: str, tz: str = "Europe/Berlin", *, admin: bool = False) -> str:
+    def user(
+        self, user_id: str, name: str, tz: str = "Europe/Berlin", *, admin: bool = False
+    ) -> str:
         self.double.users[user_id] = FakeUser(name, name.capitalize(), tz, is_admin=admin)
         return user_id
 
