@@ -113,7 +113,9 @@ def zipf_weights(n: int) -> list[float]:
     return [1.0 / rank for rank in range(1, n + 1)]
 
 
-async def load(url: str, size: int, rng: random.Random) -> tuple[int, float]:
+async def load(
+    url: str, size: int, rng: random.Random, *, platform: str = "bench", community: str = "B1"
+) -> tuple[int, float]:
     """Insert the community in bulk; returns (community id, seconds)."""
     started = time.perf_counter()
     names = topic_names(rng)
@@ -124,9 +126,13 @@ async def load(url: str, size: int, rng: random.Random) -> tuple[int, float]:
         result = await conn.execute(
             text(
                 "INSERT INTO communities (platform, external_id, name, settings, created_at) "
-                "VALUES ('bench', 'B1', 'Benchmark', '{}', :now) RETURNING id"
+                "VALUES (:platform, :community, 'Benchmark', '{}', :now) RETURNING id"
             ),
-            {"now": NOW.replace(tzinfo=None) if url.startswith("sqlite") else NOW},
+            {
+                "platform": platform,
+                "community": community,
+                "now": NOW.replace(tzinfo=None) if url.startswith("sqlite") else NOW,
+            },
         )
         cid = int(result.scalar_one())
     counts: dict[str, int] = {}

@@ -1,26 +1,29 @@
 """The Slack app: slack-bolt listeners that turn payloads into core commands.
 
 Every listener answers Slack first (the ack, within 3 s) and delivers the DMs a
-command produced afterwards; with process_before_response=False bolt sends the HTTP
-response as soon as ack() is called while the listener goes on.
+command produced afterwards, in a task of its own, so the HTTP response leaves as soon
+as the ack is ready.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import Directory
 from adapters.slack.parsing import COMMANDS, parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
 from bot.domain.errors import UserError
-from bot.messages import Message, Reply, reply
+from bot.messages import Message, Outbox, Reply, reply
 from bot.services import commands as c
 from bot.services.app import Networker, with_delivery_note
 
@@ -28,19 +31,57 @@ PLATFORM = "slack"
 log = logging.getLogger(__name__)
 ACTION_ID = re.compile(r"^[a-z_]+\.[a-z_]+:\d+$")
 CALLBACK_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
+ANY = re.compile(r".*")
 ORGANISER_ONLY = (c.Settings, c.AddAlias, c.Stats)
+# Commands whose answer needs users.info first: the organiser role, or the time zone a
+# profile shows and its form is prefilled with.
+NEEDS_SLACK_PROFILE = (*ORGANISER_ONLY, c.ProfileForm, c.EditProfile)
+# Slack errors that only an organiser can fix (reinstall with the scopes asked for).
+NEEDS_ORGANISER = {
+    "missing_scope",
+    "not_allowed_token_type",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "account_inactive",
+}
 
 
 class SlackListeners:
-    def __init__(self, core: Networker, directory: Directory) -> None:
+    def __init__(self, core: Networker, directory: Directory, *, background: bool = True) -> None:
         self.core = core
         self.directory = directory
+        # After the ack, delivery runs as a task so Slack gets its answer at once; tests
+        # turn this off to see every side effect by the time the HTTP response arrives.
+        self.background = background
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def later(self, work: Coroutine[Any, Any, None]) -> None:
+        if not self.background:
+            await work
+            return
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("work after the ack failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Let work still running after acks finish (shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(self.deduplicate_events)
         app.command(re.compile(rf"^/({'|'.join(COMMANDS)})$"))(self.on_command)
         app.action(ACTION_ID)(self.on_action)
         app.view(CALLBACK_ID)(self.on_view)
+        # Anything else (an old message, a hand-made payload) still gets a clear answer.
+        app.action(ANY)(self.on_action)
+        app.view(ANY)(self.on_view)
         app.event("app_home_opened")(self.on_home_opened)
         app.event("team_join")(self.on_team_join)
         app.event("app_uninstalled")(self.on_uninstalled)
@@ -89,25 +130,36 @@ class SlackListeners:
                 body.get("command", ""), body.get("text", ""), self.resolver(client, team)
             )
             actor = await self.actor(
-                client, team, user, body.get("user_name"), exact=isinstance(command, ORGANISER_ONLY)
+                client,
+                team,
+                user,
+                body.get("user_name"),
+                exact=isinstance(command, NEEDS_SLACK_PROFILE),
             )
         except UserError as error:
             await ack(**ephemeral(reply(error.message, *[h for h in [error.hint] if h], ok=False)))
+            return
+        except SlackApiError as error:  # users.info refused (a missing scope, a bad token)
+            await ack(**ephemeral(slack_trouble(error, "look that member up in Slack")))
             return
         outcome = await self.core.execute(actor, command)
         assert outcome.reply is not None
         form = outcome.reply.message.form
         if form is not None:
             await ack()
-            await client.views_open(
-                trigger_id=body.get("trigger_id"), view=modal(form, _intro(outcome.reply))
-            )
+            trouble = await self._open_modal(client, body, outcome.reply)
+            if trouble is not None:
+                await respond(**ephemeral(trouble))
         else:
             await ack(**ephemeral(outcome.reply))
-        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
+        await self.later(self._after_command(client, team, user, outcome.outbox, respond))
+
+    async def _after_command(
+        self, client: AsyncWebClient, team: str, user: str, outbox: Outbox, respond: Any
+    ) -> None:
+        failures = await self.core.deliver(PLATFORM, team, outbox)
         if failures:
-            note = with_delivery_note(reply(""), failures)
-            await respond(**ephemeral(note))
+            await respond(**ephemeral(with_delivery_note(reply(""), failures)))
         await self._learn(client, team, user)
 
     async def _learn(self, client: AsyncWebClient, team: str, user: str) -> None:
@@ -126,20 +178,29 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: Any
     ) -> None:
         await ack()
+        await self.later(self._handle_action(body, client, respond))
+
+    async def _handle_action(
+        self, body: dict[str, Any], client: AsyncWebClient, respond: Any
+    ) -> None:
         team = (body.get("team") or {}).get("id", "")
         user = (body.get("user") or {}).get("id", "")
         action = (body.get("actions") or [{}])[0]
         name = str(action.get("action_id", "")).rsplit(":", 1)[0]
-        actor = await self.actor(
-            client, team, user, (body.get("user") or {}).get("name"), exact=False
-        )
+        user_name = (body.get("user") or {}).get("name")
+        try:  # the profile form shows the time zone Slack knows
+            actor = await self.actor(client, team, user, user_name, exact=name == "profile.edit")
+        except (SlackApiError, UserError):  # then without it
+            actor = await self.actor(client, team, user, user_name, exact=False)
         outcome = await self.core.execute(actor, c.Press(name, str(action.get("value", ""))))
         result = outcome.reply
         assert result is not None
         if result.message.form is not None:
-            await client.views_open(
-                trigger_id=body.get("trigger_id"), view=modal(result.message.form, _intro(result))
-            )
+            trouble = await self._open_modal(client, body, result)
+            if trouble is not None and body.get("response_url"):
+                await respond(**ephemeral(trouble), replace_original=False)
+            elif trouble is not None:
+                await self._dm(client, user, trouble)
         elif body.get("response_url"):
             # An answered consent DM loses its buttons: the outcome replaces them.
             replace = result.ok and name.startswith(("consent.", "suggest.", "draft."))
@@ -168,6 +229,10 @@ class SlackListeners:
         except UserError as error:
             await ack(response_action="errors", errors={_first_block(view): error.message[:150]})
             return
+        except SlackApiError as error:
+            trouble = slack_trouble(error, "look that member up in Slack")
+            await ack(response_action="errors", errors={_first_block(view): trouble.text[:150]})
+            return
         press = c.Press(
             view.get("callback_id", ""), view.get("private_metadata", ""), inputs, mentioned
         )
@@ -178,8 +243,13 @@ class SlackListeners:
             await ack(response_action="errors", errors={_first_block(view): result.text[:150]})
             return
         await ack()
+        await self.later(self._after_view(client, team, user, result, outcome.outbox))
+
+    async def _after_view(
+        self, client: AsyncWebClient, team: str, user: str, result: Reply, outbox: Outbox
+    ) -> None:
         await self._dm(client, user, result)
-        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
+        failures = await self.core.deliver(PLATFORM, team, outbox)
         if failures:
             await self._dm(client, user, with_delivery_note(reply(""), failures))
 
@@ -227,13 +297,32 @@ class SlackListeners:
                 user_id=user, view={"type": "home", "blocks": blocks(result.message)[:100]}
             )
 
+    async def _open_modal(
+        self, client: AsyncWebClient, body: dict[str, Any], result: Reply
+    ) -> Reply | None:
+        """views.open with the reply's form; if Slack refuses, the answer to give instead."""
+        assert result.message.form is not None
+        try:
+            await client.views_open(
+                trigger_id=body.get("trigger_id"), view=modal(result.message.form, _intro(result))
+            )
+        except SlackApiError as error:
+            log.warning("views.open failed", extra={"reason": error.response.get("error")})
+            return slack_trouble(error, "open the form")
+        return None
+
     async def _dm(self, client: AsyncWebClient, user: str, result: Reply) -> None:
-        opened = await client.conversations_open(users=user)
-        await client.chat_postMessage(
-            channel=opened["channel"]["id"],
-            text=fallback_text(result.message),
-            blocks=blocks(result.message),
-        )
+        """The acting member's own answer in their DM with the app; best effort, so that a
+        refusal never keeps the other people's messages from going out."""
+        try:
+            opened = await client.conversations_open(users=user)
+            await client.chat_postMessage(
+                channel=opened["channel"]["id"],
+                text=fallback_text(result.message),
+                blocks=blocks(result.message),
+            )
+        except SlackApiError as error:
+            log.warning("reply by DM failed", extra={"reason": error.response.get("error")})
 
 
 def ephemeral(result: Reply) -> dict[str, Any]:
@@ -242,6 +331,17 @@ def ephemeral(result: Reply) -> dict[str, Any]:
         "text": fallback_text(result.message),
         "blocks": blocks(result.message),
     }
+
+
+def slack_trouble(error: SlackApiError, doing: str) -> Reply:
+    """A clear answer when Slack refuses a call the member's action needed."""
+    code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+    hint = (
+        "An organiser needs to reinstall Networker so it has the Slack permissions it needs."
+        if code in NEEDS_ORGANISER
+        else "Please try again in a moment."
+    )
+    return reply(f"Sorry, I couldn't {doing} just now (Slack said: {code}).", hint, ok=False)
 
 
 def _intro(result: Reply) -> Message:

@@ -16,8 +16,10 @@ from bot.ports import DeliveryError
 
 log = logging.getLogger(__name__)
 
-# Errors that mean this member cannot get DMs: retrying will not help.
-UNREACHABLE = {"user_not_found", "account_inactive", "cannot_dm_bot", "user_disabled"}
+# Errors that mean this member cannot get DMs: retrying will not help. (Not
+# account_inactive: Slack says that of the bot's own token, e.g. after an uninstall, and
+# taking it for the member's would hide every member it was trying to reach.)
+UNREACHABLE = {"user_not_found", "cannot_dm_bot", "user_disabled"}
 # Errors that need an organiser (reinstall, invite the bot, grant a scope).
 PERMANENT = UNREACHABLE | {
     "not_in_channel",

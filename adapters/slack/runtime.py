@@ -24,23 +24,40 @@ from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.server import build_web_app
 from bot.config import Settings
-from bot.services.app import Networker
+from bot.services.app import NOT_SET_UP, Networker
 
 log = logging.getLogger(__name__)
 
 
 class CommunityInstallationStore(AsyncSQLAlchemyInstallationStore):
-    """slack_sdk's store, in our database; an installed workspace becomes a community."""
+    """slack_sdk's store, in our database; an installed workspace becomes a community,
+    and one whose bot is gone (uninstalled, token revoked) stops being served."""
 
-    def __init__(self, client_id: str, engine: AsyncEngine, core: Networker) -> None:
+    def __init__(
+        self,
+        client_id: str,
+        engine: AsyncEngine,
+        core: Networker,
+        clients: dict[str, AsyncWebClient] | None = None,
+    ) -> None:
         super().__init__(client_id=client_id, engine=engine)
         self.core = core
+        self.clients = clients if clients is not None else {}  # the messenger's, by team
 
     async def async_save(self, installation: Installation) -> None:
         await super().async_save(installation)
         if installation.team_id:
+            self.clients.pop(installation.team_id, None)  # a reinstall brings a new token
             name = installation.team_name or installation.team_id
             await self.core.register_community(PLATFORM, installation.team_id, name)
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        # bolt's app_uninstalled and tokens_revoked listeners end here; they run instead of
+        # SlackListeners' own (bolt runs only the first listener that matches an event).
+        await super().async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if team_id:
+            self.clients.pop(team_id, None)
+            await self.core.set_community_active(PLATFORM, team_id, False)
 
 
 @dataclass
@@ -51,6 +68,7 @@ class SlackRuntime:
     metrics: Metrics
     settings: Settings
     core: Networker
+    listeners: SlackListeners
     runner: web.AppRunner | None = None
     socket: AsyncSocketModeHandler | None = None
     port: int | None = None
@@ -71,6 +89,7 @@ class SlackRuntime:
             log.info("slack socket mode connected")
 
     async def stop(self) -> None:
+        await self.listeners.drain()
         if self.socket is not None:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
         if self.runner is not None:
@@ -93,17 +112,20 @@ def build_slack(
     settings: Settings,
     engine: AsyncEngine,
     *,
-    process_before_response: bool = False,
+    background: bool = True,
 ) -> SlackRuntime:
+    """`background=False` (tests) finishes deliveries before each HTTP response returns."""
+
     def new_client(token: str | None) -> AsyncWebClient:
         client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         return client
 
+    clients: dict[str, AsyncWebClient] = {}
     store: CommunityInstallationStore | None = None
     if settings.slack_oauth:
         assert settings.slack_client_id and settings.slack_client_secret
-        store = CommunityInstallationStore(settings.slack_client_id, engine, core)
+        store = CommunityInstallationStore(settings.slack_client_id, engine, core, clients)
         oauth = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
@@ -116,16 +138,18 @@ def build_slack(
             client=new_client(None),
             signing_secret=settings.slack_signing_secret,
             oauth_settings=oauth,
-            process_before_response=process_before_response,
+            # A workspace without an installation (e.g. uninstalled) hears what the core says
+            # to a community that isn't set up.
+            user_facing_authorize_error_message=NOT_SET_UP.text,
+            process_before_response=True,  # our listeners ack, then hand the rest to a task
         )
-        app.enable_token_revocation_listeners()
+        app.enable_token_revocation_listeners()  # see CommunityInstallationStore
     else:
         app = AsyncApp(
             client=new_client(settings.slack_bot_token),
             signing_secret=settings.slack_signing_secret or "socket-mode-only",
-            process_before_response=process_before_response,
+            process_before_response=True,  # our listeners ack, then hand the rest to a task
         )
-    clients: dict[str, AsyncWebClient] = {}
 
     async def client_for(team: str) -> AsyncWebClient:
         if store is None:
@@ -140,9 +164,17 @@ def build_slack(
 
     messenger = SlackMessenger(client_for, on_unreachable)
     core.messengers[PLATFORM] = messenger
-    SlackListeners(core, Directory()).register(app)
+    listeners = SlackListeners(core, Directory(), background=background)
+    listeners.register(app)
     metrics = Metrics()
     metrics.gauges["networker_messages_sent_total"] = lambda: float(messenger.sent)
     return SlackRuntime(
-        app, messenger, build_web_app(app, core, metrics), metrics, settings, core, clients=clients
+        app,
+        messenger,
+        build_web_app(app, core, metrics),
+        metrics,
+        settings,
+        core,
+        listeners,
+        clients=clients,
     )

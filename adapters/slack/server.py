@@ -25,7 +25,11 @@ def request_kind(body: str, content_type: str) -> str:
 def build_web_app(app: AsyncApp, core: Networker, metrics: Metrics) -> web.Application:
     async def events(request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
-        bolt_request = await to_bolt_request(request)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, AttributeError, TypeError):  # not JSON, or not an object
+            metrics.observe("malformed", time.perf_counter() - started, failed=False)
+            return web.json_response({"error": "malformed request"}, status=400)
         kind = request_kind(bolt_request.raw_body, request.content_type)
         response = await app.async_dispatch(bolt_request)
         metrics.observe(kind, time.perf_counter() - started, failed=response.status >= 500)

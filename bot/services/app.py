@@ -59,7 +59,7 @@ from bot.services.commands import (
     ViewProfile,
     WhoKnows,
 )
-from bot.services.context import Context, member_for
+from bot.services.context import Context, NeedsWrite, member_for
 from bot.services.help import show_help
 from bot.services.unit_of_work import UnitOfWork
 
@@ -151,16 +151,23 @@ class Networker:
             return found
 
     async def join(self, platform: str, community: str, user: MemberRef) -> bool:
-        """Make a member known before their first command (the console's /as).
+        """Make a member known, or bring their name and time zone up to date.
 
-        False when the community is not registered."""
-        async with UnitOfWork(self.sessions) as uow:
-            found = await uow.communities.by_external_id(platform, community)
-            if found is None:
-                return False
-            await member_for(uow, found, user, self.clock.now(), self.config)
-            await uow.commit()
-            return True
+        Reads first and takes the write lock only when something changed: platforms call
+        this after most commands. False when the community is not registered."""
+        for write in (False, True):
+            try:
+                async with UnitOfWork(self.sessions, write=write) as uow:
+                    found = await uow.communities.by_external_id(platform, community)
+                    if found is None:
+                        return False
+                    now = self.clock.now()
+                    await member_for(uow, found, user, now, self.config, read_only=not write)
+                    await uow.commit()
+                    return True
+            except NeedsWrite:
+                continue
+        return True
 
     async def find_members(
         self, platform: str, community: str, prefix: str, limit: int = 10
@@ -242,8 +249,23 @@ class Networker:
                 )
         else:
             handler = HANDLERS[type(command)]
-        started = time.perf_counter()
         write = not isinstance(command, READ_ONLY) or event_id is not None
+        try:
+            return await self._execute(actor, command, handler, event_id, write=write)
+        except NeedsWrite:
+            return await self._execute(actor, command, handler, event_id, write=True)
+
+    async def _execute(
+        self,
+        actor: Actor,
+        command: Command,
+        handler: Handler,
+        event_id: str | None,
+        *,
+        write: bool,
+    ) -> Outcome:
+        outbox = Outbox()
+        started = time.perf_counter()
         try:
             async with UnitOfWork(self.sessions, write=write) as uow:
                 now = self.clock.now()
@@ -255,7 +277,9 @@ class Networker:
                 community = await uow.communities.by_external_id(actor.platform, actor.community)
                 if community is None or not community.active:
                     return Outcome(NOT_SET_UP, outbox)
-                me = await member_for(uow, community, actor.user, now, self.config)
+                me = await member_for(
+                    uow, community, actor.user, now, self.config, read_only=not write
+                )
                 ctx = Context(
                     uow,
                     actor,
@@ -266,6 +290,7 @@ class Networker:
                     outbox,
                     self._vocabulary,
                     self._forget_vocabulary,
+                    read_only=not write,
                 )
                 result = await handler(ctx, command)
                 await uow.commit()

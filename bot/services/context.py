@@ -20,6 +20,12 @@ from bot.services.unit_of_work import UnitOfWork
 LOAD_WINDOW = timedelta(days=30)
 
 
+class NeedsWrite(Exception):
+    """A read-only transaction found something to write; the command runs again as a write.
+
+    (On SQLite a read transaction cannot safely turn into a write one under load.)"""
+
+
 @dataclass
 class Context:
     uow: UnitOfWork
@@ -31,6 +37,7 @@ class Context:
     outbox: Outbox
     _vocabulary: Callable[[UnitOfWork, int], Awaitable[Vocabulary]]
     _forget_vocabulary: Callable[[int], None]
+    read_only: bool = False
 
     @property
     def community_id(self) -> int:
@@ -51,7 +58,9 @@ class Context:
 
     async def member(self, ref: MemberRef) -> Member:
         """The member a platform names, created on first sight."""
-        return await member_for(self.uow, self.community, ref, self.now, self.config)
+        return await member_for(
+            self.uow, self.community, ref, self.now, self.config, read_only=self.read_only
+        )
 
     def dm(self, member: Member, message: Message) -> None:
         """Queue a DM, unless the member paused bot DMs or is gone."""
@@ -75,7 +84,13 @@ def mention(member: Member) -> Mention:
 
 
 async def member_for(
-    uow: UnitOfWork, community: Community, ref: MemberRef, now: datetime, config: Settings
+    uow: UnitOfWork,
+    community: Community,
+    ref: MemberRef,
+    now: datetime,
+    config: Settings,
+    *,
+    read_only: bool = False,
 ) -> Member:
     assert community.id is not None
     name = ref.display_name.strip()[:80] or ref.user_id
@@ -83,11 +98,17 @@ async def member_for(
         raise UserError("That member's name has control characters in it.")
     member = await uow.members.by_platform_id(community.id, ref.user_id)
     if member is not None:
-        if ref.timezone and not member.timezone:
+        new_tz = bool(ref.timezone and not member.timezone)
+        renamed = name != member.display_name and not member.forgotten
+        if (new_tz or renamed) and read_only:
+            raise NeedsWrite
+        if new_tz:
             member.timezone = ref.timezone
-        if name != member.display_name and not member.forgotten:
+        if renamed:
             member.display_name = name  # people rename themselves on the platform
         return member
+    if read_only:
+        raise NeedsWrite
     capacity = community.settings.get("default_capacity", config.default_capacity)
     return await uow.members.add(
         Member(

@@ -76,7 +76,7 @@ async def slack(
             tables = ", ".join(t.name for t in metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     core = Networker(make_sessionmaker(engine), clock, settings)
-    runtime = build_slack(core, settings, engine, process_before_response=True)
+    runtime = build_slack(core, settings, engine, background=False)
     await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
     sender = SlackSender(
         SECRET,
