@@ -35,7 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SECRET = "bench-signing-secret"
 TEAM = "TBENCH"
 MEMBERS = 10_000
-QUERIES = ["python", "k8s", "machine learning", "kubernets", "project management", "public speaking"]
+QUERIES = [
+    "python",
+    "k8s",
+    "machine learning",
+    "kubernets",
+    "project management",
+    "public speaking",
+]
 
 
 # --- the bot process ----------------------------------------------------------------------
@@ -44,9 +51,9 @@ QUERIES = ["python", "k8s", "machine learning", "kubernets", "project management
 async def serve(db_url: str, api_url: str, port_file: str) -> None:
     from adapters.slack.runtime import build_slack
     from bot.config import Settings
+    from bot.ports import SystemClock
     from bot.services.app import Networker
     from bot.store.engine import make_engine, make_sessionmaker
-    from bot.ports import SystemClock
 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -80,8 +87,12 @@ async def web_api_double() -> tuple[web.AppRunner, str]:
             body |= {"team_id": TEAM, "team": "Bench", "user_id": "UBOT", "bot_id": "BBOT"}
         elif method == "users.info":
             uid = str(params.get("user", ""))
-            body["user"] = {"id": uid, "name": f"member{uid[1:]}", "tz": "Europe/Berlin",
-                            "profile": {"display_name": f"member{uid[1:]}"}}
+            body["user"] = {
+                "id": uid,
+                "name": f"member{uid[1:]}",
+                "tz": "Europe/Berlin",
+                "profile": {"display_name": f"member{uid[1:]}"},
+            }
         elif method == "conversations.open":
             body["channel"] = {"id": "D1"}
         return web.Response(text=json.dumps(body), content_type="application/json")
@@ -105,12 +116,22 @@ class Load:
 
     async def one(self) -> float:
         user = f"U{self.rng.randint(1, MEMBERS)}"
-        body = urlencode({
-            "token": "t", "team_id": TEAM, "team_domain": "bench", "channel_id": "C1",
-            "channel_name": "general", "user_id": user, "user_name": f"member{user[1:]}",
-            "command": "/whoknows", "text": self.rng.choice(QUERIES), "api_app_id": "A1",
-            "response_url": "http://127.0.0.1:9/none", "trigger_id": "1.2.3",
-        })
+        body = urlencode(
+            {
+                "token": "t",
+                "team_id": TEAM,
+                "team_domain": "bench",
+                "channel_id": "C1",
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": f"member{user[1:]}",
+                "command": "/whoknows",
+                "text": self.rng.choice(QUERIES),
+                "api_app_id": "A1",
+                "response_url": "http://127.0.0.1:9/none",
+                "trigger_id": "1.2.3",
+            }
+        )
         ts = str(int(time.time()))
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
@@ -121,7 +142,9 @@ class Load:
         async with self.session.post(self.url, data=body, headers=headers) as response:
             await response.read()
             if response.status != 200:
-                raise RuntimeError(f"HTTP {response.status}: {body} -> {(await response.text())[:200]}")
+                raise RuntimeError(
+                    f"HTTP {response.status}: {body} -> {(await response.text())[:200]}"
+                )
         return time.perf_counter() - started
 
     async def fixed_rate(self, rate: int, seconds: float) -> list[float]:
@@ -155,8 +178,10 @@ def summary(latencies: list[float]) -> str:
     ms = sorted(x * 1000 for x in latencies)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
     over = sum(1 for x in ms if x > 3000)
-    return (f"n={len(ms)}  p50 {statistics.median(ms):.1f} ms  p99 {p99:.1f} ms  "
-            f"max {ms[-1]:.1f} ms  over 3 s: {over}")
+    return (
+        f"n={len(ms)}  p50 {statistics.median(ms):.1f} ms  p99 {p99:.1f} ms  "
+        f"max {ms[-1]:.1f} ms  over 3 s: {over}"
+    )
 
 
 async def bench(db_url: str, seconds: float) -> None:
@@ -164,7 +189,9 @@ async def bench(db_url: str, seconds: float) -> None:
     from bot.store.migrate import upgrade
 
     await asyncio.to_thread(upgrade, db_url)
-    _, load_s = await load(db_url, MEMBERS, random.Random(MEMBERS), platform="slack", community=TEAM)
+    _, load_s = await load(
+        db_url, MEMBERS, random.Random(MEMBERS), platform="slack", community=TEAM
+    )
     print(f"workspace of {MEMBERS:,} members loaded in {load_s:.1f} s ({db_url.split(':')[0]})")
     double, api_url = await web_api_double()
     port_file = tempfile.mktemp()
@@ -180,7 +207,9 @@ async def bench(db_url: str, seconds: float) -> None:
         load_gen = Load(f"http://127.0.0.1:{Path(port_file).read_text()}/slack/events")
         await load_gen.fixed_rate(50, 4)  # warm-up: connections, caches, users.info
         for rate in (100, 300):
-            print(f"{rate} req/s for {seconds:.0f} s: {summary(await load_gen.fixed_rate(rate, seconds))}")
+            print(
+                f"{rate} req/s for {seconds:.0f} s: {summary(await load_gen.fixed_rate(rate, seconds))}"
+            )
         done, elapsed = await load_gen.saturate(64, seconds)
         print(f"saturation (64 concurrent clients): {done / elapsed:.0f} acks/s")
         await load_gen.session.close()
@@ -194,11 +223,15 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
         asyncio.run(serve(*sys.argv[2:5]))
         return
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     args = parser.parse_args()
-    db_url = args.db or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='networker-slack-')}/bench.db"
+    db_url = (
+        args.db or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='networker-slack-')}/bench.db"
+    )
     asyncio.run(bench(db_url, args.seconds))
 
 
