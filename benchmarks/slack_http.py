@@ -19,7 +19,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,8 @@ import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-signing-secret"
 TEAM = "TBENCH"
@@ -48,7 +48,7 @@ QUERIES = [
 # --- the bot process ----------------------------------------------------------------------
 
 
-async def serve(db_url: str, api_url: str, port_file: str) -> None:
+async def serve(db_url: str, api_url: str) -> None:
     from adapters.slack.runtime import build_slack
     from bot.config import Settings
     from bot.ports import SystemClock
@@ -67,7 +67,7 @@ async def serve(db_url: str, api_url: str, port_file: str) -> None:
     core = Networker(make_sessionmaker(engine), SystemClock(), settings)
     slack = build_slack(core, settings, engine)  # production mode: ack first, deliver after
     await slack.start(http=True, socket=False, host="127.0.0.1", port=0)
-    Path(port_file).write_text(str(slack.port))
+    print(slack.port, flush=True)  # the load process reads the port from here
     await asyncio.Event().wait()
 
 
@@ -194,17 +194,19 @@ async def bench(db_url: str, seconds: float) -> None:
     )
     print(f"workspace of {MEMBERS:,} members loaded in {load_s:.1f} s ({db_url.split(':')[0]})")
     double, api_url = await web_api_double()
-    port_file = tempfile.mktemp()
-    server = subprocess.Popen(
-        [sys.executable, __file__, "serve", db_url, api_url, port_file],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "serve",
+        db_url,
+        api_url,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
-        for _ in range(300):
-            if Path(port_file).exists() and Path(port_file).read_text():
-                break
-            await asyncio.sleep(0.1)
-        load_gen = Load(f"http://127.0.0.1:{Path(port_file).read_text()}/slack/events")
+        assert server.stdout is not None
+        port = int(await asyncio.wait_for(server.stdout.readline(), timeout=60))
+        load_gen = Load(f"http://127.0.0.1:{port}/slack/events")
         await load_gen.fixed_rate(50, 4)  # warm-up: connections, caches, users.info
         for rate in (100, 300):
             print(
@@ -215,13 +217,13 @@ async def bench(db_url: str, seconds: float) -> None:
         await load_gen.session.close()
     finally:
         server.terminate()
-        server.wait(10)
+        await server.wait()
         await double.cleanup()
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        asyncio.run(serve(*sys.argv[2:5]))
+        asyncio.run(serve(sys.argv[2], sys.argv[3]))
         return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
