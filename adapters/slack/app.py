@@ -25,7 +25,7 @@ from adapters.slack.render import blocks, fallback_text, modal, view_values
 from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
 from bot.services import commands as c
-from bot.services.app import Networker, with_delivery_note
+from bot.services.app import Networker, Outcome, with_delivery_note
 
 PLATFORM = "slack"
 log = logging.getLogger(__name__)
@@ -152,15 +152,16 @@ class SlackListeners:
                 await respond(**ephemeral(trouble))
         else:
             await ack(**ephemeral(outcome.reply))
-        await self.later(self._after_command(client, team, user, outcome.outbox, respond))
+        await self.later(self._after_command(client, team, user, outcome, respond))
 
     async def _after_command(
-        self, client: AsyncWebClient, team: str, user: str, outbox: Outbox, respond: Any
+        self, client: AsyncWebClient, team: str, user: str, outcome: Outcome, respond: Any
     ) -> None:
-        failures = await self.core.deliver(PLATFORM, team, outbox)
+        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
         if failures:
             await respond(**ephemeral(with_delivery_note(reply(""), failures)))
-        await self._learn(client, team, user)
+        if outcome.actor_incomplete:
+            await self._learn(client, team, user)
 
     async def _learn(self, client: AsyncWebClient, team: str, user: str) -> None:
         """After the ack: users.info once, so time zone and organiser role are known."""

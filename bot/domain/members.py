@@ -25,7 +25,9 @@ class Community:
 
 
 @dataclass(eq=False)
-class Member:
+class MemberSnapshot:
+    """A member's fields as plain data: cheap to build, for showing (search results)."""
+
     community_id: int
     platform_user_id: str
     display_name: str
@@ -74,3 +76,7 @@ class Member:
 
     def skill_levels(self) -> dict[str, Level]:
         return {name: Level(level) for name, level in self.skills.items()}
+
+
+class Member(MemberSnapshot):
+    """A member as stored: the ORM maps this class, so changes to it are saved."""

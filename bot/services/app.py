@@ -120,6 +120,8 @@ NOT_SET_UP = reply(
 class Outcome:
     reply: Reply | None  # None: a platform retry of an event already handled
     outbox: Outbox
+    # The acting member's time zone is unknown: worth asking the platform (after replying).
+    actor_incomplete: bool = False
 
 
 class Networker:
@@ -305,7 +307,7 @@ class Networker:
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
-        return Outcome(result, outbox)
+        return Outcome(result, outbox, actor_incomplete=not me.timezone)
 
     async def deliver(
         self, platform: str, community: str, outbox: Outbox

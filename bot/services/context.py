@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.errors import UserError
-from bot.domain.members import Community, Member
+from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
 from bot.messages import Mention, Message, Outbox
@@ -67,19 +67,19 @@ class Context:
         if not member.paused and not member.forgotten:
             self.outbox.dm(member.platform_user_id, message)
 
-    def tz(self, member: Member) -> ZoneInfo:
+    def tz(self, member: MemberSnapshot) -> ZoneInfo:
         return ZoneInfo(member.timezone or self.community.settings.get("timezone", "UTC"))
 
-    def today(self, member: Member | None = None) -> date:
+    def today(self, member: MemberSnapshot | None = None) -> date:
         return self.now.astimezone(self.tz(member or self.me)).date()
 
-    def local_time(self, member: Member) -> str:
+    def local_time(self, member: MemberSnapshot) -> str:
         local = self.now.astimezone(self.tz(member))
         zone = member.timezone or f"{self.tz(member).key}, time zone not set"
         return f"{local:%a %H:%M} their time ({zone})"
 
 
-def mention(member: Member) -> Mention:
+def mention(member: MemberSnapshot) -> Mention:
     return Mention(member.platform_user_id, member.display_name)
 
 

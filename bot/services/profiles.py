@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from bot.domain.errors import UserError
-from bot.domain.members import Member
+from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import (
     Availability,
     Level,
@@ -124,7 +124,7 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
     return Reply(Message(sections=tuple(sections)))
 
 
-def availability_text(ctx: Context, member: Member) -> str:
+def availability_text(ctx: Context, member: MemberSnapshot) -> str:
     status = member.availability_on(ctx.today(member))
     if status is Availability.BUSY and member.busy_until:
         return f"busy until {member.busy_until:%d %b %Y}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.errors import UserError
-from bot.domain.members import Member
+from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import Availability, Level
 from bot.domain.ranking import CANDIDATE_POOL, Candidate, final_score
 from bot.domain.text import clean
@@ -67,20 +67,27 @@ async def who_knows(ctx: Context, cmd: WhoKnows) -> Reply:
 
 async def find_helpers(
     ctx: Context, matches: list[TopicMatch], *, exclude: Member, limit: int | None = None
-) -> list[tuple[Member, _Pool]]:
+) -> list[tuple[MemberSnapshot, _Pool]]:
     """Rank members for the matched topics; hidden, away, full members and `exclude` never."""
     assert exclude.id is not None
     pools: dict[int, _Pool] = {}
+    members: dict[int, MemberSnapshot] = {}
+    loads: dict[int, int] = {}
     for match in matches[:5]:
-        for hit in await ctx.uow.index.best(
-            ctx.community_id, match.key, exclude=exclude.id, now=ctx.now, limit=CANDIDATE_POOL
+        for found in await ctx.uow.index.candidates(
+            ctx.community_id,
+            match.key,
+            exclude=exclude.id,
+            now=ctx.now,
+            since=ctx.now - LOAD_WINDOW,
+            limit=CANDIDATE_POOL,
         ):
-            pools.setdefault(hit.member_id, _Pool([])).hits.append(hit)
+            pools.setdefault(found.hit.member_id, _Pool([])).hits.append(found.hit)
+            members[found.hit.member_id] = found.member
+            loads[found.hit.member_id] = found.load
     if not pools:
         return []
-    members = await ctx.uow.members.many(pools)
-    loads = await ctx.uow.connections.load_by_member(list(pools), ctx.now - LOAD_WINDOW)
-    ranked: list[tuple[float, float, int, Member]] = []
+    ranked: list[tuple[float, float, int, MemberSnapshot]] = []
     for member_id, pool in pools.items():
         member = members.get(member_id)
         if member is None or not member.is_listed() or member.is_full(ctx.now):
@@ -103,7 +110,9 @@ async def find_helpers(
     return [(member, pools[member_id]) for _, _, member_id, member in ranked[:size]]
 
 
-def _result_section(ctx: Context, member: Member, pool: _Pool, labels: dict[str, str]) -> Section:
+def _result_section(
+    ctx: Context, member: MemberSnapshot, pool: _Pool, labels: dict[str, str]
+) -> Section:
     reasons: list[str] = []
     words_matched = False
     evidence = 0

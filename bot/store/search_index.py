@@ -6,14 +6,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.members import Member
+from bot.domain.connections import State
+from bot.domain.members import Member, MemberSnapshot
 from bot.domain.ranking import index_score
-from bot.store.tables import community_topics, member_topics
+from bot.store.tables import community_topics, connections, member_topics, members
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -25,6 +26,26 @@ class TopicEntry:
     level: int | None  # None: from the member's own words only
 
 
+MEMBER_FIELDS = (
+    "id",
+    "community_id",
+    "platform_user_id",
+    "display_name",
+    "capacity",
+    "can_help_with",
+    "timezone",
+    "availability",
+    "busy_until",
+    "discoverable",
+    "paused",
+    "forgotten",
+    "unreachable",
+    "last_request_at",
+    "full_until",
+)
+MEMBER_COLUMNS = tuple(members.c[name] for name in MEMBER_FIELDS)
+
+
 @dataclass(frozen=True)
 class Hit:
     member_id: int
@@ -32,6 +53,13 @@ class Hit:
     level: int | None
     evidence: int
     score: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    member: MemberSnapshot
+    load: int
 
 
 class SearchIndex:
@@ -143,6 +171,50 @@ class SearchIndex:
         )
         result = await self.session.execute(stmt)
         return [Hit(*row) for row in result]
+
+    async def candidates(
+        self,
+        community_id: int,
+        topic: str,
+        *,
+        exclude: int,
+        now: datetime,
+        since: datetime,
+        limit: int,
+    ) -> list[Candidate]:
+        """`best`, with each member's row and recent load, in one round trip.
+
+        Load = asks received since `since`, plus every one still open.
+        """
+        mt, m, c = member_topics.c, members.c, connections.c
+        load = (
+            select(func.count())
+            .where(
+                c.party_b_id == mt.member_id,
+                c.state != State.DRAFT.value,
+                or_(c.created_at >= since, c.state == State.PENDING.value),
+            )
+            .scalar_subquery()
+        )
+        stmt = (
+            select(mt.member_id, mt.topic, mt.level, mt.evidence, mt.score, load, *MEMBER_COLUMNS)
+            .join(members, m.id == mt.member_id)
+            .where(
+                mt.community_id == community_id,
+                mt.topic == topic,
+                mt.listed.is_(True),
+                mt.member_id != exclude,
+                or_(mt.full_until.is_(None), mt.full_until <= now),
+            )
+            .order_by(mt.score.desc(), mt.last_request_at)
+            .limit(limit)
+        )
+        out = []
+        for row in await self.session.execute(stmt):
+            hit = Hit(*row[:5])
+            member = MemberSnapshot(**dict(zip(MEMBER_FIELDS, row[6:], strict=True)))
+            out.append(Candidate(hit, member, int(row[5])))
+        return out
 
     async def topics(self, community_id: int) -> dict[str, str]:
         """Topics members of the community list (key → label), for matching and suggestions."""
