@@ -21,17 +21,17 @@ async def parse(command: str, text: str, resolve: Resolve) -> c.Command:
     name = command.lstrip("/").lower()
     text = text.strip()
     if name == "whoknows":
-        return c.WhoKnows(text)
+        return c.WhoKnows(plain(text))
     if name == "intro":
         a, rest = await _mention(text, resolve, "/intro @a @b <why>")
         b, reason = await _mention(rest, resolve, "/intro @a @b <why>")
-        return c.Intro(a, b, reason)
+        return c.Intro(a, b, plain(reason))
     if name == "ask":
         helper, request = await _mention(text, resolve, "/ask @member <what you need>")
-        return c.Ask(helper, request)
+        return c.Ask(helper, plain(request))
     if name == "thanks":
         member, note = await _mention(text, resolve, "/thanks @member <for what>")
-        return c.Thank(member, note)
+        return c.Thank(member, plain(note))
     if name == "profile":
         if not text:
             return c.ProfileForm()
@@ -40,7 +40,7 @@ async def parse(command: str, text: str, resolve: Resolve) -> c.Command:
             if extra:
                 raise UserError("You can only edit your own profile.", "Use /profile to open it.")
             return c.ViewProfile(member)
-        return c.EditProfile(text=text)
+        return c.EditProfile(text=plain(text))
     if name == "networker":
         return await _networker(text, resolve)
     raise UserError(f"I don't know the command /{name}.", "Try /networker help.")
@@ -81,6 +81,27 @@ async def _networker(text: str, resolve: Resolve) -> c.Command:
         member, topic = await _mention(args, resolve, "/networker endorse @member <skill>")
         return c.Endorse(member, topic)
     raise UserError(f"I don't know /networker {sub}.", "Type /networker help to see the commands.")
+
+
+MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def plain(text: str) -> str:
+    """Slack's escaped text as the member typed it: links, mentions and &amp; undone.
+
+    Stored raw like every member text; the renderer escapes it again on the way out.
+    """
+
+    def readable(match: re.Match[str]) -> str:
+        target, _, label = match.group(1).partition("|")
+        if target.startswith(("@", "#")):  # <@U1|ana>, <#C1|general>
+            return target[0] + (label or target[1:])
+        if target.startswith("!"):  # <!here>, <!subteam^S1|@team>
+            return label or "@" + target[1:].split("^")[0]
+        return f"{label} ({target})" if label and label != target else target
+
+    text = MARKUP.sub(readable, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def channel_names(text: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from bot.messages import Bold, Form, InputKind, Mention, Message, Plain, Quote, Span, Style
 
 SECTION_MAX = 3000  # Slack's limit for a section's text
+BLOCKS_MAX = 50  # Slack's limit for a message
 FIELDS_PER_SECTION = 10
 BUTTONS_PER_BLOCK = 5
 Block = dict[str, Any]
@@ -73,6 +74,10 @@ def blocks(message: Message) -> list[Block]:
                 element["style"] = button.style.value
             elements.append(element)
         result.append({"type": "actions", "elements": elements})
+    if len(result) > BLOCKS_MAX:  # keep the buttons (last), cut the middle of a long text
+        actions = [b for b in result if b["type"] == "actions"][-2:]
+        room = BLOCKS_MAX - len(actions) - 1
+        result = [*result[:room], _section("… (cut: too long for one Slack message)"), *actions]
     return result
 
 

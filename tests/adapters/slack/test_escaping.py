@@ -26,10 +26,14 @@ from tests.adapters.slack.helpers import (
 )
 
 NASTY = "<!channel> <!here|here> <!everyone> <https://evil.example|click me> & <b>bold</b> a>b"
-# What a safe rendering of NASTY contains: the text, shown, not interpreted.
-SHOWN = (
-    "&lt;!channel&gt; &lt;!here|here&gt; &lt;!everyone&gt; &lt;https://evil.example|click me&gt;"
+# NASTY as Slack delivers it in a slash command: its own markup kept, the rest escaped.
+NASTY_SENT = (
+    "<!channel> <!here|here> <!everyone> <https://evil.example|click me> "
+    "&amp; &lt;b&gt;bold&lt;/b&gt; a&gt;b"
 )
+# What a safe rendering of NASTY contains: Slack's markup turned into readable words
+# (a broadcast becomes the plain word, a link its label and address), never markup.
+SHOWN = "@channel here @everyone click me (https://evil.example)"
 MENTION = re.compile(r"<@[UW][A-Z0-9]+>")
 
 
@@ -76,13 +80,14 @@ async def test_member_text_in_profiles_search_and_home_is_escaped(slack: SlackWo
     saved = ephemeral(
         await slack.sender.command(
             "/profile",
-            f'skills="kubernetes:expert" help="{NASTY} kubernetes" bio="{NASTY}" looking="{NASTY}"',
+            f'skills="kubernetes:expert" help="{NASTY_SENT} kubernetes" bio="{NASTY_SENT}" '
+            f'looking="{NASTY_SENT}"',
             user="UEVE",
         )
     )
     found = ephemeral(await slack.sender.command("/whoknows", "kubernetes", user=dana))
     viewed = ephemeral(await slack.sender.command("/profile", "<@UEVE|eve>", user=dana))
-    nothing = ephemeral(await slack.sender.command("/whoknows", NASTY, user=dana))
+    nothing = ephemeral(await slack.sender.command("/whoknows", NASTY_SENT, user=dana))
     await open_home(slack, "UEVE", "EvEscHome")
 
     everything = check(slack, saved, found, viewed, nothing)
@@ -99,14 +104,14 @@ async def test_reasons_notes_and_names_in_dms_and_group_dms_are_escaped(
     slack.double.users["UANA"] = FakeUser("ana", "Ana", "UTC", display_name="<!channel> & Ana")
     ana, bob = "UANA", slack.user("UBOB", "bob")
     said_ana = ephemeral(
-        await slack.sender.command("/profile", 'skills="<!here> & <b>:expert"', user=ana)
+        await slack.sender.command("/profile", 'skills="<!here> &amp; &lt;b&gt;:expert"', user=ana)
     )
 
-    await slack.sender.command("/intro", f"<@UANA|ana> <@UBOB|bob> {NASTY}", user=eve)
+    await slack.sender.command("/intro", f"<@UANA|ana> <@UBOB|bob> {NASTY_SENT}", user=eve)
     for party in (ana, bob):
         await press(slack, party, button(posts(slack, dm(party))[-1]["blocks"], "Accept"))
-    await slack.sender.command("/thanks", f"<@UEVE|eve> {NASTY}", user=ana)
-    await slack.sender.command("/ask", f"<@UBOB|bob> {NASTY}", user=eve)
+    await slack.sender.command("/thanks", f"<@UEVE|eve> {NASTY_SENT}", user=ana)
+    await slack.sender.command("/ask", f"<@UBOB|bob> {NASTY_SENT}", user=eve)
     await press(slack, bob, button(posts(slack, dm(bob))[-1]["blocks"], "Decline"))
     await submit(slack, only_view(slack), bob, note=NASTY, suggest=ana)
 
@@ -114,7 +119,7 @@ async def test_reasons_notes_and_names_in_dms_and_group_dms_are_escaped(
 
     assert everything.count(SHOWN) >= 4  # consent DMs, group DM, thanks, request
     # Ana's name and skill, in the text Bob's consent DM shows about her:
-    assert "&lt;!channel&gt; &amp; Ana lists: &lt;!here&gt; &amp; &lt;b&gt;." in everything
+    assert "&lt;!channel&gt; &amp; Ana lists: @here &amp; &lt;b&gt;." in everything
 
 
 async def test_a_topic_posted_to_the_asks_channel_is_escaped(slack: SlackWorld) -> None:
@@ -127,7 +132,7 @@ async def test_a_topic_posted_to_the_asks_channel_is_escaped(slack: SlackWorld) 
     check(slack, nobody)
 
     [post] = posts(slack, "C777")
-    assert "*&lt;!channel&gt; &amp; &lt;x&gt;*" in post["text"]
+    assert "*@channel &amp; x*" in post["text"]
 
 
 async def test_modals_show_member_text_escaped_above_their_fields(slack: SlackWorld) -> None:
