@@ -84,6 +84,7 @@ class SlackListeners:
         app.view(ANY)(self.on_view)
         app.event("app_home_opened")(self.on_home_opened)
         app.event("team_join")(self.on_team_join)
+        app.event("member_joined_channel")(self.on_channel_join)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_tokens_revoked)
 
@@ -280,6 +281,20 @@ class SlackListeners:
             c.MemberRef(user.get("id", ""), name or user.get("id", ""), user.get("tz")),
         )
         await self.core.handle(actor, c.Onboard())
+
+    async def on_channel_join(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Joining the community's welcome channel counts as joining (if it is set)."""
+        team, user = body.get("team_id", ""), str(event.get("user", ""))
+        try:
+            found = await self.directory.lookup(client, team, user)
+        except UserError:
+            return
+        if found.is_bot:
+            return
+        actor = c.Actor(PLATFORM, team, found.ref)
+        await self.core.handle(actor, c.Onboard(channel=str(event.get("channel", ""))))
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)

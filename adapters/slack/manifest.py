@@ -18,8 +18,15 @@ BOT_SCOPES = [
     "im:write",  # open a DM with a member
     "mpim:write",  # open the group DM of an introduction
     "users:read",  # names, time zones, who is an admin
+    "channels:read",  # member_joined_channel: the welcome channel
 ]
-EVENTS = ["app_home_opened", "team_join", "app_uninstalled", "tokens_revoked"]
+EVENTS = [
+    "app_home_opened",
+    "team_join",
+    "member_joined_channel",
+    "app_uninstalled",
+    "tokens_revoked",
+]
 SLASH = {
     "/whoknows": ("Find members who can help with a topic", "<topic>"),
     "/intro": ("Introduce two members (both must accept)", "@a @b <why>"),

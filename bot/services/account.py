@@ -284,8 +284,11 @@ async def home(ctx: Context, _cmd: Home) -> Reply:
     return Reply(Message(sections=sections, buttons=(*summary.message.buttons, *actions)))
 
 
-async def onboard(ctx: Context, _cmd: Onboard) -> Reply:
+async def onboard(ctx: Context, cmd: Onboard) -> Reply:
     """One welcome DM for a new member; never a second one."""
+    welcome = str(ctx.setting("welcome_channel") or "")
+    if cmd.channel is not None and (not welcome or cmd.channel not in welcome):
+        return reply("Not the community's welcome channel: no welcome sent.")
     if ctx.me.onboarded_at is not None:
         return reply("Already welcomed.")
     ctx.me.onboarded_at = ctx.now

@@ -126,7 +126,12 @@ class Home:
 
 @dataclass(frozen=True)
 class Onboard:
-    """A new member joined: one welcome DM inviting them to set up a profile, never twice."""
+    """A new member joined: one welcome DM inviting them to set up a profile, never twice.
+
+    `channel`: they joined this channel (a platform id); only the community's
+    `welcome_channel` counts then."""
+
+    channel: str | None = None
 
 
 @dataclass(frozen=True)

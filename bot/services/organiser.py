@@ -49,6 +49,9 @@ class SettingSpec:
 SETTINGS: dict[str, SettingSpec] = {
     "intro_channel": SettingSpec("channel for intro threads (Discord)", _channel),
     "asks_channel": SettingSpec("channel where unanswered asks can be posted", _channel),
+    "welcome_channel": SettingSpec(
+        "joining this channel brings the welcome DM (as joining the workspace does)", _channel
+    ),
     "thanks_wall": SettingSpec("channel that shows thank-yous publicly (off by default)", _channel),
     "thanks_daily_cap": SettingSpec(
         "thank-yous a member may send per 24 hours", _int_range(1, 100)

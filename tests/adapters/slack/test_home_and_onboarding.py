@@ -198,3 +198,30 @@ async def test_a_welcomed_member_is_known_with_their_time_zone(slack: SlackWorld
     slack.user("UNEW", "nia", "America/Chicago")
     answer = said(await slack.sender.command("/profile", 'skills="ceramics:expert"', user="UNEW"))
     assert "(America/Chicago)" in answer
+
+
+async def test_joining_the_welcome_channel_welcomes_once_and_other_channels_do_not(
+    slack: SlackWorld,
+) -> None:
+    slack.user("UORG", "olga", admin=True)
+    slack.user("UNEW", "nia", "Asia/Tokyo")
+
+    def joined_channel(channel: str) -> dict[str, str]:
+        return {"type": "member_joined_channel", "user": "UNEW", "channel": channel}
+
+    # Before an organiser names a welcome channel, joining channels sends nothing.
+    await slack.sender.event(joined_channel("CWELCOME"), event_id="EvCh1")
+    assert posts(slack, dm("UNEW")) == []
+    set_it = await slack.sender.command(
+        "/networker", "settings welcome_channel=<#CWELCOME|welcome>", user="UORG"
+    )
+    assert "welcome_channel = #welcome (CWELCOME)" in said(set_it)
+
+    await slack.sender.event(joined_channel("CRANDOM"), event_id="EvCh2")
+    assert posts(slack, dm("UNEW")) == []
+    await slack.sender.event(joined_channel("CWELCOME"), event_id="EvCh3")
+    assert len(posts(slack, dm("UNEW"))) == 1
+    # Leaving and joining again, or joining the workspace later: still one welcome.
+    await slack.sender.event(joined_channel("CWELCOME"), event_id="EvCh4")
+    await slack.sender.event(joined("UNEW", "nia"), event_id="EvCh5")
+    assert len(posts(slack, dm("UNEW"))) == 1

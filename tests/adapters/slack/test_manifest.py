@@ -13,8 +13,14 @@ import pytest
 from adapters.cli import main
 
 COMMANDS = ["/whoknows", "/intro", "/ask", "/thanks", "/profile", "/networker"]
-EVENTS = {"app_home_opened", "team_join", "app_uninstalled", "tokens_revoked"}
-SCOPES = {"commands", "chat:write", "im:write", "mpim:write", "users:read"}
+EVENTS = {
+    "app_home_opened",
+    "team_join",
+    "member_joined_channel",
+    "app_uninstalled",
+    "tokens_revoked",
+}
+SCOPES = {"commands", "chat:write", "im:write", "mpim:write", "users:read", "channels:read"}
 ROOT = Path(__file__).resolve().parents[3]
 
 
