@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the bot (the console when no platform is configured)")
     run.add_argument("--no-migrate", action="store_true", help="don't upgrade the database first")
+    run.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     console = sub.add_parser("console", help="a simulated community in the terminal")
     console.add_argument("--db", help="SQLite database file (default: DATABASE_URL)")
     console.add_argument(
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(NO_CREDENTIALS.format(where=where), file=sys.stderr)
         migrate = settings.auto_migrate and not args.no_migrate
         if settings.has_platform_credentials:
-            return _platforms(settings, migrate=migrate)
+            return _platforms(settings, migrate=migrate, worker=args.worker)
         return _console(settings, migrate=migrate, demo=False, echo=False)
     if args.command == "slack":
         return _slack_manifest(args.url, socket=args.socket, name=args.name)
@@ -109,11 +110,11 @@ def _slack_manifest(url: str | None, *, socket: bool, name: str) -> int:
     return 0
 
 
-def _platforms(settings: Settings, *, migrate: bool) -> int:
+def _platforms(settings: Settings, *, migrate: bool, worker: bool = False) -> int:
     from adapters.platforms import run_platforms
 
     with contextlib.suppress(KeyboardInterrupt):  # signals stop it cleanly; ^C too
-        asyncio.run(run_platforms(settings, migrate=migrate))
+        asyncio.run(run_platforms(settings, migrate=migrate, worker=worker))
     return 0
 
 

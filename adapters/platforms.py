@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 
 from bot.bootstrap import bootstrap
 from bot.config import Settings
@@ -12,13 +13,17 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 
-async def run_platforms(settings: Settings, *, migrate: bool) -> None:
-    runtime = await bootstrap(settings, migrate=migrate)
+async def run_platforms(settings: Settings, *, migrate: bool, worker: bool = False) -> None:
+    """`worker`: one of several HTTP processes on one port, started by the first one."""
+    if settings.workers > 1 and settings.port == 0:
+        raise SystemExit("WORKERS > 1 needs a fixed PORT: the processes share it.")
+    runtime = await bootstrap(settings, migrate=migrate and not worker)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     started = []
+    children: list[asyncio.subprocess.Process] = []
     try:
         if settings.slack_http or settings.slack_socket:
             from adapters.slack.runtime import build_slack
@@ -26,11 +31,19 @@ async def run_platforms(settings: Settings, *, migrate: bool) -> None:
             slack = build_slack(runtime.app, settings, runtime.engine)
             await slack.start(
                 http=settings.slack_http,
-                socket=settings.slack_socket,
+                socket=settings.slack_socket and not worker,  # one socket connection is enough
                 host=settings.host,
                 port=settings.port,
+                reuse_port=settings.workers > 1,
             )
             started.append(slack)
+            if settings.slack_http and not worker:
+                for _ in range(settings.workers - 1):
+                    children.append(
+                        await asyncio.create_subprocess_exec(
+                            sys.executable, "-m", "adapters.cli", "run", "--worker"
+                        )
+                    )
         if settings.discord_token:
             log.warning("DISCORD_TOKEN is set, but the Discord adapter is not in this version yet")
         if not started:
@@ -38,6 +51,9 @@ async def run_platforms(settings: Settings, *, migrate: bool) -> None:
             return
         await stop.wait()
     finally:
+        for child in children:
+            child.terminate()
+            await child.wait()
         for adapter in started:
             await adapter.stop()
         await runtime.close()

@@ -1,8 +1,9 @@
 """Slack HTTP mode under load: signed /whoknows slash commands against the real endpoint.
 
-Two processes on loopback: the bot (the Slack adapter on aiohttp, with the core and a
-10,000-member workspace on SQLite or PostgreSQL) and this load process, which also runs
-a minimal Slack Web API double for the calls the bot makes after it acks.
+Two sides on loopback: the bot, started as in production (`networker run` in Slack HTTP
+mode, WORKERS processes sharing the port, a 10,000-member workspace on SQLite or
+PostgreSQL), and this load process, which also runs a minimal Slack Web API double for
+the calls the bot makes.
 
     python benchmarks/slack_http.py                       # SQLite
     python benchmarks/slack_http.py --db postgresql+asyncpg://postgres@127.0.0.1/networker_bench
@@ -18,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import socket
 import statistics
 import sys
 import tempfile
@@ -43,32 +45,6 @@ QUERIES = [
     "project management",
     "public speaking",
 ]
-
-
-# --- the bot process ----------------------------------------------------------------------
-
-
-async def serve(db_url: str, api_url: str) -> None:
-    from adapters.slack.runtime import build_slack
-    from bot.config import Settings
-    from bot.ports import SystemClock
-    from bot.services.app import Networker
-    from bot.store.engine import make_engine, make_sessionmaker
-
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=db_url,
-        slack_bot_token="xoxb-bench",
-        slack_signing_secret=SECRET,
-        slack_api_url=api_url,
-        log_level="WARNING",
-    )
-    engine = make_engine(db_url)
-    core = Networker(make_sessionmaker(engine), SystemClock(), settings)
-    slack = build_slack(core, settings, engine)  # production mode: ack first, deliver after
-    await slack.start(http=True, socket=False, host="127.0.0.1", port=0)
-    print(slack.port, flush=True)  # the load process reads the port from here
-    await asyncio.Event().wait()
 
 
 # --- the load process ---------------------------------------------------------------------
@@ -184,7 +160,27 @@ def summary(latencies: list[float]) -> str:
     )
 
 
-async def bench(db_url: str, seconds: float) -> None:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_healthy(port: int, workers: int) -> None:
+    async with aiohttp.ClientSession(trust_env=False) as session:
+        for _ in range(600):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        await asyncio.sleep(1.0 * workers)  # the other workers start too
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the bot did not start")
+
+
+async def bench(db_url: str, seconds: float, workers: int) -> None:
     from benchmarks.whoknows import load
     from bot.store.migrate import upgrade
 
@@ -192,20 +188,35 @@ async def bench(db_url: str, seconds: float) -> None:
     _, load_s = await load(
         db_url, MEMBERS, random.Random(MEMBERS), platform="slack", community=TEAM
     )
-    print(f"workspace of {MEMBERS:,} members loaded in {load_s:.1f} s ({db_url.split(':')[0]})")
+    print(
+        f"workspace of {MEMBERS:,} members loaded in {load_s:.1f} s "
+        f"({db_url.split(':')[0]}, {workers} bot process{'es' if workers > 1 else ''})"
+    )
     double, api_url = await web_api_double()
+    port = free_port()
+    # The bot runs as in production: `networker run`, HTTP mode, WORKERS processes.
     server = await asyncio.create_subprocess_exec(
         sys.executable,
-        __file__,
-        "serve",
-        db_url,
-        api_url,
-        stdout=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        "-m",
+        "adapters.cli",
+        "run",
+        cwd=str(ROOT),
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": db_url,
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": api_url,
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WORKERS": str(workers),
+            "LOG_LEVEL": "WARNING",
+            "AUTO_MIGRATE": "false",
+        },
     )
     try:
-        assert server.stdout is not None
-        port = int(await asyncio.wait_for(server.stdout.readline(), timeout=60))
+        await wait_healthy(port, workers)
         load_gen = Load(f"http://127.0.0.1:{port}/slack/events")
         await load_gen.fixed_rate(50, 4)  # warm-up: connections, caches, users.info
         for rate in (100, 300):
@@ -222,19 +233,17 @@ async def bench(db_url: str, seconds: float) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        asyncio.run(serve(sys.argv[2], sys.argv[3]))
-        return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
+    parser.add_argument("--workers", type=int, default=1, help="bot processes sharing the port")
     args = parser.parse_args()
     db_url = (
         args.db or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='networker-slack-')}/bench.db"
     )
-    asyncio.run(bench(db_url, args.seconds))
+    asyncio.run(bench(db_url, args.seconds, args.workers))
 
 
 if __name__ == "__main__":

@@ -169,9 +169,8 @@ async def load(
                     "can_help_with": sentence,
                     "looking_for": "",
                     "bio": "",
-                    "timezone": rng.choice(
-                        ["Europe/Berlin", "America/New_York", "Asia/Tokyo", None]
-                    ),
+                    # Platforms tell members' time zones: Slack and Discord members have one.
+                    "timezone": rng.choice(["Europe/Berlin", "America/New_York", "Asia/Tokyo"]),
                     "availability": member.availability,
                     "capacity": 4,
                     "discoverable": not hidden,

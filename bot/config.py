@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, le=64, description="HTTP processes sharing PORT")
     discord_token: str | None = None
 
     @property

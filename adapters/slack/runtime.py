@@ -74,13 +74,17 @@ class SlackRuntime:
     port: int | None = None
     clients: dict[str, AsyncWebClient] = field(default_factory=dict)
 
-    async def start(self, *, http: bool, socket: bool, host: str, port: int) -> None:
+    async def start(
+        self, *, http: bool, socket: bool, host: str, port: int, reuse_port: bool = False
+    ) -> None:
         if not self.app.oauth_flow:
             await self._register_single_workspace()
         if http:
             self.runner = web.AppRunner(self.web_app, access_log=None)
             await self.runner.setup()
-            await web.TCPSite(self.runner, host, port).start()
+            # reuse_port: several worker processes accept on one port; the kernel spreads
+            # connections across them.
+            await web.TCPSite(self.runner, host, port, reuse_port=reuse_port or None).start()
             self.port = self.runner.addresses[0][1]
             log.info("slack http mode listening", extra={"host": host, "port": self.port})
         if socket:

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings as Config
 from bot.domain.errors import UserError
 from bot.domain.members import Community
-from bot.domain.vocabulary import Vocabulary, seed_topics
 from bot.messages import (
     ChannelPost,
     DirectMessage,
@@ -34,6 +33,7 @@ from bot.messages import (
 )
 from bot.ports import Clock, DeliveryError, Messenger
 from bot.services import account, connections, organiser, profiles, search, thanks
+from bot.services.caches import Caches
 from bot.services.commands import (
     READ_ONLY,
     Actor,
@@ -65,8 +65,6 @@ from bot.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Context, Any], Awaitable[Reply]]
-# Other processes' new topics reach typo matching within this; local changes at once.
-VOCABULARY_TTL_S = 300.0
 
 HANDLERS: dict[type, Handler] = {
     WhoKnows: search.who_knows,
@@ -136,7 +134,7 @@ class Networker:
         self.clock = clock
         self.config = config
         self.messengers = messengers or {}
-        self._vocabularies: dict[int, tuple[float, Vocabulary]] = {}
+        self.caches = Caches()
 
     # --- communities ------------------------------------------------------------------
 
@@ -166,6 +164,7 @@ class Networker:
                     now = self.clock.now()
                     await member_for(uow, found, user, now, self.config, read_only=not write)
                     await uow.commit()
+                    self.caches.changed(found.id or 0)
                     return True
             except NeedsWrite:
                 continue
@@ -211,6 +210,7 @@ class Networker:
             if member is not None and member.unreachable != reason:
                 member.unreachable = reason
                 await uow.commit()
+                self.caches.changed(found.id)
 
     async def set_community_active(self, platform: str, external_id: str, active: bool) -> None:
         """The bot was removed from (or added back to) a workspace or guild."""
@@ -219,6 +219,7 @@ class Networker:
             if found is not None and found.active != active:
                 found.active = active
                 await uow.commit()
+                self.caches.changed(found.id or 0)
 
     # --- commands ---------------------------------------------------------------------
 
@@ -290,12 +291,13 @@ class Networker:
                     now,
                     self.config,
                     outbox,
-                    self._vocabulary,
-                    self._forget_vocabulary,
+                    self.caches,
                     read_only=not write,
                 )
                 result = await handler(ctx, command)
                 await uow.commit()
+                if write:
+                    self.caches.changed(community.id or 0)
         except UserError as error:
             hint = [error.hint] if error.hint else []
             return Outcome(reply(error.message, *hint, ok=False), Outbox())
@@ -333,19 +335,6 @@ class Networker:
         return failures
 
     # --- vocabulary cache ---------------------------------------------------------------
-
-    async def _vocabulary(self, uow: UnitOfWork, community_id: int) -> Vocabulary:
-        cached = self._vocabularies.get(community_id)
-        if cached and time.monotonic() - cached[0] < VOCABULARY_TTL_S:
-            return cached[1]
-        topics = await uow.index.topics(community_id)
-        aliases = await uow.communities.aliases(community_id)
-        vocab = Vocabulary(seed_topics(), aliases, topics)
-        self._vocabularies[community_id] = (time.monotonic(), vocab)
-        return vocab
-
-    def _forget_vocabulary(self, community_id: int) -> None:
-        self._vocabularies.pop(community_id, None)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
 from bot.messages import Mention, Message, Outbox
+from bot.services.caches import Caches
 from bot.services.commands import Actor, MemberRef
 from bot.services.unit_of_work import UnitOfWork
 
@@ -35,8 +35,7 @@ class Context:
     now: datetime
     config: Settings
     outbox: Outbox
-    _vocabulary: Callable[[UnitOfWork, int], Awaitable[Vocabulary]]
-    _forget_vocabulary: Callable[[int], None]
+    caches: Caches
     read_only: bool = False
 
     @property
@@ -45,10 +44,10 @@ class Context:
         return self.community.id
 
     async def vocabulary(self) -> Vocabulary:
-        return await self._vocabulary(self.uow, self.community_id)
+        return await self.caches.vocabulary(self.uow, self.community_id)
 
     def vocabulary_changed(self) -> None:
-        self._forget_vocabulary(self.community_id)
+        self.caches.forget_vocabulary(self.community_id)
 
     def setting(self, key: str) -> Any:
         """A community's own setting, else the deployment default."""

@@ -73,15 +73,23 @@ async def find_helpers(
     pools: dict[int, _Pool] = {}
     members: dict[int, MemberSnapshot] = {}
     loads: dict[int, int] = {}
+    minute = int(ctx.now.timestamp() // 60)
     for match in matches[:5]:
-        for found in await ctx.uow.index.candidates(
-            ctx.community_id,
-            match.key,
-            exclude=exclude.id,
-            now=ctx.now,
-            since=ctx.now - LOAD_WINDOW,
-            limit=CANDIDATE_POOL,
-        ):
+        found_all = ctx.caches.search(ctx.community_id, match.key, minute)
+        if found_all is None:
+            # Nobody excluded, one spare: the cached pool serves every asker.
+            found_all = await ctx.uow.index.candidates(
+                ctx.community_id,
+                match.key,
+                exclude=0,
+                now=ctx.now,
+                since=ctx.now - LOAD_WINDOW,
+                limit=CANDIDATE_POOL + 1,
+            )
+            ctx.caches.remember_search(ctx.community_id, match.key, minute, found_all)
+        for found in found_all:
+            if found.hit.member_id == exclude.id:
+                continue
             pools.setdefault(found.hit.member_id, _Pool([])).hits.append(found.hit)
             members[found.hit.member_id] = found.member
             loads[found.hit.member_id] = found.load

@@ -123,6 +123,7 @@ async def test_installing_two_workspaces_keeps_both_in_the_database(multi: Multi
         "im:write",
         "mpim:write",
         "users:read",
+        "channels:read",
     }
 
     assert "Thank you!" in await multi.install("T1", "Makers Guild")
