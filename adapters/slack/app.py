@@ -76,6 +76,7 @@ class SlackListeners:
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(self.deduplicate_events)
+        app.error(self.on_error)
         app.command(re.compile(rf"^/({'|'.join(COMMANDS)})$"))(self.on_command)
         app.action(ACTION_ID)(self.on_action)
         app.view(CALLBACK_ID)(self.on_view)
@@ -97,6 +98,13 @@ class SlackListeners:
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
         await next()
         return None
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        """A listener failed: bolt answers 500, and Slack's retry must not look handled."""
+        log.error("slack listener failed", exc_info=error)
+        event_id = body.get("event_id")
+        if event_id:
+            await self.core.release_event(PLATFORM, str(event_id))
 
     # --- who is acting --------------------------------------------------------------------
 

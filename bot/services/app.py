@@ -198,6 +198,12 @@ class Networker:
             await uow.commit()
             return fresh
 
+    async def release_event(self, platform: str, event_id: str) -> None:
+        """Handling a claimed event failed: the platform's retry will be handled."""
+        async with UnitOfWork(self.sessions) as uow:
+            await uow.events.release(platform, event_id)
+            await uow.commit()
+
     async def mark_unreachable(
         self, platform: str, community: str, user_id: str, reason: str | None
     ) -> None:
@@ -281,7 +287,7 @@ class Networker:
                 if community is None or not community.active:
                     return Outcome(NOT_SET_UP, outbox)
                 me = await member_for(
-                    uow, community, actor.user, now, self.config, read_only=not write
+                    uow, community, actor.user, now, self.config, read_only=not write, acting=True
                 )
                 ctx = Context(
                     uow,

@@ -90,7 +90,11 @@ async def member_for(
     config: Settings,
     *,
     read_only: bool = False,
+    acting: bool = False,
 ) -> Member:
+    """The member a platform names, created on first sight and kept up to date.
+
+    `acting`: they are using the bot right now, so they are reachable again."""
     assert community.id is not None
     name = ref.display_name.strip()[:80] or ref.user_id
     if has_control_characters(name) or "\n" in name or "\t" in name:
@@ -99,8 +103,11 @@ async def member_for(
     if member is not None:
         new_tz = bool(ref.timezone and not member.timezone)
         renamed = name != member.display_name and not member.forgotten
-        if (new_tz or renamed) and read_only:
+        back = acting and member.unreachable is not None
+        if (new_tz or renamed or back) and read_only:
             raise NeedsWrite
+        if back:
+            member.unreachable = None
         if new_tz:
             member.timezone = ref.timezone
         if renamed:

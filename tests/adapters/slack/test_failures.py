@@ -256,6 +256,9 @@ async def test_a_member_slack_will_not_dm_is_marked_unreachable(
     )
     assert refused.startswith("I can't reach Ana by direct message on this platform.")
     assert posts(slack, dm(ana)) == []
+    # When Ana uses the bot again she is plainly there: offered again.
+    await slack.sender.command("/networker", "me", user=ana)
+    assert "<@UANA>" in said(await slack.sender.command("/whoknows", "kubernetes", user=bob))
 
 
 async def test_account_inactive_is_about_the_token_not_the_member(slack: SlackWorld) -> None:
@@ -578,3 +581,19 @@ async def test_group_dm_users_are_exactly_the_parties(slack: SlackWorld) -> None
     assert sorted(call.params["users"].split(",")) == sorted([ana, bob, dana])
     assert len(posts(slack, group(ana, bob, dana))) == 1
     assert shown(posts(slack, group(ana, bob, dana))[0]["blocks"])
+
+
+async def test_an_event_that_failed_is_handled_when_slack_retries(slack: SlackWorld) -> None:
+    slack.user("UORG", "olga", admin=True)
+    slack.user("UNEW", "nia", "Asia/Tokyo")
+    await slack.sender.command("/networker", "settings welcome_channel=<#CW|welcome>", user="UORG")
+    event = {"type": "member_joined_channel", "user": "UNEW", "channel": "CW"}
+    slack.double.fail("users.info", "internal_error", status=500)
+
+    first = await slack.sender.event(event, event_id="EvFlaky")
+    assert first.status == 500  # Slack will retry
+    assert posts(slack, dm("UNEW")) == []
+
+    retry = await slack.sender.event(event, event_id="EvFlaky", retry_num=1)
+    assert retry.status == 200
+    assert len(posts(slack, dm("UNEW"))) == 1  # the retry was not dropped as a duplicate
