@@ -11,6 +11,7 @@ from typing import TextIO
 
 from adapters.console.messenger import Choice, ConsoleMessenger
 from adapters.console.render import render
+from adapters.text_commands import COMMANDS, Dialect, parse
 from bot.domain.errors import UserError
 from bot.messages import InputKind, Reply
 from bot.services import commands as c
@@ -137,67 +138,9 @@ class Console:
     # --- parsing ------------------------------------------------------------------------
 
     async def _parse(self, name: str, rest: str) -> c.Command:
-        if name == "/whoknows":
-            return c.WhoKnows(rest)
-        if name == "/intro":
-            a, after_a = await self._leading_mention(rest, "/intro @a @b <why>")
-            b, reason = await self._leading_mention(after_a, "/intro @a @b <why>")
-            return c.Intro(a, b, reason)
-        if name == "/ask":
-            helper, request = await self._leading_mention(rest, "/ask @member <what you need>")
-            return c.Ask(helper, request)
-        if name == "/thanks":
-            member, note = await self._leading_mention(rest, "/thanks @member <for what>")
-            return c.Thank(member, note)
-        if name == "/profile":
-            if rest.startswith("@"):
-                member, extra = await self._leading_mention(rest, "/profile @member")
-                if extra:
-                    raise UserError(
-                        "You can only edit your own profile.", "Use /profile key=value …"
-                    )
-                return c.ViewProfile(member)
-            return c.EditProfile(text=rest)
-        if name == "/networker":
-            return await self._networker(rest)
-        raise UserError(f"I don't know the command {name}.", "Type /help to see them all.")
-
-    async def _networker(self, rest: str) -> c.Command:
-        sub, _, args = rest.partition(" ")
-        sub, args = sub.lower(), args.strip()
-        simple: dict[str, c.Command] = {
-            "": c.Help(),
-            "help": c.Help(),
-            "me": c.Me(),
-            "export": c.Export(),
-            "forget": c.Forget(),
-            "pause": c.Pause(True),
-            "resume": c.Pause(False),
-            "stats": c.Stats(),
-        }
-        if sub in simple and not args:
-            return simple[sub]
-        if sub == "settings":
-            if not args:
-                return c.Settings()
-            key, sep, value = args.partition("=")
-            if not sep:
-                key, _, value = args.partition(" ")
-            return c.Settings(key.strip(), value.strip() or None if sep or value else None)
-        if sub == "alias":
-            parts = args.split(None, 1)
-            if len(parts) != 2:
-                raise UserError(
-                    "Usage: /networker alias <alias> <topic>",
-                    "e.g. /networker alias k8s kubernetes",
-                )
-            return c.AddAlias(parts[0], parts[1])
-        if sub == "endorse":
-            member, topic = await self._leading_mention(args, "/networker endorse @member <skill>")
-            return c.Endorse(member, topic)
-        raise UserError(
-            f"I don't know /networker {sub}.", "Type /networker help to see the commands."
-        )
+        if name.lstrip("/") not in COMMANDS:
+            raise UserError(f"I don't know the command {name}.", "Type /help to see them all.")
+        return await parse(name, rest, Dialect(self._leading_mention, mention_prefix="@"))
 
     async def _leading_mention(self, text: str, usage: str) -> tuple[c.MemberRef, str]:
         token, _, rest = text.strip().partition(" ")

@@ -20,8 +20,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import Directory
-from adapters.slack.parsing import COMMANDS, parse
+from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
+from adapters.text_commands import COMMANDS
 from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
 from bot.services import commands as c

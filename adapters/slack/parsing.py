@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
+from adapters import text_commands
+from adapters.text_commands import Dialect
 from bot.domain.errors import UserError
 from bot.services import commands as c
 
 USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
-COMMANDS = ("whoknows", "intro", "ask", "thanks", "profile", "networker")
 PICK_HINT = "Start typing @ and pick the member from Slack's list, so I know exactly who you mean."
 
 Resolve = Callable[[str, str | None], Awaitable[c.MemberRef]]
@@ -18,69 +19,18 @@ Resolve = Callable[[str, str | None], Awaitable[c.MemberRef]]
 
 async def parse(command: str, text: str, resolve: Resolve) -> c.Command:
     """`resolve(user_id, name)` checks that a mentioned user exists and names them."""
-    name = command.lstrip("/").lower()
-    text = text.strip()
-    if name == "whoknows":
-        return c.WhoKnows(plain(text))
-    if name == "intro":
-        a, rest = await _mention(text, resolve, "/intro @a @b <why>")
-        b, reason = await _mention(rest, resolve, "/intro @a @b <why>")
-        return c.Intro(a, b, plain(reason))
-    if name == "ask":
-        helper, request = await _mention(text, resolve, "/ask @member <what you need>")
-        return c.Ask(helper, plain(request))
-    if name == "thanks":
-        member, note = await _mention(text, resolve, "/thanks @member <for what>")
-        return c.Thank(member, plain(note))
-    if name == "profile":
-        if not text:
-            return c.ProfileForm()
-        if text.startswith("<@"):
-            member, extra = await _mention(text, resolve, "/profile @member")
-            if extra:
-                raise UserError("You can only edit your own profile.", "Use /profile to open it.")
-            return c.ViewProfile(member)
-        return c.EditProfile(text=plain(text))
-    if name == "networker":
-        return await _networker(text, resolve)
-    raise UserError(f"I don't know the command /{name}.", "Try /networker help.")
 
+    async def read_mention(text: str, usage: str) -> tuple[c.MemberRef, str]:
+        return await _mention(text, resolve, usage)
 
-async def _networker(text: str, resolve: Resolve) -> c.Command:
-    sub, _, args = text.partition(" ")
-    sub, args = sub.lower(), args.strip()
-    simple: dict[str, c.Command] = {
-        "": c.Help(),
-        "help": c.Help(),
-        "me": c.Me(),
-        "export": c.Export(),
-        "forget": c.Forget(),
-        "pause": c.Pause(True),
-        "resume": c.Pause(False),
-        "stats": c.Stats(),
-        "profile": c.ProfileForm(),
-    }
-    if sub in simple and not args:
-        return simple[sub]
-    if sub == "settings":
-        if not args:
-            return c.Settings()
-        key, sep, value = args.partition("=")
-        if not sep:
-            key, _, value = args.partition(" ")
-        value = channel_names(value.strip())
-        return c.Settings(key.strip(), value or None)
-    if sub == "alias":
-        parts = args.split(None, 1)
-        if len(parts) != 2:
-            raise UserError(
-                "Usage: /networker alias <alias> <topic>", "e.g. /networker alias k8s kubernetes"
-            )
-        return c.AddAlias(parts[0], parts[1])
-    if sub == "endorse":
-        member, topic = await _mention(args, resolve, "/networker endorse @member <skill>")
-        return c.Endorse(member, topic)
-    raise UserError(f"I don't know /networker {sub}.", "Type /networker help to see the commands.")
+    dialect = Dialect(
+        read_mention,
+        mention_prefix="<@",
+        typed=plain,
+        setting=channel_names,
+        bare_profile=c.ProfileForm(),  # a modal
+    )
+    return await text_commands.parse(command, text, dialect)
 
 
 MARKUP = re.compile(r"<([^<>]*)>")

@@ -154,10 +154,15 @@ async def _no_match(ctx: Context, query: str, vocab: Vocabulary, asked: set[str]
     for key in vocab.suggest(normalise(query), limit=5 + len(asked)):
         if key in asked or len(close) == 3:
             continue
-        hits = await ctx.uow.index.best(
-            ctx.community_id, key, exclude=_member_id(ctx.me), now=ctx.now, limit=1
+        someone = await ctx.uow.index.candidates(
+            ctx.community_id,
+            key,
+            exclude=_member_id(ctx.me),
+            now=ctx.now,
+            since=ctx.now - LOAD_WINDOW,
+            limit=1,
         )
-        if hits:
+        if someone:
             close.append(key)
     if close:
         sections.append(

@@ -152,26 +152,6 @@ class SearchIndex:
         )
         await self.session.execute(stmt)
 
-    async def best(
-        self, community_id: int, topic: str, *, exclude: int, now: datetime, limit: int
-    ) -> list[Hit]:
-        """Listed members with room left for `topic`, by stored score, least recently asked first."""
-        mt = member_topics.c
-        stmt = (
-            select(mt.member_id, mt.topic, mt.level, mt.evidence, mt.score)
-            .where(
-                mt.community_id == community_id,
-                mt.topic == topic,
-                mt.listed.is_(True),
-                mt.member_id != exclude,
-                or_(mt.full_until.is_(None), mt.full_until <= now),
-            )
-            .order_by(mt.score.desc(), mt.last_request_at)
-            .limit(limit)
-        )
-        result = await self.session.execute(stmt)
-        return [Hit(*row) for row in result]
-
     async def candidates(
         self,
         community_id: int,
@@ -182,7 +162,8 @@ class SearchIndex:
         since: datetime,
         limit: int,
     ) -> list[Candidate]:
-        """`best`, with each member's row and recent load, in one round trip.
+        """Listed members with room left for `topic`: by stored score, least recently asked
+        first, each with their member row and recent load, in one round trip.
 
         Load = asks received since `since`, plus every one still open.
         """
