@@ -26,7 +26,7 @@ from adapters.text_commands import COMMANDS
 from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
 from bot.services import commands as c
-from bot.services.app import Networker, Outcome, with_delivery_note
+from bot.services.app import NOT_SET_UP, Networker, Outcome, with_delivery_note
 
 PLATFORM = "slack"
 log = logging.getLogger(__name__)
@@ -49,9 +49,17 @@ NEEDS_ORGANISER = {
 
 
 class SlackListeners:
-    def __init__(self, core: Networker, directory: Directory, *, background: bool = True) -> None:
+    def __init__(
+        self,
+        core: Networker,
+        directory: Directory,
+        *,
+        background: bool = True,
+        single_workspace: bool = True,
+    ) -> None:
         self.core = core
         self.directory = directory
+        self.single_workspace = single_workspace
         # After the ack, delivery runs as a task so Slack gets its answer at once; tests
         # turn this off to see every side effect by the time the HTTP response arrives.
         self.background = background
@@ -153,6 +161,11 @@ class SlackListeners:
             await ack(**ephemeral(slack_trouble(error, "look that member up in Slack")))
             return
         outcome = await self.core.execute(actor, command)
+        if outcome.reply is NOT_SET_UP and self.single_workspace:
+            # One bot token means one workspace, and the signature proves the request
+            # came from it: register it now if start-up could not (auth.test failed).
+            await self.core.register_community(PLATFORM, team, body.get("team_domain") or team)
+            outcome = await self.core.execute(actor, command)
         assert outcome.reply is not None
         form = outcome.reply.message.form
         if form is not None:

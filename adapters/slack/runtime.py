@@ -168,7 +168,9 @@ def build_slack(
 
     messenger = SlackMessenger(client_for, on_unreachable)
     core.messengers[PLATFORM] = messenger
-    listeners = SlackListeners(core, Directory(), background=background)
+    listeners = SlackListeners(
+        core, Directory(), background=background, single_workspace=store is None
+    )
     listeners.register(app)
     metrics = Metrics()
     metrics.gauges["networker_messages_sent_total"] = lambda: float(messenger.sent)
