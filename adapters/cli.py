@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     manifest.add_argument("--socket", action="store_true", help="the Socket Mode variant (no URL)")
     manifest.add_argument("--name", default="Networker", help="the app's name in Slack")
+    discord_cmd = sub.add_parser("discord", help="Discord helpers")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
+    sync = discord_sub.add_parser("sync", help="register the application commands")
+    sync.add_argument("--guild", type=int, help="only in this guild (instant; for testing)")
+    invite = discord_sub.add_parser("invite-url", help="print the link that adds the bot")
+    invite.add_argument(
+        "--client-id", type=int, help="the application id (else asked with the token)"
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
@@ -69,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.has_platform_credentials:
             return _platforms(settings, migrate=migrate, worker=args.worker)
         return _console(settings, migrate=migrate, demo=False, echo=False)
+    if args.command == "discord":
+        return _discord(settings, args)
     if args.command == "slack":
         return _slack_manifest(args.url, socket=args.socket, name=args.name)
     if args.demo and args.db:
@@ -108,6 +118,39 @@ def _slack_manifest(url: str | None, *, socket: bool, name: str) -> int:
         return 2
     print(json.dumps(manifest(url, name=name, socket_mode=socket), indent=2))
     return 0
+
+
+def _discord(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.discord.runtime import invite_url, sync_commands
+
+    if args.discord_command == "invite-url" and args.client_id:
+        print(invite_url(args.client_id))
+        return 0
+    if not settings.discord_token:
+        print("Set DISCORD_TOKEN (the bot token) first.", file=sys.stderr)
+        return 2
+    if args.discord_command == "sync":
+        count = asyncio.run(sync_commands(settings, args.guild))
+        where = f"guild {args.guild}" if args.guild else "all guilds (may take up to an hour)"
+        print(f"Registered {count} commands for {where}.")
+        return 0
+    print(invite_url(asyncio.run(_application_id(settings))))
+    return 0
+
+
+async def _application_id(settings: Settings) -> int:
+    import discord
+
+    from adapters.discord.runtime import use_api_url
+
+    use_api_url(settings.discord_api_url)
+    client = discord.Client(intents=discord.Intents.none())
+    assert settings.discord_token
+    await client.login(settings.discord_token)
+    application_id = client.application_id
+    await client.close()
+    assert application_id is not None
+    return application_id
 
 
 def _platforms(settings: Settings, *, migrate: bool, worker: bool = False) -> int:

@@ -6,11 +6,16 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import Protocol
 
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+
+
+class Adapter(Protocol):
+    async def stop(self) -> None: ...
 
 
 async def run_platforms(settings: Settings, *, migrate: bool, worker: bool = False) -> None:
@@ -22,7 +27,7 @@ async def run_platforms(settings: Settings, *, migrate: bool, worker: bool = Fal
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    started = []
+    started: list[Adapter] = []
     children: list[asyncio.subprocess.Process] = []
     try:
         if settings.slack_http or settings.slack_socket:
@@ -44,8 +49,12 @@ async def run_platforms(settings: Settings, *, migrate: bool, worker: bool = Fal
                             sys.executable, "-m", "adapters.cli", "run", "--worker"
                         )
                     )
-        if settings.discord_token:
-            log.warning("DISCORD_TOKEN is set, but the Discord adapter is not in this version yet")
+        if settings.discord_token and not worker:  # one gateway connection per bot
+            from adapters.discord.runtime import build_discord
+
+            discord_side = build_discord(runtime.app, settings)
+            await discord_side.start()
+            started.append(discord_side)
         if not started:
             log.error("no adapter could start; check the credentials")
             return

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=0, le=65535)
     workers: int = Field(default=1, ge=1, le=64, description="HTTP processes sharing PORT")
     discord_token: str | None = None
+    discord_api_url: str | None = None  # REST base, e.g. a proxy; default Discord's own
+    discord_shards: int | None = Field(default=None, ge=1, le=10000)
+    discord_members_intent: bool = False  # privileged: enables welcome DMs on join
 
     @property
     def slack_http(self) -> bool:

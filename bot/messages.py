@@ -161,6 +161,7 @@ class GroupConversation:
     members: tuple[str, ...]  # platform user ids
     message: Message
     title: str = ""
+    place: str | None = None  # the community's intro channel, for platforms that need one
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,10 @@ class Outbox:
     def dm(self, recipient: str, msg: Message) -> None:
         self.items.append(DirectMessage(recipient, msg))
 
-    def group(self, members: Sequence[str], msg: Message, title: str = "") -> None:
-        self.items.append(GroupConversation(tuple(members), msg, title))
+    def group(
+        self, members: Sequence[str], msg: Message, title: str = "", place: str | None = None
+    ) -> None:
+        self.items.append(GroupConversation(tuple(members), msg, title, place))
 
     def post(self, channel: str, msg: Message) -> None:
         self.items.append(ChannelPost(channel, msg))

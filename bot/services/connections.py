@@ -376,6 +376,7 @@ async def _open_conversation(ctx: Context, conn: Connection) -> None:
             [a.platform_user_id, b.platform_user_id, initiator.platform_user_id],
             text,
             title=f"Intro: {a.display_name} and {b.display_name}",
+            place=ctx.setting("intro_channel"),
         )
         return
     about = f" with {conn.topic}" if conn.topic else ""
@@ -388,6 +389,7 @@ async def _open_conversation(ctx: Context, conn: Connection) -> None:
         [a.platform_user_id, b.platform_user_id],
         text,
         title=f"{a.display_name} and {b.display_name}",
+        place=ctx.setting("intro_channel"),
     )
 
 

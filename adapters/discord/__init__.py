@@ -1,0 +1,1 @@
+"""Discord adapter: application commands and components → core commands; replies → messages."""

@@ -1,0 +1,146 @@
+"""Neutral messages as Discord content, embeds-free text and components.
+
+Member text is escaped for Discord markdown and every message is sent with mentions
+limited to the intended people, so nobody's text can ping @everyone, @here or a role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from bot.messages import Bold, Form, InputKind, Mention, Message, Plain, Quote, Span, Style
+
+CONTENT_MAX = 2000  # Discord's limit for a message's content
+CUSTOM_ID_MAX = 100
+PREFIX = "nw"  # custom ids look like nw|consent.accept|42
+
+
+def escape(text: str) -> str:
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def markdown(spans: Sequence[Span]) -> str:
+    out: list[str] = []
+    for span in spans:
+        if isinstance(span, Mention):
+            out.append(f"<@{span.user_id}>")
+        elif isinstance(span, Bold):
+            out.append(f"**{escape(span.text)}**")
+        elif isinstance(span, Quote):
+            out.append(f"“{escape(span.text)}”")
+        elif isinstance(span, Plain):
+            out.append(escape(span.text))
+    return "".join(out)
+
+
+def content(message: Message) -> str:
+    lines: list[str] = []
+    for section in message.sections:
+        if section.text:
+            lines.append(markdown(section.text))
+        lines.extend(f"**{escape(f.label)}**: {markdown(f.value)}" for f in section.fields)
+    text = "\n".join(lines) or "\u200b"
+    if len(text) > CONTENT_MAX:
+        text = text[: CONTENT_MAX - 40] + "\n… (cut: too long for one message)"
+    return text
+
+
+def mentioned(message: Message) -> list[int]:
+    """The people a message names on purpose: the only ones it may notify."""
+    ids: list[int] = []
+    for section in message.sections:
+        spans = [*section.text, *(s for f in section.fields for s in f.value)]
+        for span in spans:
+            if isinstance(span, Mention) and span.user_id.isdigit():
+                ids.append(int(span.user_id))
+    return ids
+
+
+def allowed_mentions(message: Message) -> discord.AllowedMentions:
+    users = [discord.Object(id=i) for i in mentioned(message)]
+    return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=False)
+
+
+def custom_id(community: str, action: str, value: str) -> str:
+    """nw|<guild>|<action>|<value>: a DM button still knows its community after a restart."""
+    return f"{PREFIX}|{community}|{action}|{value}"[:CUSTOM_ID_MAX]
+
+
+def parse_custom_id(value: str) -> tuple[str, str, str] | None:
+    """(community, action, value), or None for ids that are not ours."""
+    parts = value.split("|", 3)
+    if len(parts) != 4 or parts[0] != PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2], parts[3]
+
+
+_STYLES = {
+    Style.PRIMARY: discord.ButtonStyle.primary,
+    Style.DANGER: discord.ButtonStyle.danger,
+    Style.DEFAULT: discord.ButtonStyle.secondary,
+}
+
+
+def view(message: Message, community: str) -> discord.ui.View | None:
+    """Buttons as a view with no timeout: they stay pressable, the database holds the state."""
+    if not message.buttons:
+        return None
+    result = discord.ui.View(timeout=None)
+    for i, button in enumerate(message.buttons[:25]):
+        result.add_item(
+            discord.ui.Button(
+                label=button.label[:80],
+                custom_id=custom_id(community, button.action, button.value),
+                style=_STYLES[button.style],
+                row=i // 5,
+            )
+        )
+    return result
+
+
+def modal(form: Form, community: str) -> discord.ui.Modal:
+    """A form as a modal. Its answers are read from the raw submit (see `modal_answers`),
+    so a modal opened before a restart still works after it."""
+    result = discord.ui.Modal(
+        title=form.title[:45], custom_id=custom_id(community, form.action, form.value)
+    )
+    for item in form.inputs[:5]:
+        component: discord.ui.Item[discord.ui.Modal]
+        if item.kind is InputKind.MEMBER:
+            component = discord.ui.UserSelect(custom_id=item.name, required=item.required)
+        else:
+            long = item.kind is InputKind.LONG_TEXT
+            component = discord.ui.TextInput(
+                custom_id=item.name,
+                style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+                required=item.required,
+                default=item.initial[:4000] or None,
+                placeholder=item.placeholder[:100] or None,
+                max_length=1000 if long else 200,
+            )
+        result.add_item(discord.ui.Label(text=item.label[:45], component=component))
+    return result
+
+
+def modal_answers(data: dict[str, Any]) -> tuple[dict[str, str], str | None]:
+    """Text answers by field name, and the member picked, from a modal submit's data."""
+    inputs: dict[str, str] = {}
+    picked: str | None = None
+    stack: list[dict[str, Any]] = list(data.get("components") or [])
+    while stack:
+        item = stack.pop()
+        stack.extend(item.get("components") or [])
+        if isinstance(item.get("component"), dict):
+            stack.append(item["component"])
+        name = item.get("custom_id")
+        if not name:
+            continue
+        if "values" in item:  # a select
+            values = item.get("values") or []
+            picked = str(values[0]) if values else picked
+        elif "value" in item:
+            inputs[name] = str(item.get("value") or "")
+    return inputs, picked
