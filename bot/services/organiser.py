@@ -24,7 +24,8 @@ def _channel(value: str) -> str | None:
     text = clean(value, "channel", max_len=80).strip()
     if text.lower() in {"", "none", "off", "-"}:
         return None
-    return text if text.startswith("#") else f"#{text}"
+    # "#name", or a platform's own channel reference (Discord's <#123>) kept as given.
+    return text if text.startswith(("#", "<#")) else f"#{text}"
 
 
 def _int_range(low: int, high: int) -> Callable[[str], int]:
