@@ -71,8 +71,10 @@ class NetworkerBot(discord.AutoShardedClient):
         community = str(interaction.guild_id)
         outcome = await self.core.execute(self.actor(interaction, community), command)
         assert outcome.reply is not None
-        await self.answer(interaction, outcome.reply, community)
-        await self.later(self.deliver(interaction, community, outcome))
+        try:
+            await self.answer(interaction, outcome.reply, community)
+        finally:  # the command is saved: its DMs go out even when Discord refused the answer
+            await self.later(self.deliver(interaction, community, outcome))
 
     async def answer(
         self,
@@ -105,9 +107,12 @@ class NetworkerBot(discord.AutoShardedClient):
         failures = await self.core.deliver(PLATFORM, community, outcome.outbox)
         if failures:
             note = with_delivery_note(reply(""), failures).message
-            await interaction.followup.send(
-                content(note), ephemeral=True, allowed_mentions=allowed_mentions(note)
-            )
+            try:
+                await interaction.followup.send(
+                    content(note), ephemeral=True, allowed_mentions=allowed_mentions(note)
+                )
+            except discord.HTTPException:  # e.g. the answer itself failed: no follow-up then
+                log.warning("could not tell the member about a failed delivery", exc_info=True)
 
     async def later(self, work: Coroutine[Any, Any, None]) -> None:
         if not self.background:
@@ -158,8 +163,10 @@ class NetworkerBot(discord.AutoShardedClient):
             and action.startswith(REPLACES_ORIGINAL)
             and interaction.type is discord.InteractionType.component
         )
-        await self.answer(interaction, outcome.reply, community, replace=replace)
-        await self.later(self.deliver(interaction, community, outcome))
+        try:
+            await self.answer(interaction, outcome.reply, community, replace=replace)
+        finally:
+            await self.later(self.deliver(interaction, community, outcome))
 
     async def member_ref(self, interaction: discord.Interaction, user_id: str) -> c.MemberRef:
         data: dict[str, Any] = dict(interaction.data or {})
@@ -171,6 +178,11 @@ class NetworkerBot(discord.AutoShardedClient):
     # --- communities ----------------------------------------------------------------------
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.core.register_community(PLATFORM, str(guild.id), guild.name)
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """On connecting, every guild the bot is in: also those it was added to while it
+        was offline, for which no on_guild_join ever comes."""
         await self.core.register_community(PLATFORM, str(guild.id), guild.name)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
@@ -236,6 +248,9 @@ def register_commands(bot: NetworkerBot) -> None:
     async def settings(
         interaction: discord.Interaction, key: str | None = None, value: str | None = None
     ) -> None:
+        if key and value is None and "=" in key:  # typed as /networker help shows it
+            key, _, value = key.partition("=")
+            key, value = key.strip(), value.strip()
         await bot.execute(interaction, c.Settings(key, value))
 
     @group.command(name="alias", description="Organisers: teach an abbreviation")

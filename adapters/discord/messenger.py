@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 
@@ -11,6 +12,7 @@ from adapters.discord.render import allowed_mentions, content, view
 from bot.messages import ChannelPost, DirectMessage, GroupConversation, Message
 from bot.ports import DeliveryError
 
+log = logging.getLogger(__name__)
 CANNOT_DM = 50007  # the member's privacy settings refuse DMs from this bot
 OnUnreachable = Callable[[str, str, str], Awaitable[None]]  # guild, user, reason
 THREAD_NAME_MAX = 100
@@ -47,11 +49,10 @@ class DiscordMessenger:
         """A private thread in the intro channel; without one, a DM to each party."""
         place = channel_id(group.place or "")
         if place is None:
-            for member in group.members:
-                await self.send_dm(community, DirectMessage(member, group.message))
+            await self._dm_each(community, group)
             return
         try:
-            parent = await self.client.fetch_channel(place)
+            parent = await self._channel_of(community, place)
             if not isinstance(parent, discord.TextChannel):
                 raise DeliveryError("intro_channel_not_text", permanent=True)
             thread = await parent.create_thread(
@@ -62,24 +63,57 @@ class DiscordMessenger:
             for member in group.members:
                 await thread.add_user(discord.Object(id=int(member)))
             await self._send(thread, group.message, community)
+            return
         except discord.Forbidden:
-            # The bot lacks permissions in the intro channel: an organiser must fix it.
-            raise DeliveryError("missing_permissions_in_intro_channel", permanent=True) from None
+            problem = "missing_permissions_in_intro_channel"
         except discord.NotFound:
-            raise DeliveryError("intro_channel_not_found", permanent=True) from None
+            problem = "intro_channel_not_found"
+        except DeliveryError as error:
+            problem = error.reason
         except (discord.HTTPException, OSError) as error:
             raise DeliveryError(type(error).__name__) from None
+        # The intro channel is unusable (an organiser must fix it): the parties still meet,
+        # by DM, and whoever completed the connection hears what to pass on.
+        log.warning("intro channel unusable", extra={"guild": community, "problem": problem})
+        await self._dm_each(community, group)
+        raise DeliveryError(f"{problem}; sent as DMs instead", permanent=True)
+
+    async def _dm_each(self, community: str, group: GroupConversation) -> None:
+        failed: DeliveryError | None = None
+        for member in group.members:  # one closed DM must not keep the others from theirs
+            try:
+                await self.send_dm(community, DirectMessage(member, group.message))
+            except DeliveryError as error:
+                failed = failed or error
+        if failed is not None:
+            raise failed
 
     async def post(self, community: str, post: ChannelPost) -> None:
         place = channel_id(post.channel)
         if place is None:
             raise DeliveryError("channel_not_found", permanent=True)
         try:
-            await self._send(self.client.get_partial_messageable(place), post.message, community)
+            channel = await self._channel_of(community, place)
+            if not isinstance(channel, discord.abc.Messageable):
+                raise DeliveryError("channel_not_text", permanent=True)
+            await self._send(channel, post.message, community)
         except discord.Forbidden:
             raise DeliveryError("missing_permissions", permanent=True) from None
+        except discord.NotFound:
+            raise DeliveryError("channel_not_found", permanent=True) from None
         except (discord.HTTPException, OSError) as error:
             raise DeliveryError(type(error).__name__) from None
+
+    async def _channel_of(
+        self, community: str, place: int
+    ) -> discord.abc.GuildChannel | discord.abc.PrivateChannel | discord.Thread:
+        """The channel, if it is in the community's own guild: a channel id of another
+        server the bot is in must not receive this community's posts and intros."""
+        channel = self.client.get_channel(place) or await self.client.fetch_channel(place)
+        guild = getattr(channel, "guild", None)
+        if guild is None or str(guild.id) != community:
+            raise DeliveryError("channel_not_in_this_server", permanent=True)
+        return channel
 
     async def _send(
         self, channel: discord.abc.Messageable, message: Message, community: str

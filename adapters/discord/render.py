@@ -15,6 +15,8 @@ from bot.messages import Bold, Form, InputKind, Mention, Message, Plain, Quote, 
 
 CONTENT_MAX = 2000  # Discord's limit for a message's content
 CUSTOM_ID_MAX = 100
+MENTIONS_MAX = 100  # Discord's limit for allowed_mentions.users
+TEXT_INPUT_MAX = 4000  # Discord's limit for a text input's value
 PREFIX = "nw"  # custom ids look like nw|consent.accept|42
 
 
@@ -49,14 +51,18 @@ def content(message: Message) -> str:
 
 
 def mentioned(message: Message) -> list[int]:
-    """The people a message names on purpose: the only ones it may notify."""
-    ids: list[int] = []
+    """The people a message names on purpose: the only ones it may notify.
+
+    Each once, at most 100: Discord refuses the whole message (400, "set items must be
+    unique") when `allowed_mentions.users` repeats an id, and a message names the
+    introducer twice."""
+    ids: dict[int, None] = {}
     for section in message.sections:
         spans = [*section.text, *(s for f in section.fields for s in f.value)]
         for span in spans:
             if isinstance(span, Mention) and span.user_id.isdigit():
-                ids.append(int(span.user_id))
-    return ids
+                ids[int(span.user_id)] = None
+    return list(ids)[:MENTIONS_MAX]
 
 
 def allowed_mentions(message: Message) -> discord.AllowedMentions:
@@ -85,7 +91,10 @@ _STYLES = {
 
 
 def view(message: Message, community: str) -> discord.ui.View | None:
-    """Buttons as a view with no timeout: they stay pressable, the database holds the state."""
+    """Buttons as a view with no timeout: they stay pressable, the database holds the state.
+
+    The view is stopped before it is sent: presses are answered from the custom id
+    (`NetworkerBot.on_interaction`), and discord.py stores no finished view."""
     if not message.buttons:
         return None
     result = discord.ui.View(timeout=None)
@@ -98,6 +107,7 @@ def view(message: Message, community: str) -> discord.ui.View | None:
                 row=i // 5,
             )
         )
+    result.stop()  # sent as components only: discord.py would keep every view sent, forever
     return result
 
 
@@ -113,15 +123,19 @@ def modal(form: Form, community: str) -> discord.ui.Modal:
             component = discord.ui.UserSelect(custom_id=item.name, required=item.required)
         else:
             long = item.kind is InputKind.LONG_TEXT
+            default = item.initial[:TEXT_INPUT_MAX]
             component = discord.ui.TextInput(
                 custom_id=item.name,
                 style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
                 required=item.required,
-                default=item.initial[:4000] or None,
+                default=default or None,
                 placeholder=item.placeholder[:100] or None,
-                max_length=1000 if long else 200,
+                # Discord refuses the whole modal when the current value is longer (e.g. a
+                # long skills list); the core checks the lengths of what comes back.
+                max_length=max(1000 if long else 200, len(default)),
             )
         result.add_item(discord.ui.Label(text=item.label[:45], component=component))
+    result.stop()  # likewise: not kept in discord.py's modal store until submitted
     return result
 
 
