@@ -89,17 +89,19 @@ class NetworkerBot(discord.AutoShardedClient):
             await interaction.response.send_modal(modal(message.form, community))
             return
         buttons = view(message, community)
-        kwargs: dict[str, Any] = {"allowed_mentions": allowed_mentions(message)}
-        if buttons is not None:
-            kwargs["view"] = buttons
+        mentions = allowed_mentions(message)
         if replace:  # an answered consent DM shows the outcome instead of its buttons
             await interaction.response.edit_message(
-                content=content(message),
-                view=buttons,
-                **{k: v for k, v in kwargs.items() if k != "view"},
+                content=content(message), view=buttons, allowed_mentions=mentions
             )
-            return
-        await interaction.response.send_message(content(message), ephemeral=True, **kwargs)
+        elif buttons is not None:
+            await interaction.response.send_message(
+                content(message), ephemeral=True, view=buttons, allowed_mentions=mentions
+            )
+        else:
+            await interaction.response.send_message(
+                content(message), ephemeral=True, allowed_mentions=mentions
+            )
 
     async def deliver(
         self, interaction: discord.Interaction, community: str, outcome: Outcome
