@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check bot adapters migrations tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot adapters
 
 test: lint typecheck
 	$(BIN)/pytest
