@@ -7,14 +7,13 @@ from their custom ids, not from views held in memory, so they work after a resta
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from adapters.after_reply import AfterReply
 from adapters.discord.render import (
     allowed_mentions,
     content,
@@ -53,8 +52,7 @@ class NetworkerBot(discord.AutoShardedClient):
         super().__init__(intents=intents, shard_count=shard_count)
         self.core = core
         self.tree = app_commands.CommandTree(self)
-        self.background = background
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.after = AfterReply(background=background)
         register_commands(self)
 
     # --- running a core command for an interaction ------------------------------------------
@@ -74,7 +72,7 @@ class NetworkerBot(discord.AutoShardedClient):
         try:
             await self.answer(interaction, outcome.reply, community)
         finally:  # the command is saved: its DMs go out even when Discord refused the answer
-            await self.later(self.deliver(interaction, community, outcome))
+            await self.after.later(self.deliver(interaction, community, outcome))
 
     async def answer(
         self,
@@ -116,23 +114,6 @@ class NetworkerBot(discord.AutoShardedClient):
             except discord.HTTPException:  # e.g. the answer itself failed: no follow-up then
                 log.warning("could not tell the member about a failed delivery", exc_info=True)
 
-    async def later(self, work: Coroutine[Any, Any, None]) -> None:
-        if not self.background:
-            await work
-            return
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("work after the answer failed", exc_info=task.exception())
-
-    async def drain(self) -> None:
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
     # --- buttons and modals ---------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -168,7 +149,7 @@ class NetworkerBot(discord.AutoShardedClient):
         try:
             await self.answer(interaction, outcome.reply, community, replace=replace)
         finally:
-            await self.later(self.deliver(interaction, community, outcome))
+            await self.after.later(self.deliver(interaction, community, outcome))
 
     async def member_ref(self, interaction: discord.Interaction, user_id: str) -> c.MemberRef:
         data: dict[str, Any] = dict(interaction.data or {})

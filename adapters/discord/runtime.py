@@ -53,7 +53,7 @@ class DiscordRuntime:
         self._task = self.client.loop.create_task(self.client.connect())
 
     async def stop(self) -> None:
-        await self.client.drain()
+        await self.client.after.drain()
         await self.client.close()
 
 

@@ -7,10 +7,8 @@ as the ack is ready.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -19,6 +17,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.after_reply import AfterReply
 from adapters.slack.directory import Directory
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
@@ -62,26 +61,7 @@ class SlackListeners:
         self.single_workspace = single_workspace
         # After the ack, delivery runs as a task so Slack gets its answer at once; tests
         # turn this off to see every side effect by the time the HTTP response arrives.
-        self.background = background
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def later(self, work: Coroutine[Any, Any, None]) -> None:
-        if not self.background:
-            await work
-            return
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("work after the ack failed", exc_info=task.exception())
-
-    async def drain(self) -> None:
-        """Let work still running after acks finish (shutdown)."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.after = AfterReply(background=background)
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(self.deduplicate_events)
@@ -175,7 +155,7 @@ class SlackListeners:
                 await respond(**ephemeral(trouble))
         else:
             await ack(**ephemeral(outcome.reply))
-        await self.later(self._after_command(client, team, user, outcome, respond))
+        await self.after.later(self._after_command(client, team, user, outcome, respond))
 
     async def _after_command(
         self, client: AsyncWebClient, team: str, user: str, outcome: Outcome, respond: Any
@@ -202,7 +182,7 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: Any
     ) -> None:
         await ack()
-        await self.later(self._handle_action(body, client, respond))
+        await self.after.later(self._handle_action(body, client, respond))
 
     async def _handle_action(
         self, body: dict[str, Any], client: AsyncWebClient, respond: Any
@@ -267,7 +247,7 @@ class SlackListeners:
             await ack(response_action="errors", errors={_first_block(view): result.text[:150]})
             return
         await ack()
-        await self.later(self._after_view(client, team, user, result, outcome.outbox))
+        await self.after.later(self._after_view(client, team, user, result, outcome.outbox))
 
     async def _after_view(
         self, client: AsyncWebClient, team: str, user: str, result: Reply, outbox: Outbox

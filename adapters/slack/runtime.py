@@ -93,7 +93,7 @@ class SlackRuntime:
             log.info("slack socket mode connected")
 
     async def stop(self) -> None:
-        await self.listeners.drain()
+        await self.listeners.after.drain()
         if self.socket is not None:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
         if self.runner is not None:

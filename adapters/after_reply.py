@@ -1,0 +1,36 @@
+"""Work that follows an answer to the platform (DMs, look-ups): a task of its own in
+production, so the answer leaves at once; awaited in place in tests, so every side effect
+is done when the request returns."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class AfterReply:
+    def __init__(self, *, background: bool) -> None:
+        self.background = background
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def later(self, work: Coroutine[Any, Any, None]) -> None:
+        if not self.background:
+            await work
+            return
+        task = asyncio.create_task(work)
+        self._tasks.add(task)  # a reference, or the task may be collected mid-way
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("work after the answer failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Let work still running finish (shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
