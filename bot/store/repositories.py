@@ -106,17 +106,6 @@ class Members:
         await self.session.flush()
         return member
 
-    async def count(self, community_id: int) -> int:
-        stmt = (
-            select(func.count())
-            .select_from(Member)
-            .where(
-                members.c.community_id == community_id,
-                members.c.forgotten.is_(False),
-            )
-        )
-        return int(await self.session.scalar(stmt) or 0)
-
 
 class Connections:
     def __init__(self, session: AsyncSession) -> None:
@@ -183,22 +172,6 @@ class Connections:
             .order_by(connections.c.created_at)
         )
         return list(await self.session.scalars(stmt))
-
-    async def load_by_member(self, member_ids: Sequence[int], since: datetime) -> dict[int, int]:
-        """Recent load: asks received since `since` plus every still-open ask, per member."""
-        if not member_ids:
-            return {}
-        open_states = [s.value for s in OPEN_STATES if s is not State.DRAFT]
-        stmt = (
-            select(connections.c.party_b_id, func.count())
-            .where(
-                connections.c.party_b_id.in_(member_ids),
-                or_(connections.c.created_at >= since, connections.c.state.in_(open_states)),
-                connections.c.state != State.DRAFT.value,
-            )
-            .group_by(connections.c.party_b_id)
-        )
-        return {member: count for member, count in (await self.session.execute(stmt))}
 
     async def involving(self, member_id: int) -> Sequence[Connection]:
         stmt = (
