@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.domain.connections import Kind, State
 from bot.domain.errors import UserError
-from bot.domain.profile import parse_bool, parse_capacity, parse_timezone
+from bot.domain.profile import parse_capacity, parse_timezone
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.vocabulary import normalise, singular
 from bot.messages import Field, Message, Reply, Section, line, reply
@@ -63,7 +63,6 @@ SETTINGS: dict[str, SettingSpec] = {
         "asks of one person before suggesting others", _int_range(1, 20)
     ),
     "timezone": SettingSpec("time zone for members who set none", parse_timezone),
-    "pairing": SettingSpec("1:1 pairing rounds on or off", lambda v: parse_bool(v, "pairing")),
 }
 
 

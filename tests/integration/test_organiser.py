@@ -52,7 +52,6 @@ async def test_an_organiser_sees_every_setting_with_its_default(community: Commu
         "whoknows_results: 5",
         "repeat_ask_limit: 2",
         "timezone: off",
-        "pairing: off",
     ):
         assert expected in text
 
@@ -76,7 +75,6 @@ async def test_an_organiser_can_read_and_change_one_setting(community: Community
         ("default_capacity", "500", "between 0 and 100"),
         ("repeat_ask_limit", "0", "Pick a number from 1 to 20."),
         ("timezone", "Mars/Olympus", "is not a time zone I know"),
-        ("pairing", "sometimes", "takes yes or no"),
         ("asks_channel", "#bad\x07channel", "contains control characters"),
     ],
 )

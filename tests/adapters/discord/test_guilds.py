@@ -121,7 +121,9 @@ async def test_commands_from_dms_are_refused_without_any_change(world: DiscordWo
         answer = await world.command(dana, name, dm=True, **options)
         assert answer.said == NEEDS_GUILD
         assert answer.data["allowed_mentions"] == {"users": [], "parse": []}
-    answer = await world.command(dana, "networker", "settings", dm=True, key="pairing", value="on")
+    answer = await world.command(
+        dana, "networker", "settings", dm=True, key="thanks_daily_cap", value="5"
+    )
     assert answer.said == NEEDS_GUILD
 
     assert await member_count(world) == before
