@@ -264,9 +264,8 @@ def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> Non
         changes.remove_skills.extend(
             clean(s, "skill", max_len=TOPIC_MAX) for s in value.split(",") if s.strip()
         )
-    elif target in {"can_help_with", "looking_for", "bio"}:
-        label = {"can_help_with": "“can help with” text", "looking_for": "“looking for” text"}
-        setattr(changes, target, clean(value, label.get(target, target), max_len=PROFILE_TEXT_MAX))
+    elif target in TEXT_FIELDS:
+        setattr(changes, target, clean_text_field(target, value))
     elif target == "timezone":
         changes.timezone = parse_timezone(value)
     elif target == "contact_window":
@@ -279,13 +278,23 @@ def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> Non
         changes.discoverable = parse_bool(value, "discoverable")
 
 
+TEXT_FIELDS = {
+    "can_help_with": "“can help with” text",
+    "looking_for": "“looking for” text",
+    "bio": "bio",
+}
+
+
+def clean_text_field(name: str, value: str) -> str:
+    return clean(value, TEXT_FIELDS[name], max_len=PROFILE_TEXT_MAX)
+
+
 def validated(changes: ProfileChanges) -> ProfileChanges:
     """The same checks as the text syntax, for edits built elsewhere (modals, forms)."""
-    labels = {"can_help_with": "“can help with” text", "looking_for": "“looking for” text"}
-    for name in ("can_help_with", "looking_for", "bio"):
+    for name in TEXT_FIELDS:
         value = getattr(changes, name)
         if value is not None:
-            setattr(changes, name, clean(value, labels.get(name, name), max_len=PROFILE_TEXT_MAX))
+            setattr(changes, name, clean_text_field(name, value))
     for skills in (changes.skills, changes.add_skills):
         for topic in list(skills or {}):
             clean(topic, "skill name", max_len=TOPIC_MAX, required=True)

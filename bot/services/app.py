@@ -10,7 +10,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -341,9 +340,6 @@ class Networker:
         return failures
 
     # --- vocabulary cache ---------------------------------------------------------------
-
-    def now(self) -> datetime:
-        return self.clock.now()
 
 
 def with_delivery_note(result: Reply, failures: list[tuple[Outbound, DeliveryError]]) -> Reply:
