@@ -58,6 +58,7 @@ async def run_platforms(settings: Settings, *, migrate: bool, worker: bool = Fal
         if not started:
             log.error("no adapter could start; check the credentials")
             return
+        runtime.start_prompts()
         await stop.wait()
     finally:
         for child in children:

@@ -90,6 +90,16 @@ async def _networker(text: str, dialect: Dialect) -> c.Command:
                 "Usage: /networker alias <alias> <topic>", "e.g. /networker alias k8s kubernetes"
             )
         return c.AddAlias(parts[0], parts[1])
+    if sub == "prompts":
+        if not args:
+            return c.PromptSwitch()
+        switch, _, kind = args.partition(" ")
+        if switch.lower() not in ("on", "off") or not kind.strip():
+            raise UserError(
+                "Usage: /networker prompts [on|off <kind>]",
+                "e.g. /networker prompts off keep_in_touch; /networker prompts lists the kinds.",
+            )
+        return c.PromptSwitch(kind.strip(), on=switch.lower() == "on")
     if sub == "endorse":
         member, topic = await dialect.read_mention(args, "/networker endorse @member <skill>")
         return c.Endorse(member, dialect.typed(topic))

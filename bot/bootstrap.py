@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.ports import Clock, Messenger, SystemClock
+from bot.prompts.dispatcher import Dispatcher
+from bot.prompts.scheduler import PromptScheduler
 from bot.services.app import Networker
 from bot.store.engine import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade_async
@@ -17,8 +19,17 @@ from bot.store.migrate import upgrade_async
 class Runtime:
     app: Networker
     engine: AsyncEngine
+    dispatcher: Dispatcher
+    scheduler: PromptScheduler | None = None
+
+    def start_prompts(self) -> None:
+        """Send due prompts on an interval from now on (every bot process does)."""
+        self.scheduler = PromptScheduler(self.dispatcher, self.app.config.prompt_interval)
+        self.scheduler.start()
 
     async def close(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         await self.engine.dispose()
 
 
@@ -33,4 +44,6 @@ async def bootstrap(
         await upgrade_async(settings.database_url)
     engine = make_engine(settings.database_url)
     app = Networker(make_sessionmaker(engine), clock or SystemClock(), settings, messengers)
-    return Runtime(app, engine)
+    # The dispatcher shares the app's messengers: adapters add theirs as they start.
+    dispatcher = Dispatcher(app.sessions, app.clock, settings, app.messengers)
+    return Runtime(app, engine, dispatcher)

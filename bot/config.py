@@ -28,6 +28,20 @@ class Settings(BaseSettings):
     )
     repeat_ask_window_days: int = Field(default=30, ge=1, le=365)
 
+    # Prompts: the bot's own follow-ups (durations like 3d, 12h, 2w).
+    consent_reminder_after: str = "3d"
+    consent_expires_after: str = "7d"
+    connect_check_after: str = "4d"
+    keep_in_touch_after: str = "90d"
+    dm_daily_cap: int = Field(default=3, ge=1, le=50, description="prompts per member per day")
+    prompt_interval: float = Field(
+        default=30, gt=0, le=3600, description="seconds between looks for due prompts"
+    )
+    prompt_batch: int = Field(default=50, ge=1, le=1000, description="prompts claimed at once")
+    prompt_lease: int = Field(
+        default=120, ge=10, le=3600, description="seconds before a dead process's claim lapses"
+    )
+
     # Platform credentials: their presence decides which adapters `networker run` starts.
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

@@ -47,3 +47,4 @@ def setup_logging(level: str, fmt: str) -> None:
     # Migration chatter only when debugging.
     if root.level > logging.DEBUG:
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -152,6 +152,7 @@ class DirectMessage:
 
     recipient: str  # platform user id
     message: Message
+    key: str | None = None  # delivery key: platforms that honour one drop repeats
 
 
 @dataclass(frozen=True)

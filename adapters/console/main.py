@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from adapters.console.clock import SimulatedClock
 from adapters.console.demo import DEMO_DB, load_demo
 from adapters.console.messenger import ConsoleMessenger
 from adapters.console.repl import COMMUNITY, PLATFORM, Console
@@ -28,11 +29,17 @@ async def run_console(settings: Settings, *, migrate: bool, demo: bool, echo: bo
     if demo:
         settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{DEMO_DB}"})
     messenger = ConsoleMessenger(_write)
-    runtime = await bootstrap(settings, messengers={PLATFORM: messenger}, migrate=migrate or demo)
+    clock = SimulatedClock()
+    runtime = await bootstrap(
+        settings, clock=clock, messengers={PLATFORM: messenger}, migrate=migrate or demo
+    )
     try:
         name = "Demo Association (sample data)" if demo else "Console community"
         await runtime.app.register_community(PLATFORM, COMMUNITY, name)
-        console = Console(runtime.app, messenger, _write)
+        console = Console(
+            runtime.app, messenger, _write, dispatcher=runtime.dispatcher, clock=clock
+        )
+        runtime.start_prompts()  # prompts due in real time arrive too
         if demo:
             count = await load_demo(runtime.app)
             _write(

@@ -7,13 +7,17 @@ import re
 import shlex
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TextIO
 
+from adapters.console.clock import SimulatedClock
 from adapters.console.messenger import Choice, ConsoleMessenger
 from adapters.console.render import render
 from adapters.text_commands import COMMANDS, Dialect, parse
 from bot.domain.errors import UserError
+from bot.domain.prompts import parse_duration
 from bot.messages import InputKind, Reply
+from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
 from bot.services.app import Networker
 
@@ -26,6 +30,7 @@ CONSOLE_HELP = """Console commands:
   /as <name> [--organiser]   act as this member (created on first use)
   /press N [field=value …]   press button N of the latest message with buttons sent to you
   /members                   list the members of this community
+  /clock [+3d | +12h | +2w]  show the simulated time, or move it forward and send what is due
   /help                      this help and every bot command
   /quit                      leave (end of input works too)
 Mention members as @name. Everything else is a bot command, exactly as on Slack and Discord."""
@@ -38,11 +43,16 @@ class Console:
         messenger: ConsoleMessenger,
         write: Callable[[str], None],
         community: str = COMMUNITY,
+        *,
+        dispatcher: Dispatcher | None = None,
+        clock: SimulatedClock | None = None,
     ) -> None:
         self.app = app
         self.messenger = messenger
         self.write = write
         self.community = community
+        self.dispatcher = dispatcher
+        self.clock = clock
         self.user: c.MemberRef | None = None
         self.organiser = False
 
@@ -87,6 +97,9 @@ class Console:
         if name == "/as":
             await self._switch(rest)
             return
+        if name == "/clock":
+            await self._clock(rest)
+            return
         if name == "/members":
             found = await self.app.find_members(PLATFORM, self.community, "", MEMBERS_SHOWN)
             self.write(
@@ -125,8 +138,40 @@ class Console:
             result = await self.app.handle(actor, command)
             if result is not None:
                 self._show(user.user_id, result)
+            if self.dispatcher is not None:  # e.g. the thank-you prompt after "Helpful"
+                await self.dispatcher.run_due()
         finally:
             self.messenger.release()
+
+    # --- the simulated clock ------------------------------------------------------------
+
+    async def _clock(self, rest: str) -> None:
+        if self.clock is None or self.dispatcher is None:
+            raise UserError("This console has no simulated clock.")
+        if rest:
+            if not rest.startswith("+"):
+                raise UserError("The clock only moves forward.", "e.g. /clock +3d, +12h or +2w")
+            by = parse_duration(rest[1:], low=timedelta(minutes=1), high=timedelta(days=400))
+            self.clock.advance(by)
+        now = self.clock.now()
+        self.write(f"  🕒 It is now {now:%a %d %b %Y %H:%M} UTC.")
+        if not rest:
+            return
+        self.messenger.hold()
+        try:
+            report = await self.dispatcher.run_due()
+        finally:
+            self.messenger.release()
+        waiting = report.outcomes["waiting for window"] + report.outcomes["held"]
+        merged = report.outcomes["merged into digest"]
+        summary = f"  Sent {report.sent} prompt{'s' if report.sent != 1 else ''}"
+        if waiting:
+            summary += (
+                f"; {waiting} wait{'s' if waiting == 1 else ''} for a contact window or a pause"
+            )
+        if merged:
+            summary += f"; {merged} held for tomorrow's digest (daily cap)"
+        self.write(summary + ".")
 
     def _show(self, user_id: str, result: Reply) -> None:
         marker = "" if result.ok else "⚠ "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 
@@ -34,7 +35,7 @@ class DiscordMessenger:
         try:
             data = await self.client.http.start_private_message(int(dm.recipient))
             channel = self.client.get_partial_messageable(int(data["id"]))
-            await self._send(channel, dm.message, community)
+            await self._send(channel, dm.message, community, nonce=dm.key)
         except discord.Forbidden as error:
             if error.code == CANNOT_DM:
                 await self.on_unreachable(community, dm.recipient, "dms_closed")
@@ -116,13 +117,19 @@ class DiscordMessenger:
         return channel
 
     async def _send(
-        self, channel: discord.abc.Messageable, message: Message, community: str
+        self,
+        channel: discord.abc.Messageable,
+        message: Message,
+        community: str,
+        nonce: str | None = None,
     ) -> None:
+        # With a nonce, Discord drops a repeat of the same message sent within minutes
+        # (discord.py asks it to enforce the nonce): a prompt re-sent after a crash.
+        options: dict[str, Any] = {"allowed_mentions": allowed_mentions(message)}
         buttons = view(message, community)
-        if buttons is None:
-            await channel.send(content(message), allowed_mentions=allowed_mentions(message))
-        else:
-            await channel.send(
-                content(message), view=buttons, allowed_mentions=allowed_mentions(message)
-            )
+        if buttons is not None:
+            options["view"] = buttons
+        if nonce is not None:
+            options["nonce"] = nonce
+        await channel.send(content(message), **options)
         self.sent += 1

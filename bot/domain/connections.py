@@ -62,6 +62,7 @@ class Connection:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     connected_at: datetime | None = None
+    outcome: str | None = None  # the requester's answer to "did you connect?"
     id: int | None = None
     pair_low: int = field(init=False)  # the pair, order-free: one open intro per pair
     pair_high: int = field(init=False)

@@ -49,6 +49,9 @@ class MemberSnapshot:
     full_until: datetime | None = None
     unreachable: str | None = None  # why the platform refuses DMs to them, if it does
     onboarded_at: datetime | None = None
+    prompts_off: list[str] = field(default_factory=list)  # prompt kinds they turned off
+    birthday: str | None = None  # "MM-DD": set means they opted in to birthday wishes
+    work_anniversary: date | None = None
     id: int | None = None
 
     def availability_on(self, today: date) -> Availability:

@@ -197,6 +197,9 @@ class ProfileChanges:
     busy_until: date | None = None
     capacity: int | None = None
     discoverable: bool | None = None
+    birthday: str | None = None  # "MM-DD"; "" removes it
+    work_anniversary: date | None = None
+    clear_work_anniversary: bool = False
 
     def is_empty(self) -> bool:
         return self == ProfileChanges()
@@ -206,7 +209,8 @@ PROFILE_SYNTAX = (
     'skills="python:expert, kubernetes:practitioner" +skill=rust:learning -skill=rust '
     'help="what you can help with" looking="what you look for" bio="…" '
     'tz=Europe/Berlin window="weekdays 09:00-18:00" '
-    "availability=open|busy:2026-12-31|away capacity=4 discoverable=yes|no"
+    "availability=open|busy:2026-12-31|away capacity=4 discoverable=yes|no "
+    "birthday=03-14|off anniversary=2019-05-01|off"
 )
 
 _KEYS = {
@@ -231,6 +235,9 @@ _KEYS = {
     "capacity": "capacity",
     "discoverable": "discoverable",
     "visible": "discoverable",
+    "birthday": "birthday",
+    "anniversary": "work_anniversary",
+    "work_anniversary": "work_anniversary",
 }
 _YES = {"yes", "y", "true", "on", "1"}
 _NO = {"no", "n", "false", "off", "0"}
@@ -276,6 +283,11 @@ def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> Non
         changes.capacity = parse_capacity(value)
     elif target == "discoverable":
         changes.discoverable = parse_bool(value, "discoverable")
+    elif target == "birthday":
+        changes.birthday = parse_birthday(value)
+    elif target == "work_anniversary":
+        changes.work_anniversary = parse_anniversary(value, today)
+        changes.clear_work_anniversary = changes.work_anniversary is None
 
 
 TEXT_FIELDS = {
@@ -341,6 +353,43 @@ def parse_availability(value: str, today: date) -> tuple[Availability, date | No
     if end < today:
         raise UserError(f"{end:%Y-%m-%d} is already past.", "Pick a date from today on.")
     return availability, end
+
+
+_OFF = {"off", "none", "no", "-"}
+
+
+def parse_birthday(value: str) -> str:
+    """`03-14` (or a full date, whose year is not kept) → "03-14"; `off` → "" (removed).
+
+    Setting it is the opt-in: people you are connected with get a reminder on the day."""
+    raw = value.strip().lower()
+    if raw in _OFF:
+        return ""
+    hint = "Write it as MM-DD, e.g. birthday=03-14, or birthday=off to remove it."
+    parts = raw.split("-")
+    if len(parts) == 3 and len(parts[0]) == 4:
+        parts = parts[1:]  # the year stays private: it is never stored
+    try:
+        month, day = (int(p) for p in parts)
+        date(2000, month, day)  # a leap year: 02-29 is a birthday too
+    except ValueError:
+        raise UserError(f"“{value}” is not a day of the year.", hint) from None
+    return f"{month:02d}-{day:02d}"
+
+
+def parse_anniversary(value: str, today: date) -> date | None:
+    """The day you started (YYYY-MM-DD); `off` → None (removed)."""
+    raw = value.strip().lower()
+    if raw in _OFF:
+        return None
+    hint = "Write the day you started as YYYY-MM-DD, or anniversary=off to remove it."
+    try:
+        started = date.fromisoformat(raw)
+    except ValueError:
+        raise UserError(f"“{value}” is not a date.", hint) from None
+    if started > today:
+        raise UserError(f"{started:%Y-%m-%d} is in the future.", hint)
+    return started
 
 
 def parse_capacity(value: str) -> int:

@@ -151,6 +151,9 @@ async def export_data(ctx: Context, member: Member) -> dict[str, Any]:
             "capacity",
             "discoverable",
             "paused",
+            "birthday",
+            "work_anniversary",
+            "prompts_off",
             "created_at",
         )
     }
@@ -220,6 +223,8 @@ async def erase(ctx: Context, member: Member) -> None:
             await session.delete(conn)
         elif conn.state in OPEN_STATES:
             conn.cancel(ctx.now)
+            await ctx.prompts.connection_closed(conn, "member forgotten")
+    await ctx.prompts.member_gone(mid, "member forgotten")
     await session.flush()
     c = connections.c
     await session.execute(update(connections).where(c.initiator_id == mid).values(reason=""))
@@ -245,6 +250,7 @@ async def erase(ctx: Context, member: Member) -> None:
     member.skills = {}
     member.can_help_with = member.looking_for = member.bio = ""
     member.timezone = member.contact_window = None
+    member.birthday = member.work_anniversary = None
     member.busy_until = None
     member.discoverable = False
     member.forgotten = True
@@ -254,6 +260,9 @@ async def erase(ctx: Context, member: Member) -> None:
 async def pause(ctx: Context, cmd: Pause) -> Reply:
     ctx.me.paused = cmd.paused
     await refresh_load(ctx, ctx.me)
+    if not cmd.paused:
+        assert ctx.me.id is not None
+        await ctx.uow.prompts.bring_forward(ctx.me.id, ctx.now)
     if cmd.paused:
         return reply(
             "Paused: I won't send you any DMs and nobody can send you new requests "

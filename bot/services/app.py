@@ -31,7 +31,7 @@ from bot.messages import (
     reply,
 )
 from bot.ports import Clock, DeliveryError, Messenger
-from bot.services import account, connections, organiser, profiles, search, thanks
+from bot.services import account, connections, followups, organiser, profiles, search, thanks
 from bot.services.caches import Caches
 from bot.services.commands import (
     READ_ONLY,
@@ -52,6 +52,7 @@ from bot.services.commands import (
     Pause,
     Press,
     ProfileForm,
+    PromptSwitch,
     Settings,
     Stats,
     Thank,
@@ -84,6 +85,7 @@ HANDLERS: dict[type, Handler] = {
     ProfileForm: profiles.profile_form,
     Home: account.home,
     Onboard: account.onboard,
+    PromptSwitch: followups.prompt_switch,
 }
 
 BUTTONS: dict[str, Handler] = {
@@ -103,6 +105,11 @@ BUTTONS: dict[str, Handler] = {
     "account.pause": account.pause_button,
     "account.resume": account.pause_button,
     "forget.confirm": lambda ctx, _cmd: account.forget(ctx, Forget(confirmed=True)),
+    "followup.helpful": followups.connect_answer,
+    "followup.talked": followups.connect_answer,
+    "followup.not_yet": followups.connect_answer,
+    "followup.no": followups.connect_answer,
+    "thanks.start": followups.thanks_start,
 }
 
 
@@ -223,6 +230,8 @@ class Networker:
             found = await uow.communities.by_external_id(platform, external_id)
             if found is not None and found.active != active:
                 found.active = active
+                if not active:
+                    await uow.prompts.cancel("community removed", community_id=found.id)
                 await uow.commit()
                 self.caches.changed(found.id or 0)
 

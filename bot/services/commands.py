@@ -135,6 +135,14 @@ class Onboard:
 
 
 @dataclass(frozen=True)
+class PromptSwitch:
+    """/networker prompts: list the kinds of prompt, or turn one on or off for me."""
+
+    kind: str | None = None
+    on: bool = True
+
+
+@dataclass(frozen=True)
 class Press:
     """A button pressed, with the answers to its form when it had one."""
 
@@ -163,6 +171,7 @@ Command = (
     | ProfileForm
     | Home
     | Onboard
+    | PromptSwitch
     | Press
 )
 

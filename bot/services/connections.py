@@ -69,10 +69,8 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
     )
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
-        ctx.dm(
-            party,
-            consent_message(ctx, conn, party, ctx.me, a if party is b else b),
-        )
+        ctx.dm(party, consent_message(conn, party, ctx.me, a if party is b else b))
+    await ctx.prompts.consent_requested(conn)
     return reply(
         line("Done! I've asked ", mention(a), " and ", mention(b), " privately."),
         "Nobody is connected until both accept. I'll let you know how it goes.",
@@ -121,7 +119,8 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
 
 async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply:
     await refresh_load(ctx, helper, asked_now=True)
-    ctx.dm(helper, consent_message(ctx, conn, helper, ctx.me, ctx.me))
+    ctx.dm(helper, consent_message(conn, helper, ctx.me, ctx.me))
+    await ctx.prompts.consent_requested(conn)
     return reply(
         line("Sent! I've asked ", mention(helper), " privately."),
         "They can accept, say “not now” or decline; I'll tell you what they say.",
@@ -202,7 +201,7 @@ def _id(member: Member) -> int:
 
 
 def consent_message(
-    ctx: Context, conn: Connection, recipient: Member, initiator: Member, other: Member
+    conn: Connection, recipient: Member, initiator: Member, other: Member
 ) -> Message:
     buttons = (
         Button("Accept", "consent.accept", str(conn.id), Style.PRIMARY),
@@ -247,6 +246,7 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
     if kind is None:
         return await _decline(ctx, conn, cmd)
     state = conn.answer(_id(ctx.me), kind, ctx.now)
+    await ctx.prompts.consent_answered(conn, _id(ctx.me), snoozed=kind is Answer.NOT_NOW)
     if kind is Answer.NOT_NOW:
         return reply(
             "No problem. I'll check back with you in a few days; nobody has been told anything."
@@ -282,6 +282,7 @@ async def _decline(ctx: Context, conn: Connection, cmd: Press) -> Reply:
     note = clean(cmd.inputs.get("note"), "note", max_len=NOTE_MAX)
     suggested = await _suggestion(ctx, conn, cmd.mentioned)
     conn.answer(_id(ctx.me), Answer.DECLINE, ctx.now, note=note)
+    await ctx.prompts.consent_answered(conn, _id(ctx.me), snoozed=False)
     conn.suggested_id = suggested.id if suggested else None
     await _tell_declined(ctx, conn, suggested)
     return reply("Thanks for letting me know. I've told them kindly; your note stays private.")

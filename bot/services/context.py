@@ -13,6 +13,8 @@ from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
 from bot.messages import Mention, Message, Outbox
+from bot.prompts.planning import Planner
+from bot.prompts.policy import setting
 from bot.services.caches import Caches
 from bot.services.commands import Actor, MemberRef
 from bot.services.unit_of_work import UnitOfWork
@@ -51,9 +53,12 @@ class Context:
 
     def setting(self, key: str) -> Any:
         """A community's own setting, else the deployment default."""
-        if key in self.community.settings:
-            return self.community.settings[key]
-        return getattr(self.config, key, None)
+        return setting(self.community, self.config, key)
+
+    @property
+    def prompts(self) -> Planner:
+        """Schedules and cancels prompts in this command's transaction."""
+        return Planner(self.uow, self.community, self.config, self.now)
 
     async def member(self, ref: MemberRef) -> Member:
         """The member a platform names, created on first sight."""

@@ -16,6 +16,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("/networker me", "what's waiting for you, and your give/ask balance"),
     ("/networker endorse @member <skill>", "vouch for someone's skill"),
     ("/networker pause | resume", "stop or restart all DMs from the bot"),
+    (
+        "/networker prompts [on|off <kind>]",
+        "which reminders and follow-ups the bot may send you; turn one kind off or on",
+    ),
     ("/networker export", "all your data as JSON"),
     ("/networker forget", "delete your profile and everything you wrote (asks to confirm)"),
     ("/networker settings [key=value]", "organisers: community settings"),

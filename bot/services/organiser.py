@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from bot.domain.connections import Kind, State
 from bot.domain.errors import UserError
 from bot.domain.profile import parse_capacity, parse_timezone
+from bot.domain.prompts import SWITCHABLE, format_duration, parse_duration
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.vocabulary import normalise, singular
 from bot.messages import Field, Message, Reply, Section, line, reply
+from bot.prompts.policy import DURATIONS
 from bot.services.commands import AddAlias, Settings, Stats
 from bot.services.context import Context
 from bot.services.indexing import reindex
@@ -41,6 +43,28 @@ def _int_range(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _duration(key: str) -> Callable[[str], str]:
+    low, high = DURATIONS[key]
+
+    def parse(value: str) -> str:
+        return format_duration(parse_duration(value, low=low, high=high))
+
+    return parse
+
+
+def _prompt_kinds(value: str) -> list[str] | None:
+    names = [v.strip().lower() for v in value.replace(" ", ",").split(",") if v.strip()]
+    if not names or names in (["none"], ["off"], ["-"]):
+        return None
+    known = {k.value for k in SWITCHABLE}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UserError(
+            f"“{unknown[0]}” is not a kind of prompt.", "Kinds: " + ", ".join(sorted(known))
+        )
+    return sorted(set(names))
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     description: str
@@ -63,6 +87,25 @@ SETTINGS: dict[str, SettingSpec] = {
         "asks of one person before suggesting others", _int_range(1, 20)
     ),
     "timezone": SettingSpec("time zone for members who set none", parse_timezone),
+    "consent_reminder_after": SettingSpec(
+        "one reminder when an intro or request is unanswered this long",
+        _duration("consent_reminder_after"),
+    ),
+    "consent_expires_after": SettingSpec(
+        "an unanswered intro or request expires after", _duration("consent_expires_after")
+    ),
+    "connect_check_after": SettingSpec(
+        "“did you connect?” this long after a connection", _duration("connect_check_after")
+    ),
+    "keep_in_touch_after": SettingSpec(
+        "keep-in-touch nudge after this long without contact", _duration("keep_in_touch_after")
+    ),
+    "dm_daily_cap": SettingSpec(
+        "prompts per member per day; the rest merge into one digest", _int_range(1, 20)
+    ),
+    "prompts_off": SettingSpec(
+        "kinds of prompt turned off for everyone (comma-separated, or none)", _prompt_kinds
+    ),
 }
 
 
@@ -112,6 +155,8 @@ def _show(value: Any) -> str:
         return "off"
     if isinstance(value, bool):
         return "on" if value else "off"
+    if isinstance(value, list):
+        return ", ".join(value) or "none"
     return str(value)
 
 
@@ -159,11 +204,21 @@ async def stats(ctx: Context, _cmd: Stats) -> Reply:
             c.community_id == cid, c.kind == Kind.REQUEST.value, c.state == State.CONNECTED.value
         )
     )
+    prompts = await ctx.uow.prompts.counts(cid)
+    waiting = sum(prompts.get(s, 0) for s in ("pending", "sending", "digest"))
     fields = (
         Field("Members", line(str(people))),
         Field("Introductions", line(f"{intros} made, {intros_ok} connected")),
         Field("Help requests", line(f"{asks} sent, {asks_ok} accepted")),
         Field("Thank-yous", line(str(thanks_n))),
         Field("Active givers", line(str(givers or 0))),
+        Field(
+            "Prompts",
+            line(
+                f"{prompts.get('sent', 0)} sent, {waiting} waiting, "
+                f"{prompts.get('failed', 0)} failed after every retry, "
+                f"{prompts.get('cancelled', 0)} cancelled (no longer needed)"
+            ),
+        ),
     )
     return Reply(Message(sections=(Section(text=line("Community health"), fields=fields),)))

@@ -41,9 +41,14 @@ async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
     else:
         changes = parse_profile_edit(cmd.text or "", today=ctx.today())
     me = ctx.me
+    occasions = (me.birthday, me.work_anniversary)
     topics_changed = apply_changes(me, changes)
     if topics_changed:
         await reindex(ctx, me)
+    if (me.birthday, me.work_anniversary) != occasions:
+        await ctx.prompts.occasions_changed(me)
+    if me.skills or me.can_help_with:
+        await ctx.prompts.giver_digest(me)
     await refresh_load(ctx, me)  # capacity, availability or visibility may have changed
     shown = show_profile(ctx, me, own=True)
     return Reply(
@@ -84,6 +89,10 @@ def apply_changes(me: Member, changes: ProfileChanges) -> bool:
     if changes.availability is not None:
         me.availability = changes.availability.value
         me.busy_until = changes.busy_until
+    if changes.birthday is not None:
+        me.birthday = changes.birthday or None
+    if changes.work_anniversary is not None or changes.clear_work_anniversary:
+        me.work_anniversary = changes.work_anniversary
     return topics_changed
 
 
@@ -108,6 +117,12 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
                 "Discoverable", line("yes" if member.discoverable else "no (hidden from searches)")
             ),
         ]
+        if member.birthday:
+            fields.append(
+                Field("Birthday", line(f"{member.birthday} (your connections are reminded)"))
+            )
+        if member.work_anniversary:
+            fields.append(Field("Work anniversary", line(f"{member.work_anniversary:%Y-%m-%d}")))
     header: Line = line(
         "Your profile" if own else "Profile of ", *(() if own else (mention(member),))
     )

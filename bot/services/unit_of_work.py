@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.engine import BEGIN_MODE
+from bot.store.prompt_rows import Prompts
 from bot.store.repositories import Communities, Connections, Members, ProcessedEvents, ThanksLog
 from bot.store.search_index import SearchIndex
 
@@ -26,6 +27,7 @@ class UnitOfWork:
         self.thanks = ThanksLog(self.session)
         self.index = SearchIndex(self.session)
         self.events = ProcessedEvents(self.session)
+        self.prompts = Prompts(self.session)
         return self
 
     async def __aexit__(

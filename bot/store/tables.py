@@ -23,6 +23,7 @@ from sqlalchemy.orm import registry
 
 from bot.domain.connections import Connection
 from bot.domain.members import Community, Member
+from bot.domain.prompts import Prompt
 from bot.domain.thanks import Endorsement, Thanks
 from bot.store.types import UTCDateTime
 
@@ -75,6 +76,10 @@ members = Table(
     Column("full_until", UTCDateTime),
     Column("unreachable", String(40)),  # why DMs to them fail (e.g. dms_closed), if they do
     Column("onboarded_at", UTCDateTime),
+    # Prompt kinds this member turned off; birthday (MM-DD) and work anniversary are opt-in.
+    Column("prompts_off", JSON, nullable=False, default=list, server_default="[]"),
+    Column("birthday", String(5)),
+    Column("work_anniversary", Date),
     UniqueConstraint("community_id", "platform_user_id"),
 )
 
@@ -143,6 +148,7 @@ connections = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("connected_at", UTCDateTime),
+    Column("outcome", String(10)),  # the requester's answer to "did you connect?"
     Index("ix_connections_party_b", "party_b_id", "created_at"),
     Index("ix_connections_party_a", "party_a_id", "created_at"),
     Index("ix_connections_initiator", "initiator_id", "created_at"),
@@ -197,6 +203,37 @@ processed_events = Table(
 )
 
 
+# Messages the bot sends on its own, due at a time (see bot.domain.prompts). While a
+# dispatcher holds one (state "sending"), due_at is when its claim lapses.
+prompts = Table(
+    "prompts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("subject_id", Integer),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("payload", JSON, nullable=False, default=dict),
+    Column("state", String(10), nullable=False),
+    Column("attempts", SmallInteger, nullable=False, default=0),
+    Column("last_error", String(200)),
+    Column("dedupe_key", String(120), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("dedupe_key"),
+    # The dispatcher's scan: only rows still to send are in it.
+    Index(
+        "ix_prompts_due",
+        "due_at",
+        sqlite_where=text("state IN ('pending', 'sending')"),
+        postgresql_where=text("state IN ('pending', 'sending')"),
+    ),
+    Index("ix_prompts_recipient", "recipient_id", "state", "sent_at"),
+    Index("ix_prompts_subject", "subject_id", "kind"),
+)
+
+
 def map_domain() -> None:
     """Map the domain classes onto the tables (idempotent)."""
     if mapper_registry.mappers:
@@ -206,3 +243,4 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Connection, connections)
     mapper_registry.map_imperatively(Thanks, thanks)
     mapper_registry.map_imperatively(Endorsement, endorsements)
+    mapper_registry.map_imperatively(Prompt, prompts)

@@ -1,0 +1,148 @@
+"""Prompts: the messages the bot sends on its own, on a schedule.
+
+A prompt is a row with a due time. The dispatcher sends it inside the recipient's
+contact window, at most `dm_daily_cap` a local day (the rest merge into one digest),
+and retries transient failures with exponential back-off. These are the rules; the
+store and the dispatcher carry them out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import UserError
+
+
+class PromptKind(StrEnum):
+    CONSENT_REMINDER = "consent_reminder"
+    CONSENT_EXPIRY = "consent_expiry"
+    CONNECT_CHECK = "connect_check"
+    THANKS_PROMPT = "thanks_prompt"
+    LOOP_CLOSING = "loop_closing"
+    KEEP_IN_TOUCH = "keep_in_touch"
+    OCCASION = "occasion"  # birthdays and work anniversaries, for members who opted in
+    GIVER_DIGEST = "giver_digest"
+    DIGEST = "digest"  # what went past the daily cap, merged into one message
+
+
+# What each kind is called where members and organisers turn it on and off.
+KIND_LABELS: dict[PromptKind, str] = {
+    PromptKind.CONSENT_REMINDER: "a reminder about an intro or request you haven't answered",
+    PromptKind.CONSENT_EXPIRY: "word when an intro or request you made expires unanswered",
+    PromptKind.CONNECT_CHECK: "“did you connect?” a few days after a connection",
+    PromptKind.THANKS_PROMPT: "a one-click thank-you after something helped",
+    PromptKind.LOOP_CLOSING: "how the introductions you made turned out",
+    PromptKind.KEEP_IN_TOUCH: "a nudge to keep in touch after a long quiet spell",
+    PromptKind.OCCASION: "birthdays and work anniversaries of people you're connected with",
+    PromptKind.GIVER_DIGEST: "a weekly digest of asks about things you know",
+}
+SWITCHABLE = tuple(KIND_LABELS)
+
+
+class PromptState(StrEnum):
+    PENDING = "pending"  # waiting for its due time (or its retry)
+    SENDING = "sending"  # claimed by a dispatcher; a lease that expires if it dies
+    DIGEST = "digest"  # over the daily cap: goes out inside the next digest
+    SENT = "sent"
+    CANCELLED = "cancelled"  # its reason went away, or delivery can never work
+    FAILED = "failed"  # every attempt failed
+
+
+OPEN = (PromptState.PENDING, PromptState.SENDING, PromptState.DIGEST)
+
+
+@dataclass(eq=False)
+class Prompt:
+    community_id: int
+    recipient_id: int
+    kind: str
+    due_at: datetime
+    dedupe_key: str
+    subject_id: int | None = None  # a connection, or the member an occasion is about
+    payload: dict[str, Any] = field(default_factory=dict)
+    state: str = PromptState.PENDING.value
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime | None = None
+    sent_at: datetime | None = None
+    claimed_until: datetime | None = None
+    id: int | None = None
+
+
+# --- delivery rules -----------------------------------------------------------------------
+
+MAX_ATTEMPTS = 6
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1 min, 2, 4, 8, 16… capped: a platform outage is waited out, not hammered."""
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(FIRST_RETRY * factor, LONGEST_RETRY)
+
+
+def local_day_start(moment: datetime, tz: str) -> datetime:
+    """Midnight of the recipient's local day containing `moment`, as an aware instant."""
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    return datetime.combine(local.date(), datetime.min.time(), zone).astimezone(moment.tzinfo)
+
+
+def next_local_day(moment: datetime, tz: str) -> datetime:
+    """Midnight starting the recipient's next local day (DST-safe: 23 or 25 hours away)."""
+    zone = ZoneInfo(tz)
+    tomorrow = moment.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, datetime.min.time(), zone).astimezone(moment.tzinfo)
+
+
+def local_date(moment: datetime, tz: str) -> date:
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+# --- durations in settings ------------------------------------------------------------------
+
+_DURATION = re.compile(r"(\d+)\s*(w|d|h|m)", re.IGNORECASE)
+_UNITS: dict[str, timedelta] = {
+    "w": timedelta(weeks=1),
+    "d": timedelta(days=1),
+    "h": timedelta(hours=1),
+    "m": timedelta(minutes=1),
+}
+
+
+def parse_duration(text: str, *, low: timedelta, high: timedelta) -> timedelta:
+    """`3d`, `12h`, `2w`, `1w 2d`, `90m` → a timedelta within [low, high]."""
+    raw = text.strip().lower().replace(",", " ")
+    hint = "Write it like 3d, 12h, 2w or 1w 2d."
+    if not raw:
+        raise UserError("The duration is empty.", hint)
+    pos, total = 0, timedelta()
+    for match in _DURATION.finditer(raw):
+        if raw[pos : match.start()].strip():
+            break
+        total += int(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    if pos == 0 or raw[pos:].strip():
+        raise UserError(f"“{text}” is not a duration I understand.", hint)
+    if not low <= total <= high:
+        raise UserError(
+            f"Pick a duration from {format_duration(low)} to {format_duration(high)}.", hint
+        )
+    return total
+
+
+def format_duration(value: timedelta) -> str:
+    """The shortest exact form: 2w, 3d, 1d 12h, 90m."""
+    minutes = int(value.total_seconds() // 60)
+    parts = []
+    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return " ".join(parts) or "0m"

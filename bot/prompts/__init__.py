@@ -1,0 +1,1 @@
+"""The prompt engine: plans prompts from core events, and dispatches due ones."""

@@ -1,0 +1,425 @@
+"""What each kind of prompt says, and whether its reason still holds when it is due.
+
+Each kind looks at the current state first: an answered request gets no reminder, and
+an expiry that is due expires the request even while its message waits for the
+recipient's contact window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+
+from bot.config import Settings
+from bot.domain.connections import Connection, Kind, State
+from bot.domain.members import Community, Member
+from bot.domain.prompts import Prompt, PromptKind
+from bot.messages import Bold, Button, Mention, Message, Section, Style, line, message
+from bot.prompts.planning import Planner
+from bot.prompts.policy import timezone_of
+from bot.services.connections import consent_message
+from bot.services.context import mention
+from bot.services.unit_of_work import UnitOfWork
+from bot.store.tables import connections, member_topics, thanks
+
+OUTCOMES = {
+    "helpful": "it was helpful",
+    "talked": "they talked",
+    "no": "it didn't happen this time",
+}
+DIGEST_WINDOW = timedelta(days=7)
+DIGEST_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Skip:
+    """The reason for this prompt went away: it is cancelled, with this reason."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Later:
+    """Not yet: due again at this time (e.g. they talked recently after all)."""
+
+    due: datetime
+
+
+Verdict = Message | Skip | Later
+
+
+@dataclass
+class Batch:
+    """What one claim of due prompts needs, loaded in a few queries."""
+
+    uow: UnitOfWork
+    config: Settings
+    now: datetime
+    communities: dict[int, Community]
+    members: dict[int, Member]
+    connections: dict[int, Connection] = field(default_factory=dict)
+
+    def planner(self, prompt: Prompt) -> Planner:
+        return Planner(self.uow, self.communities[prompt.community_id], self.config, self.now)
+
+    async def people(self, ids: list[int]) -> dict[int, Member]:
+        missing = [i for i in ids if i not in self.members]
+        if missing:
+            self.members.update(await self.uow.members.many(missing))
+        return {i: self.members[i] for i in ids if i in self.members}
+
+
+Render = Callable[[Batch, Prompt], Awaitable[Verdict]]
+
+
+async def render(batch: Batch, prompt: Prompt) -> Verdict:
+    return await RENDERERS[PromptKind(prompt.kind)](batch, prompt)
+
+
+# --- intros and requests waiting for answers ----------------------------------------------
+
+
+async def consent_reminder(batch: Batch, prompt: Prompt) -> Verdict:
+    conn = batch.connections.get(prompt.subject_id or 0)
+    if conn is None or conn.state != State.PENDING or prompt.recipient_id not in conn.awaiting():
+        return Skip("answered")
+    people = await batch.people([conn.initiator_id, *conn.parties])
+    recipient = people[prompt.recipient_id]
+    other = people[conn.other_party(prompt.recipient_id)]
+    asked = consent_message(conn, recipient, people[conn.initiator_id], other)
+    note = Section(text=line("A gentle reminder, in case this got buried. No pressure either way:"))
+    return Message(sections=(note, *asked.sections), buttons=asked.buttons)
+
+
+async def expire(batch: Batch, prompt: Prompt) -> None:
+    """The request expires when its time comes, even if the word of it must wait for the
+    recipient's contact window. Only if it is still unanswered: an answer that lands at
+    the same moment wins."""
+    conn = batch.connections.get(prompt.subject_id or 0)
+    if conn is None or conn.state != State.PENDING:
+        return
+    c = connections.c
+    result = await batch.uow.session.execute(
+        update(connections)
+        .where(c.id == conn.id, c.state == State.PENDING.value)
+        .values(state=State.EXPIRED.value, updated_at=batch.now)
+    )
+    await batch.uow.session.refresh(conn)
+    if not getattr(result, "rowcount", 0):
+        return
+    planner = batch.planner(prompt)
+    await planner.connection_closed(conn, "expired")
+    if conn.kind == Kind.INTRO:  # a party who said yes hears it won't go ahead
+        for party in conn.parties:
+            if party not in conn.awaiting():
+                await planner.add(
+                    PromptKind.CONSENT_EXPIRY,
+                    party,
+                    batch.now,
+                    f"expiry:{conn.id}:{party}",
+                    subject_id=conn.id,
+                )
+
+
+async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
+    conn = batch.connections.get(prompt.subject_id or 0)
+    if conn is None or conn.state != State.EXPIRED:
+        return Skip("answered")
+    people = await batch.people([conn.initiator_id, *conn.parties])
+    a, b = people[conn.party_a_id], people[conn.party_b_id]
+    if prompt.recipient_id in conn.parties and conn.kind == Kind.INTRO:
+        other = people[conn.other_party(prompt.recipient_id)]
+        return message(
+            line(
+                "The introduction to ",
+                mention(other),
+                " didn't get both answers in time, so I've closed it. Thanks for being open to it!",
+            )
+        )
+    if conn.kind == Kind.INTRO:
+        return message(
+            line(
+                "Your introduction of ",
+                mention(a),
+                " and ",
+                mention(b),
+                " didn't get both answers in time, so I've closed it.",
+            ),
+            "No answer isn't a no forever: people get busy. You could try again later.",
+        )
+    about = f" about {conn.topic}" if conn.topic else ""
+    hint = f"/whoknows {conn.topic}" if conn.topic else "/whoknows <topic>"
+    return message(
+        line(
+            "Your request to ",
+            mention(b),
+            f"{about} didn't get an answer in time, so I've closed it.",
+        ),
+        f"People get busy; it's nothing personal. {hint} finds others who can help.",
+    )
+
+
+# --- after a connection ---------------------------------------------------------------------
+
+
+async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
+    conn = batch.connections.get(prompt.subject_id or 0)
+    if conn is None or conn.state != State.CONNECTED:
+        return Skip("not connected")
+    if conn.outcome not in (None, "not_yet"):
+        return Skip("answered")
+    first = int(prompt.payload.get("round", 1)) == 1
+    people = await batch.people([conn.initiator_id, *conn.parties])
+    other = people[conn.party_b_id]
+    if conn.kind == Kind.INTRO:
+        how = line(
+            "How did it go with ",
+            mention(other),
+            "? ",
+            mention(people[conn.initiator_id]),
+            " introduced you",
+            " a few days ago." if first else " a while ago.",
+        )
+    else:
+        about = f" with {conn.topic}" if conn.topic else ""
+        how = line("Did you connect with ", mention(other), f" about your request for help{about}?")
+    value = f"{conn.id}:{1 if first else 2}"
+    buttons = [
+        Button("Helpful", "followup.helpful", value, Style.PRIMARY),
+        Button("We talked", "followup.talked", value),
+    ]
+    if first:
+        buttons.append(Button("Not yet", "followup.not_yet", value))
+    buttons.append(Button("It didn't happen", "followup.no", value))
+    return message(how, "One click is enough; only you see this.", buttons=buttons)
+
+
+async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
+    conn = batch.connections.get(prompt.subject_id or 0)
+    if conn is None:
+        return Skip("connection gone")
+    wanted = [int(m) for m in prompt.payload.get("to", [])]
+    since = conn.connected_at or conn.created_at or batch.now
+    thanked = set(
+        await batch.uow.session.scalars(
+            select(thanks.c.receiver_id).where(
+                thanks.c.giver_id == prompt.recipient_id,
+                thanks.c.receiver_id.in_(wanted),
+                thanks.c.created_at >= since,
+            )
+        )
+    )
+    people = await batch.people(wanted)
+    due = [people[m] for m in wanted if m not in thanked and m in people]
+    due = [m for m in due if not m.forgotten]
+    if not due:
+        return Skip("already thanked")
+    buttons = [
+        Button(f"Thank {m.display_name}", "thanks.start", f"{m.id}:{conn.id}", Style.PRIMARY)
+        for m in due
+    ]
+    return message(
+        "Glad it helped! A short thank-you means a lot, and it's how good help gets noticed.",
+        line("Say thanks to ", *_names(due), " with one click:"),
+        buttons=buttons,
+    )
+
+
+async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
+    conn = batch.connections.get(prompt.subject_id or 0)
+    if conn is None or conn.kind != Kind.INTRO:
+        return Skip("not an introduction")
+    outcome = OUTCOMES.get(str(prompt.payload.get("outcome")))
+    if outcome is None:
+        return Skip("no outcome")
+    people = await batch.people(list(conn.parties))
+    a, b = people[conn.party_a_id], people[conn.party_b_id]
+    closing = (
+        "Thank you for connecting them!"
+        if prompt.payload.get("outcome") != "no"
+        else "Not every introduction clicks; thank you for making it."
+    )
+    return message(
+        line(
+            "How your introduction of ",
+            mention(a),
+            " and ",
+            mention(b),
+            " turned out: ",
+            mention(a),
+            f" says {outcome}.",
+        ),
+        closing,
+    )
+
+
+async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
+    conn = batch.connections.get(prompt.subject_id or 0)
+    if conn is None or conn.state != State.CONNECTED:
+        return Skip("not connected")
+    other_id = conn.other_party(prompt.recipient_id)
+    other = (await batch.people([other_id])).get(other_id)
+    if other is None or other.forgotten:
+        return Skip("member gone")
+    quiet = batch.planner(prompt).after("keep_in_touch_after")
+    last = await last_interaction(batch.uow, prompt.recipient_id, other_id)
+    if last is not None and last + quiet > batch.now:
+        return Later(last + quiet)
+    about = f" about {conn.topic}" if conn.topic else ""
+    return message(
+        line(
+            "It's been a while since you and ",
+            mention(other),
+            f" connected{about}. A short hello keeps a good connection warm.",
+        ),
+        "If they helped you, a thank-you is a nice way to start.",
+        buttons=[Button(f"Thank {other.display_name}", "thanks.start", f"{other.id}:{conn.id}")],
+    )
+
+
+async def last_interaction(uow: UnitOfWork, a: int, b: int) -> datetime | None:
+    """The latest recorded interaction between two members: a thank-you either way, or
+    a connection between them opening or being answered."""
+    c, t = connections.c, thanks.c
+    pair = or_((c.party_a_id == a) & (c.party_b_id == b), (c.party_a_id == b) & (c.party_b_id == a))
+    latest_conn = await uow.session.scalar(
+        select(func.max(func.coalesce(c.connected_at, c.updated_at))).where(pair)
+    )
+    latest_thanks = await uow.session.scalar(
+        select(func.max(t.created_at)).where(
+            or_((t.giver_id == a) & (t.receiver_id == b), (t.giver_id == b) & (t.receiver_id == a))
+        )
+    )
+    found = [x for x in (latest_conn, latest_thanks) if x is not None]
+    return max(found) if found else None
+
+
+async def occasion(batch: Batch, prompt: Prompt) -> Verdict:
+    celebrant_id = prompt.subject_id or 0
+    celebrant = (await batch.people([celebrant_id])).get(celebrant_id)
+    if celebrant is None or celebrant.forgotten:
+        return Skip("member gone")
+    name = str(prompt.payload.get("occasion"))
+    day = date.fromisoformat(str(prompt.payload.get("date")))
+    current = celebrant.birthday if name == "birthday" else _month_day(celebrant.work_anniversary)
+    if current is None:
+        return Skip("opted out")
+    planner = batch.planner(prompt)
+    recipient = batch.members[prompt.recipient_id]
+    if celebrant_id not in {m.id for m in await planner.connected_to(prompt.recipient_id)}:
+        return Skip("no longer connected")
+    # Next year's, in the same transaction: the chain never breaks.
+    await planner.occasions(celebrant, [recipient], after=day)
+    when = "today" if day == _today(batch, prompt) else f"on {day:%A %d %B}"
+    if name == "birthday":
+        text = line(
+            "It's ", mention(celebrant), f"'s birthday {when}. A short note would make their day!"
+        )
+    else:
+        years = prompt.payload.get("years")
+        count = f"{years} year{'s' if years != 1 else ''} " if years else ""
+        text = line(
+            mention(celebrant),
+            f" celebrates {count}at work {when}. A quick congratulations goes a long way.",
+        )
+    return message(text, "(They chose to share this date with the people they're connected with.)")
+
+
+def _month_day(day: date | None) -> str | None:
+    return f"{day:%m-%d}" if day else None
+
+
+def _today(batch: Batch, prompt: Prompt) -> date:
+    tz = timezone_of(batch.communities[prompt.community_id], batch.members[prompt.recipient_id])
+    return batch.now.astimezone(ZoneInfo(tz)).date()
+
+
+async def giver_digest(batch: Batch, prompt: Prompt) -> Verdict:
+    """Last week's asks about topics the member knows, and open ones they could take."""
+    member = batch.members[prompt.recipient_id]
+    planner = batch.planner(prompt)
+    today = _today(batch, prompt)
+    week = date.fromisoformat(str(prompt.payload.get("week") or today.isoformat()))
+    if (today - week).days >= 7:  # held back for weeks (a pause): only the newest counts
+        await planner.giver_digest(member)
+        return Skip("a newer digest is due")
+    await planner.giver_digest(member, week=week)  # next week's, whatever this one says
+    topics = set(
+        await batch.uow.session.scalars(
+            select(member_topics.c.topic).where(member_topics.c.member_id == member.id)
+        )
+    )
+    if not topics:
+        return Skip("no topics")
+    c = connections.c
+    rows = (
+        await batch.uow.session.execute(
+            select(c.topic, c.party_a_id, c.state).where(
+                c.community_id == prompt.community_id,
+                c.kind == Kind.REQUEST.value,
+                c.topic.in_(topics),
+                c.created_at >= batch.now - DIGEST_WINDOW,
+                c.party_a_id != member.id,
+                c.state != State.DRAFT.value,
+            )
+        )
+    ).all()
+    if not rows:
+        return Skip("nothing this week")
+    counts: dict[str, int] = {}
+    for topic, _asker, _state in rows:
+        counts[topic] = counts.get(topic, 0) + 1
+    unmet = {
+        asker: topic for topic, asker, state in rows if state in (State.DECLINED, State.EXPIRED)
+    }
+    people = await batch.people(list(unmet))
+    lines = [
+        line("Your week in asks. People asked for help with things you know:"),
+        line(", ".join(f"{t} ({n})" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]))),
+    ]
+    open_asks = [
+        (people[a], t) for a, t in unmet.items() if a in people and not people[a].forgotten
+    ]
+    for asker, topic in open_asks[:DIGEST_SHOWN]:
+        lines.append(
+            line("Still looking: ", mention(asker), " needed help with ", Bold(topic), ".")
+        )
+    if open_asks:
+        lines.append(line("If you can help, send them a DM. No obligation, ever."))
+    lines.append(line("Turn this digest off with /networker prompts off giver_digest."))
+    return message(*lines)
+
+
+def _names(members: list[Member]) -> list[str | Mention]:
+    out: list[str | Mention] = []
+    for i, m in enumerate(members):
+        if i:
+            out.append(" and ")
+        out.append(mention(m))
+    return out
+
+
+RENDERERS: dict[PromptKind, Render] = {
+    PromptKind.CONSENT_REMINDER: consent_reminder,
+    PromptKind.CONSENT_EXPIRY: consent_expiry,
+    PromptKind.CONNECT_CHECK: connect_check,
+    PromptKind.THANKS_PROMPT: thanks_prompt,
+    PromptKind.LOOP_CLOSING: loop_closing,
+    PromptKind.KEEP_IN_TOUCH: keep_in_touch,
+    PromptKind.OCCASION: occasion,
+    PromptKind.GIVER_DIGEST: giver_digest,
+}
+
+
+def merged_digest(parts: list[Message]) -> Message:
+    """Prompts over the daily cap, in one message the next day."""
+    sections = [Section(text=line(Bold("A few things I held back so as not to flood your DMs:")))]
+    buttons: list[Button] = []
+    for part in parts:
+        sections.extend(part.sections)
+        buttons.extend(part.buttons)
+    return Message(sections=tuple(sections), buttons=tuple(buttons[:20]))

@@ -1,0 +1,353 @@
+"""Sends due prompts: claim a batch, send each, record what happened.
+
+1. Claim (one transaction): lock due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so
+   several processes share the work; SQLite: one writer at a time). Each row is
+   cancelled when its reason went away, held while its recipient is paused, moved to
+   the next opening of their contact window, merged into tomorrow's digest past the
+   daily cap, or marked "sending" with a lease and an attempt number.
+2. Send, outside any transaction, with the prompt's id as the delivery key.
+3. Record (one transaction): sent, retried later with back-off, failed after the last
+   attempt, or cancelled when the platform says it can never work. A row is recorded
+   only if its claim (state and attempt number) still holds.
+
+A process that dies between 2 and 3 leaves rows "sending"; when the lease lapses another
+dispatcher sends them again with the same delivery key. Platforms that honour the key
+(Discord's nonce) drop the repeat; others may show it twice. That is the one window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.domain.connections import Connection
+from bot.domain.members import Community
+from bot.domain.prompts import (
+    MAX_ATTEMPTS,
+    Prompt,
+    PromptKind,
+    PromptState,
+    local_date,
+    local_day_start,
+    next_local_day,
+    retry_delay,
+)
+from bot.messages import DirectMessage, Message
+from bot.ports import Clock, DeliveryError, Messenger
+from bot.prompts import content
+from bot.prompts.policy import kind_off, setting, timezone_of
+from bot.services.unit_of_work import UnitOfWork
+from bot.store.prompt_rows import HELD
+from bot.store.tables import communities, connections, prompts
+
+log = logging.getLogger(__name__)
+PAUSE_RECHECK = timedelta(days=1)
+CONNECTION_KINDS = {
+    PromptKind.CONSENT_REMINDER,
+    PromptKind.CONSENT_EXPIRY,
+    PromptKind.CONNECT_CHECK,
+    PromptKind.THANKS_PROMPT,
+    PromptKind.LOOP_CLOSING,
+    PromptKind.KEEP_IN_TOUCH,
+}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    prompt_id: int
+    attempts: int  # the claim: recorded only if nobody re-claimed the row meanwhile
+    platform: str
+    community: str
+    recipient: str
+    message: Message
+    merged: tuple[int, ...] = ()  # prompts this digest carries
+
+
+@dataclass
+class Report:
+    """What one pass did, for logs, the console and tests."""
+
+    claimed: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    next_due: datetime | None = None
+
+    def add(self, other: Report) -> None:
+        self.claimed += other.claimed
+        self.outcomes.update(other.outcomes)
+
+    @property
+    def sent(self) -> int:
+        return self.outcomes["sent"]
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        config: Settings,
+        messengers: dict[str, Messenger],
+        *,
+        batch: int | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.config = config
+        self.messengers = messengers
+        self.batch = batch or config.prompt_batch
+        self.lease = timedelta(seconds=config.prompt_lease)
+
+    async def run_due(self, *, max_batches: int = 10_000) -> Report:
+        """Send everything due now (batch after batch)."""
+        total = Report()
+        for _ in range(max_batches):
+            report = await self.run_once()
+            total.add(report)
+            if report.claimed < self.batch:
+                break
+        return total
+
+    async def run_once(self) -> Report:
+        if not self.messengers:
+            return Report()
+        now = self.clock.now()
+        deliveries, report = await self._claim(now)
+        results = [(d, await self._send(d)) for d in deliveries]
+        if results:
+            await self._record(results)
+        for _, error in results:
+            report.outcomes["sent" if error is None else "not sent"] += 1
+        return report
+
+    # --- 1. claim -----------------------------------------------------------------------
+
+    async def _claim(self, now: datetime) -> tuple[list[Delivery], Report]:
+        report = Report()
+        deliveries: list[Delivery] = []
+        async with UnitOfWork(self.sessions) as uow:
+            rows = await uow.prompts.claim(now, self.batch, self.messengers)
+            report.claimed = len(rows)
+            if not rows:
+                return deliveries, report
+            batch = await self._load(uow, now, rows)
+            sent_today = await self._sent_today(uow, batch, rows, now)
+            for prompt in rows:
+                verdict, delivery = await self._decide(batch, prompt, sent_today)
+                report.outcomes[verdict] += 1
+                if delivery is not None:
+                    deliveries.append(delivery)
+            await uow.commit()
+        return deliveries, report
+
+    async def _load(self, uow: UnitOfWork, now: datetime, rows: Sequence[Prompt]) -> content.Batch:
+        community_ids = {p.community_id for p in rows}
+        found = await uow.session.scalars(
+            select(Community).where(communities.c.id.in_(community_ids))
+        )
+        members = await uow.members.many({p.recipient_id for p in rows})
+        batch = content.Batch(uow, self.config, now, {c.id or 0: c for c in found}, dict(members))
+        subjects = {p.subject_id for p in rows if PromptKind(p.kind) in CONNECTION_KINDS}
+        if subjects:
+            conns = await uow.session.scalars(
+                select(Connection).where(connections.c.id.in_(subjects))
+            )
+            batch.connections = {c.id or 0: c for c in conns}
+        return batch
+
+    async def _sent_today(
+        self, uow: UnitOfWork, batch: content.Batch, rows: Sequence[Prompt], now: datetime
+    ) -> Counter[int]:
+        """Prompts each recipient got since their local midnight (the daily cap)."""
+        recent = await uow.prompts.sent_since(
+            {p.recipient_id for p in rows}, now - timedelta(hours=27)
+        )
+        counts: Counter[int] = Counter()
+        for recipient_id, sent_at in recent:
+            member = batch.members.get(recipient_id)
+            if member is None:
+                continue
+            community = batch.communities[member.community_id]
+            if sent_at >= local_day_start(now, timezone_of(community, member)):
+                counts[recipient_id] += 1
+        return counts
+
+    async def _decide(
+        self, batch: content.Batch, prompt: Prompt, sent_today: Counter[int]
+    ) -> tuple[str, Delivery | None]:
+        """Cancel, hold, move, merge or send one claimed prompt; says which."""
+        verdict = await self._gate(batch, prompt)
+        if verdict is not None:
+            return verdict, None
+        kind = PromptKind(prompt.kind)
+        if kind is PromptKind.DIGEST:
+            said, merged = await self._digest(batch, prompt)
+        else:
+            said, merged = await content.render(batch, prompt), ()
+        if isinstance(said, content.Skip):
+            return _cancel(prompt, said.reason), None
+        if isinstance(said, content.Later):
+            prompt.state, prompt.due_at = PromptState.PENDING.value, said.due
+            return "later", None
+        community = batch.communities[prompt.community_id]
+        member = batch.members[prompt.recipient_id]
+        tz = timezone_of(community, member)
+        cap = int(setting(community, self.config, "dm_daily_cap"))
+        if kind is not PromptKind.DIGEST and sent_today[prompt.recipient_id] >= cap:
+            prompt.state = PromptState.DIGEST.value
+            tomorrow = next_local_day(batch.now, tz)
+            await batch.planner(prompt).add(
+                PromptKind.DIGEST,
+                prompt.recipient_id,
+                tomorrow,
+                f"digest:{prompt.recipient_id}:{local_date(tomorrow, tz).isoformat()}",
+            )
+            return "merged into digest", None
+        sent_today[prompt.recipient_id] += 1
+        prompt.state = PromptState.SENDING.value
+        prompt.due_at = batch.now + self.lease  # the claim lapses if this process dies
+        prompt.attempts += 1
+        delivery = Delivery(
+            prompt.id or 0,
+            prompt.attempts,
+            community.platform,
+            community.external_id,
+            member.platform_user_id,
+            said,
+            merged,
+        )
+        return "sending", delivery
+
+    async def _gate(self, batch: content.Batch, prompt: Prompt) -> str | None:
+        """Whether the prompt may go to its recipient now; None if it may."""
+        now = batch.now
+        kind = PromptKind(prompt.kind)
+        community = batch.communities[prompt.community_id]
+        member = batch.members.get(prompt.recipient_id)
+        if not community.active:
+            return _cancel(prompt, "community removed")
+        if member is None or member.forgotten:
+            return _cancel(prompt, "member forgotten")
+        if member.unreachable:
+            return _cancel(prompt, f"unreachable: {member.unreachable}")
+        if prompt.state == PromptState.SENDING and prompt.attempts >= MAX_ATTEMPTS:
+            return _fail(prompt, "interrupted too often")
+        if kind is PromptKind.CONSENT_EXPIRY:
+            await content.expire(batch, prompt)  # on time, even if the word of it waits
+        off = kind_off(community, member, kind)
+        if off:
+            return _cancel(prompt, off)
+        if member.paused:
+            prompt.state, prompt.due_at, prompt.last_error = "pending", now + PAUSE_RECHECK, HELD
+            return "held"
+        opens = member.window().next_open(now, timezone_of(community, member))
+        if opens > now:
+            prompt.state, prompt.due_at = PromptState.PENDING.value, opens
+            return "waiting for window"
+        return None
+
+    async def _digest(
+        self, batch: content.Batch, prompt: Prompt
+    ) -> tuple[content.Verdict, tuple[int, ...]]:
+        parts: list[Message] = []
+        carried: list[int] = []
+        for held in await batch.uow.prompts.merged(prompt.recipient_id):
+            verdict = await content.render(batch, held)
+            if isinstance(verdict, content.Skip):
+                _cancel(held, verdict.reason)
+            elif isinstance(verdict, content.Later):
+                held.state, held.due_at = PromptState.PENDING.value, verdict.due
+            else:
+                parts.append(verdict)
+                carried.append(held.id or 0)
+        if not parts:
+            return content.Skip("nothing left to say"), ()
+        return content.merged_digest(parts), tuple(carried)
+
+    # --- 2. send ------------------------------------------------------------------------
+
+    async def _send(self, delivery: Delivery) -> DeliveryError | None:
+        messenger = self.messengers[delivery.platform]
+        try:
+            await messenger.send_dm(
+                delivery.community,
+                DirectMessage(delivery.recipient, delivery.message, key=f"p{delivery.prompt_id}"),
+            )
+        except DeliveryError as error:
+            log.warning(
+                "prompt not delivered",
+                extra={"prompt": delivery.prompt_id, "reason": error.reason},
+            )
+            return error
+        except Exception as error:  # a bug or an unexpected library error: retry later
+            log.exception("prompt delivery crashed", extra={"prompt": delivery.prompt_id})
+            return DeliveryError(type(error).__name__)
+        return None
+
+    # --- 3. record ----------------------------------------------------------------------
+
+    async def _record(self, results: list[tuple[Delivery, DeliveryError | None]]) -> None:
+        now = self.clock.now()
+        rows = []
+        for delivery, error in results:
+            values: tuple[str, datetime, str | None, datetime | None]
+            if error is None:
+                values = (PromptState.SENT.value, now, None, now)
+            elif error.permanent:
+                values = (PromptState.CANCELLED.value, now, error.reason, None)
+            elif delivery.attempts >= MAX_ATTEMPTS:
+                values = (PromptState.FAILED.value, now, error.reason, None)
+            else:
+                retry = now + retry_delay(delivery.attempts)
+                values = (PromptState.PENDING.value, retry, error.reason, None)
+            state, due, reason, sent_at = values
+            rows.append(
+                {
+                    "pid": delivery.prompt_id,
+                    "claim": delivery.attempts,
+                    "new_state": state,
+                    "new_due": due,
+                    "reason": reason[:200] if reason else None,
+                    "sent": sent_at,
+                }
+            )
+        merged = [m for d, error in results if error is None for m in d.merged]
+        async with UnitOfWork(self.sessions) as uow:
+            await uow.session.execute(
+                update(prompts)
+                .where(
+                    prompts.c.id == bindparam("pid"),
+                    prompts.c.state == PromptState.SENDING.value,
+                    prompts.c.attempts == bindparam("claim"),
+                )
+                .values(
+                    state=bindparam("new_state"),
+                    due_at=bindparam("new_due"),
+                    last_error=bindparam("reason"),
+                    sent_at=bindparam("sent"),
+                ),
+                rows,
+            )
+            if merged:
+                await uow.session.execute(
+                    update(prompts)
+                    .where(prompts.c.id.in_(merged), prompts.c.state == PromptState.DIGEST.value)
+                    .values(state=PromptState.SENT.value, sent_at=now, last_error=None)
+                )
+            await uow.commit()
+
+
+def _cancel(prompt: Prompt, reason: str) -> str:
+    prompt.state, prompt.last_error = PromptState.CANCELLED.value, reason[:200]
+    return "cancelled"
+
+
+def _fail(prompt: Prompt, reason: str) -> str:
+    prompt.state, prompt.last_error = PromptState.FAILED.value, reason[:200]
+    return "failed"

@@ -1,0 +1,55 @@
+"""Runs the dispatcher on an APScheduler interval job, in every bot process.
+
+The job only claims rows; the rows are the schedule. Several processes may run it at
+once (they share the work through row claims), and a process that starts after every
+other one was down sends what fell due meanwhile on its first run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.prompts.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+class PromptScheduler:
+    def __init__(self, dispatcher: Dispatcher, interval: float) -> None:
+        self.dispatcher = dispatcher
+        self.interval = interval
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._busy = asyncio.Lock()  # held while a pass runs, so stop() can wait for it
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.interval,
+            next_run_time=datetime.now(UTC),  # catch up at once on start
+            max_instances=1,  # a long catch-up is not run twice in one process
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self.scheduler.start()
+
+    async def tick(self) -> None:
+        try:
+            async with self._busy:
+                report = await self.dispatcher.run_due()
+        except Exception:  # the database may be away for a moment; the next tick retries
+            log.exception("prompt dispatch failed")
+            return
+        if report.claimed:
+            log.info("prompts dispatched", extra={"outcomes": dict(report.outcomes)})
+
+    async def stop(self) -> None:
+        """No new passes; the one under way finishes (its claims are recorded)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        async with self._busy:
+            pass

@@ -1,0 +1,140 @@
+"""Answers to the bot's prompts: "did you connect?", one-click thanks, prompt switches."""
+
+from __future__ import annotations
+
+from bot.domain.connections import Kind, State
+from bot.domain.errors import UserError
+from bot.domain.prompts import KIND_LABELS, SWITCHABLE, PromptKind
+from bot.messages import Field, Form, Input, InputKind, Message, Reply, Section, line, reply
+from bot.services.commands import MemberRef, Press, PromptSwitch, Thank
+from bot.services.context import Context, mention
+from bot.services.thanks import thank
+
+OUTCOME_OF = {
+    "followup.helpful": "helpful",
+    "followup.talked": "talked",
+    "followup.not_yet": "not_yet",
+    "followup.no": "no",
+}
+
+
+async def connect_answer(ctx: Context, cmd: Press) -> Reply:
+    conn_id, _, round_ = cmd.value.partition(":")
+    conn = await ctx.uow.connections.get(int(conn_id) if conn_id.isdigit() else 0, for_update=True)
+    if conn is None or conn.community_id != ctx.community_id:
+        raise UserError("That connection no longer exists.")
+    if conn.party_a_id != ctx.me.id:
+        raise UserError("This question was for someone else.")
+    if conn.state != State.CONNECTED:
+        raise UserError("This one isn't an open connection any more.")
+    if conn.outcome not in (None, "not_yet"):
+        raise UserError("You've already told me how it went. Thank you!")
+    outcome = OUTCOME_OF[cmd.action]
+    if outcome == "not_yet" and round_ == "2":
+        raise UserError("I'll stop asking about this one. Thanks for letting me know!")
+    conn.outcome = outcome
+    conn.updated_at = ctx.now  # an answer is an interaction: keep-in-touch counts from here
+    if outcome == "not_yet":
+        await ctx.prompts.ask_again(conn)
+        return reply("No rush. I'll ask once more in a few days.")
+    if conn.kind == Kind.INTRO:
+        await ctx.prompts.close_loop(conn, outcome)
+    if outcome == "helpful":
+        to = [conn.party_b_id]
+        if conn.kind == Kind.INTRO and conn.initiator_id not in to:
+            to.append(conn.initiator_id)
+        await ctx.prompts.thanks_prompt(conn, to)
+        return reply("Wonderful, I'm glad it helped! Thanks for letting me know.")
+    if outcome == "talked":
+        return reply("Good to hear you talked. Thanks for letting me know!")
+    hint = f"/whoknows {conn.topic}" if conn.topic else "/whoknows <topic>"
+    return reply(
+        "Thanks for telling me; these things happen.", f"{hint} finds others who can help."
+    )
+
+
+async def thanks_start(ctx: Context, cmd: Press) -> Reply:
+    """A one-click thank-you: ask for the note (a form), then record it like /thanks."""
+    member_id, _, _conn = cmd.value.partition(":")
+    member = await ctx.uow.members.get(int(member_id)) if member_id.isdigit() else None
+    if member is None or member.community_id != ctx.community_id or member.forgotten:
+        raise UserError("That member is not here any more.")
+    note = cmd.inputs.get("note")
+    if note is None:
+        return Reply(
+            Message(
+                sections=(Section(text=line("Say thanks to ", mention(member), ":")),),
+                form=Form(
+                    title=f"Thank {member.display_name}"[:24],
+                    action="thanks.start",
+                    value=cmd.value,
+                    inputs=(
+                        Input(
+                            "note",
+                            "What are you thanking them for?",
+                            InputKind.LONG_TEXT,
+                            True,
+                        ),
+                    ),
+                    submit="Send thanks",
+                ),
+            )
+        )
+    ref = MemberRef(member.platform_user_id, member.display_name, member.timezone)
+    return await thank(ctx, Thank(ref, note))
+
+
+async def prompt_switch(ctx: Context, cmd: PromptSwitch) -> Reply:
+    """/networker prompts [on|off <kind>]: which prompts this member gets."""
+    off = set(ctx.me.prompts_off or [])
+    community_off = set(ctx.community.settings.get("prompts_off") or [])
+    if cmd.kind is not None:
+        kind = _kind(cmd.kind)
+        if cmd.on:
+            off.discard(kind)
+        else:
+            off.add(kind)
+        ctx.me.prompts_off = sorted(off)
+        if not cmd.on:
+            assert ctx.me.id is not None
+            await ctx.uow.prompts.cancel(
+                "turned off by the member", recipient_id=ctx.me.id, kinds=[kind]
+            )
+    fields = tuple(
+        Field(
+            kind,
+            line(
+                "off for the community"
+                if kind in community_off
+                else ("off" if kind in off else "on") + f" · {KIND_LABELS[PromptKind(kind)]}"
+            ),
+        )
+        for kind in SWITCHABLE
+    )
+    head = (
+        f"Saved: {cmd.kind and _kind(cmd.kind)} is {'on' if cmd.on else 'off'}."
+        if cmd.kind
+        else "The messages I may send you on my own:"
+    )
+    return Reply(
+        Message(
+            sections=(
+                Section(text=line(head), fields=fields),
+                Section(
+                    text=line(
+                        "Change one with /networker prompts off <kind> (or on). "
+                        "/networker pause stops them all for a while."
+                    )
+                ),
+            )
+        )
+    )
+
+
+def _kind(text: str) -> str:
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in {k.value for k in SWITCHABLE}:
+        raise UserError(
+            f"“{text}” is not a kind of prompt.", "Kinds: " + ", ".join(k.value for k in SWITCHABLE)
+        )
+    return key

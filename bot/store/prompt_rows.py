@@ -1,0 +1,180 @@
+"""The prompts table: schedule, cancel, claim due rows, record what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.prompts import OPEN, Prompt, PromptState
+from bot.store.tables import communities, prompts
+
+WAITING = (PromptState.PENDING.value, PromptState.DIGEST.value)
+CLAIMABLE = (PromptState.PENDING.value, PromptState.SENDING.value)
+HELD = "held: paused"  # why a prompt waits while its recipient is on pause
+
+
+class Prompts:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def schedule(
+        self,
+        *,
+        community_id: int,
+        recipient_id: int,
+        kind: str,
+        due_at: datetime,
+        key: str,
+        now: datetime,
+        subject_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        revive: bool = False,
+    ) -> bool:
+        """Add a prompt unless one with this key exists (sent, cancelled or waiting).
+
+        `revive`: a cancelled prompt with this key comes back (a date set back again)."""
+        values = {
+            "community_id": community_id,
+            "recipient_id": recipient_id,
+            "kind": kind,
+            "subject_id": subject_id,
+            "due_at": due_at,
+            "payload": payload or {},
+            "state": PromptState.PENDING.value,
+            "attempts": 0,
+            "dedupe_key": key,
+            "created_at": now,
+        }
+        dialect = self.session.get_bind().dialect.name
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = make(prompts).values(**values)
+        if revive:
+            stmt = insert.on_conflict_do_update(
+                index_elements=["dedupe_key"],
+                set_={"state": values["state"], "due_at": due_at, "payload": values["payload"]},
+                where=prompts.c.state == PromptState.CANCELLED.value,
+            )
+        else:
+            stmt = insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def move(self, key: str, due_at: datetime) -> None:
+        """A waiting prompt is due at another time (e.g. "Not now": check back later)."""
+        await self.session.execute(
+            update(prompts)
+            .where(prompts.c.dedupe_key == key, prompts.c.state == PromptState.PENDING.value)
+            .values(due_at=due_at)
+        )
+
+    async def cancel(
+        self,
+        reason: str,
+        *,
+        subject_id: int | None = None,
+        kinds: Iterable[str] | None = None,
+        recipient_id: int | None = None,
+        community_id: int | None = None,
+    ) -> int:
+        """Cancel waiting prompts whose reason went away; returns how many.
+
+        Rows a dispatcher holds right now are skipped, not waited for: it checks the
+        reason itself before sending, and waiting could deadlock with it."""
+        found = select(prompts.c.id).where(prompts.c.state.in_(WAITING))
+        if subject_id is not None:
+            found = found.where(prompts.c.subject_id == subject_id)
+        if kinds is not None:
+            found = found.where(prompts.c.kind.in_(list(kinds)))
+        if recipient_id is not None:
+            found = found.where(prompts.c.recipient_id == recipient_id)
+        if community_id is not None:
+            found = found.where(prompts.c.community_id == community_id)
+        result = await self.session.execute(
+            update(prompts)
+            .where(prompts.c.id.in_(found.with_for_update(skip_locked=True).scalar_subquery()))
+            .values(state=PromptState.CANCELLED.value, last_error=reason[:200])
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def bring_forward(self, recipient_id: int, now: datetime) -> None:
+        """Resumed: what waited during a pause is due now (its window still applies)."""
+        await self.session.execute(
+            update(prompts)
+            .where(
+                prompts.c.recipient_id == recipient_id,
+                prompts.c.state == PromptState.PENDING.value,
+                prompts.c.last_error == HELD,
+            )
+            .values(due_at=now, last_error=None)
+        )
+
+    async def claim(self, now: datetime, limit: int, platforms: Iterable[str]) -> Sequence[Prompt]:
+        """Due rows on these platforms, locked: PostgreSQL skips rows another dispatcher
+        holds; SQLite's write transaction (BEGIN IMMEDIATE) lets one dispatcher in."""
+        stmt = (
+            select(Prompt)
+            .join(communities, communities.c.id == prompts.c.community_id)
+            .where(
+                prompts.c.state.in_(CLAIMABLE),
+                prompts.c.due_at <= now,
+                communities.c.platform.in_(list(platforms)),
+            )
+            .order_by(prompts.c.due_at, prompts.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=prompts)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def by_ids(self, ids: Iterable[int]) -> Sequence[Prompt]:
+        wanted = list(ids)
+        if not wanted:
+            return []
+        return (await self.session.scalars(select(Prompt).where(prompts.c.id.in_(wanted)))).all()
+
+    async def sent_since(
+        self, recipient_ids: Iterable[int], since: datetime
+    ) -> list[tuple[int, datetime]]:
+        """(recipient, sent_at) of prompts sent since a time: the daily cap counts these."""
+        rows = await self.session.execute(
+            select(prompts.c.recipient_id, prompts.c.sent_at).where(
+                prompts.c.recipient_id.in_(list(recipient_ids)),
+                prompts.c.state == PromptState.SENT.value,
+                prompts.c.sent_at >= since,
+            )
+        )
+        return [(r, s) for r, s in rows]
+
+    async def merged(self, recipient_id: int) -> Sequence[Prompt]:
+        """Prompts held for this member's next digest."""
+        stmt = (
+            select(Prompt)
+            .where(
+                prompts.c.recipient_id == recipient_id,
+                prompts.c.state == PromptState.DIGEST.value,
+            )
+            .order_by(prompts.c.id)
+            .with_for_update()
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def counts(self, community_id: int) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(prompts.c.state, func.count())
+            .where(prompts.c.community_id == community_id)
+            .group_by(prompts.c.state)
+        )
+        return {state: int(n) for state, n in rows}
+
+    async def waiting_for(self, recipient_id: int) -> Sequence[Prompt]:
+        stmt = (
+            select(Prompt)
+            .where(prompts.c.recipient_id == recipient_id, prompts.c.state.in_(list(OPEN)))
+            .order_by(prompts.c.due_at)
+        )
+        return (await self.session.scalars(stmt)).all()
