@@ -110,7 +110,7 @@ class Dispatcher:
         for _ in range(max_batches):
             report = await self.run_once()
             total.add(report)
-            if report.claimed < self.batch:
+            if not report.claimed:  # (a pass may make new prompts due now, e.g. expiry)
                 break
         return total
 

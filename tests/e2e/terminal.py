@@ -6,13 +6,14 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from adapters.console.clock import SimulatedClock
 from adapters.console.messenger import ConsoleMessenger
 from adapters.console.repl import COMMUNITY, PLATFORM, Console
 from bot.bootstrap import bootstrap
 from bot.config import Settings
-from tests.fakes import FakeClock
 
 _BUTTON = re.compile(r"\[(\d+)\] ([^\[]+?)(?=\s*(?:\[\d+\]|$|:))")
 
@@ -64,7 +65,7 @@ class Printed:
 @dataclass
 class Terminal:
     console: Console
-    clock: FakeClock
+    clock: SimulatedClock
     printed: list[tuple[str, str]]  # (who printed: "bot" for DMs, "reply"), text
 
     async def do(self, command: str) -> Printed:
@@ -91,13 +92,19 @@ class Terminal:
 async def console_community(directory: Path) -> AsyncIterator[Terminal]:
     """The core wired as `networker console` wires it, with a clock the test moves."""
     printed: list[tuple[str, str]] = []
-    clock = FakeClock()
+    clock = SimulatedClock(start=datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # a Monday
     messenger = ConsoleMessenger(lambda text: printed.append(("bot", text)))
     settings = Settings(database_url=f"sqlite+aiosqlite:///{directory}/x.db", _env_file=None)  # type: ignore[call-arg]
     runtime = await bootstrap(settings, messengers={PLATFORM: messenger}, clock=clock)
     try:
         await runtime.app.register_community(PLATFORM, COMMUNITY, "Console community")
-        console = Console(runtime.app, messenger, lambda text: printed.append(("reply", text)))
+        console = Console(
+            runtime.app,
+            messenger,
+            lambda text: printed.append(("reply", text)),
+            dispatcher=runtime.dispatcher,
+            clock=clock,
+        )
         yield Terminal(console, clock, printed)
     finally:
         await runtime.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -222,7 +223,7 @@ async def test_busy_ends_by_itself_when_its_date_has_passed(term: Terminal) -> N
     await term.as_("carol")
     busy = await term.do("/whoknows kubernetes")
     assert "Availability: busy until 05 Mar 2026" in busy.text
-    term.clock.advance(days=4)
+    term.clock.advance(timedelta(days=4))
     later = await term.do("/whoknows kubernetes")
     assert "Availability: open to requests" in later.text
     assert "Local time: Fri 10:00" in later.text
