@@ -26,6 +26,7 @@ class Runtime:
         """Send due prompts on an interval from now on (every bot process does)."""
         self.scheduler = PromptScheduler(self.dispatcher, self.app.config.prompt_interval)
         self.scheduler.start()
+        self.app.prompts_due = self.scheduler.kick
 
     async def close(self) -> None:
         if self.scheduler is not None:

@@ -181,6 +181,7 @@ class Outbox:
     """Messages produced by a use case, delivered only after its transaction commits."""
 
     items: list[Outbound] = field(default_factory=list)
+    prompts_due: bool = False  # the use case scheduled a prompt that is due at once
 
     def dm(self, recipient: str, msg: Message) -> None:
         self.items.append(DirectMessage(recipient, msg))

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.domain.connections import Connection, State
 from bot.domain.members import Community, MemberSnapshot
 from bot.domain.prompts import PromptKind
+from bot.messages import Outbox
 from bot.prompts.policy import duration, timezone_of
 from bot.services.unit_of_work import UnitOfWork
 from bot.store.tables import connections
@@ -37,6 +38,7 @@ class Planner:
     community: Community
     config: Settings
     now: datetime
+    outbox: Outbox | None = None  # told when a prompt is due at once, to send it soon
 
     @property
     def community_id(self) -> int:
@@ -57,6 +59,8 @@ class Planner:
         payload: dict[str, Any] | None = None,
         revive: bool = False,
     ) -> bool:
+        if self.outbox is not None and due_at <= self.now:
+            self.outbox.prompts_due = True
         return await self.uow.prompts.schedule(
             community_id=self.community_id,
             recipient_id=recipient_id,

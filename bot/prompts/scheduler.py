@@ -26,7 +26,7 @@ class PromptScheduler:
         self._busy = asyncio.Lock()  # held while a pass runs, so stop() can wait for it
 
     def start(self) -> None:
-        self.scheduler.add_job(
+        self.job = self.scheduler.add_job(
             self.tick,
             "interval",
             seconds=self.interval,
@@ -36,6 +36,11 @@ class PromptScheduler:
             misfire_grace_time=None,
         )
         self.scheduler.start()
+
+    def kick(self) -> None:
+        """Run a pass now (a prompt became due at once); a pass under way finds it anyway."""
+        if self.scheduler.running and not self._busy.locked():
+            self.job.modify(next_run_time=datetime.now(UTC))
 
     async def tick(self) -> None:
         try:

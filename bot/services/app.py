@@ -141,6 +141,9 @@ class Networker:
         self.config = config
         self.messengers = messengers or {}
         self.caches = Caches()
+        # Called after a command scheduled a prompt due at once (e.g. the thank-you
+        # prompt after "Helpful"), so it goes out now rather than at the next interval.
+        self.prompts_due: Callable[[], None] | None = None
 
     # --- communities ------------------------------------------------------------------
 
@@ -329,6 +332,8 @@ class Networker:
         self, platform: str, community: str, outbox: Outbox
     ) -> list[tuple[Outbound, DeliveryError]]:
         """Send what a command produced; the failures come back to tell the member."""
+        if outbox.prompts_due and self.prompts_due is not None:
+            self.prompts_due()
         messenger = self.messengers.get(platform)
         failures: list[tuple[Outbound, DeliveryError]] = []
         if messenger is None:

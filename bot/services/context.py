@@ -58,7 +58,7 @@ class Context:
     @property
     def prompts(self) -> Planner:
         """Schedules and cancels prompts in this command's transaction."""
-        return Planner(self.uow, self.community, self.config, self.now)
+        return Planner(self.uow, self.community, self.config, self.now, self.outbox)
 
     async def member(self, ref: MemberRef) -> Member:
         """The member a platform names, created on first sight."""
