@@ -185,6 +185,7 @@ class Planner:
         await self.uow.prompts.cancel(
             reason, subject_id=member_id, kinds=[PromptKind.OCCASION.value]
         )
+        await self.uow.prompts.forget_payloads(member_id, PromptKind.OCCASION.value)
 
     async def occasions_changed(self, member: MemberSnapshot) -> None:
         """Birthday or work anniversary set, changed or removed: plan them afresh."""

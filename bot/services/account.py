@@ -193,6 +193,10 @@ async def export_data(ctx: Context, member: Member) -> dict[str, Any]:
             {"from": name(e.endorser_id), "to": name(e.member_id), "topic": e.topic}
             for e in endorsements_
         ],
+        "prompts": [
+            {"kind": p.kind, "state": p.state, "due_at": p.due_at, "sent_at": p.sent_at}
+            for p in await ctx.uow.prompts.addressed_to(mid)
+        ],
     }
 
 

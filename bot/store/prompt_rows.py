@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.prompts import OPEN, Prompt, PromptState
+from bot.domain.prompts import Prompt, PromptState
 from bot.store.tables import communities, prompts
 
 WAITING = (PromptState.PENDING.value, PromptState.DIGEST.value)
@@ -102,6 +102,14 @@ class Prompts:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def forget_payloads(self, subject_id: int, kind: str) -> None:
+        """Drop what prompts about a member carry (their dates), sent ones included."""
+        await self.session.execute(
+            update(prompts)
+            .where(prompts.c.subject_id == subject_id, prompts.c.kind == kind)
+            .values(payload={})
+        )
+
     async def bring_forward(self, recipient_id: int, now: datetime) -> None:
         """Resumed: what waited during a pause is due now (its window still applies)."""
         await self.session.execute(
@@ -171,10 +179,11 @@ class Prompts:
         )
         return {state: int(n) for state, n in rows}
 
-    async def waiting_for(self, recipient_id: int) -> Sequence[Prompt]:
+    async def addressed_to(self, recipient_id: int) -> Sequence[Prompt]:
+        """Every prompt to this member, newest first (for their data export)."""
         stmt = (
             select(Prompt)
-            .where(prompts.c.recipient_id == recipient_id, prompts.c.state.in_(list(OPEN)))
-            .order_by(prompts.c.due_at)
+            .where(prompts.c.recipient_id == recipient_id)
+            .order_by(prompts.c.due_at.desc())
         )
         return (await self.session.scalars(stmt)).all()
