@@ -22,16 +22,22 @@ from adapters.discord.render import (
     parse_custom_id,
     view,
 )
+from bot.domain.prompts import KIND_LABELS, SWITCHABLE
 from bot.messages import Reply, reply
 from bot.services import commands as c
 from bot.services.app import Networker, Outcome, with_delivery_note
 
 PLATFORM = "discord"
 log = logging.getLogger(__name__)
-REPLACES_ORIGINAL = ("consent.", "suggest.", "draft.")
+REPLACES_ORIGINAL = ("consent.", "suggest.", "draft.", "followup.")
 NEEDS_GUILD = reply(
     "Networker's commands work inside your community's server.",
     "Run the command there; the bot's buttons in DMs work anywhere.",
+    ok=False,
+)
+PROMPTS_USAGE = reply(
+    "Pick both: switch (on or off) and the kind of message.",
+    "/networker prompts with neither lists the kinds and whether each is on.",
     ok=False,
 )
 
@@ -243,6 +249,30 @@ def register_commands(bot: NetworkerBot) -> None:
     @group.command(name="endorse", description="Vouch for a member's skill")
     async def endorse(interaction: discord.Interaction, member: discord.User, skill: str) -> None:
         await bot.execute(interaction, c.Endorse(ref(member), skill))
+
+    @group.command(name="prompts", description="The messages the bot sends you on its own")
+    @app_commands.describe(
+        switch="turn one kind on or off (leave both empty to list them)",
+        kind="which kind of message",
+    )
+    @app_commands.choices(
+        switch=[app_commands.Choice(name=v, value=v) for v in ("on", "off")],
+        kind=[
+            app_commands.Choice(name=f"{k.value}: {KIND_LABELS[k]}"[:100], value=k.value)
+            for k in SWITCHABLE
+        ],
+    )
+    async def prompts(
+        interaction: discord.Interaction,
+        switch: app_commands.Choice[str] | None = None,
+        kind: app_commands.Choice[str] | None = None,
+    ) -> None:
+        if switch is None and kind is None:
+            await bot.execute(interaction, c.PromptSwitch())
+        elif switch is None or kind is None:
+            await bot.answer(interaction, PROMPTS_USAGE)
+        else:
+            await bot.execute(interaction, c.PromptSwitch(kind.value, on=switch.value == "on"))
 
     tree.add_command(group)
 

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 ACTION_ID = re.compile(r"^[a-z_]+\.[a-z_]+:\d+$")
 CALLBACK_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
 ANY = re.compile(r".*")
+# Buttons whose answer replaces the DM they were on (the question is settled).
+REPLACES_ORIGINAL = ("consent.", "suggest.", "draft.", "followup.")
 ORGANISER_ONLY = (c.Settings, c.AddAlias, c.Stats)
 # Commands whose answer needs users.info first: the organiser role, or the time zone a
 # profile shows and its form is prefilled with.
@@ -206,8 +208,8 @@ class SlackListeners:
             elif trouble is not None:
                 await self._dm(client, user, trouble)
         elif body.get("response_url"):
-            # An answered consent DM loses its buttons: the outcome replaces them.
-            replace = result.ok and name.startswith(("consent.", "suggest.", "draft."))
+            # An answered consent or "did you connect?" DM shows the outcome instead.
+            replace = result.ok and name.startswith(REPLACES_ORIGINAL)
             await respond(**ephemeral(result), replace_original=replace)
         else:  # App Home has no response_url: answer in the app's DM, then refresh Home
             await self._dm(client, user, result)

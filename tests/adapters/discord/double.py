@@ -17,8 +17,14 @@ What it does:
 * ``fail()`` and ``rate_limit()`` queue error answers for a route (FIFO per rule; the call
   is still recorded). A 429 carries ``Via`` and a JSON ``retry_after``, or discord.py would
   take it for a Cloudflare ban.
-* Never answers 5xx: discord.py retries those with sleeps of 1 s, 3 s, 5 s...; a bug in
-  the double becomes a 400 with the exception in ``message``.
+* Message nonces as Discord documents them: a message created with ``nonce`` and
+  ``enforce_nonce: true`` by the same author (the bot token) with the same nonce as one
+  created within ``NONCE_WINDOW`` seconds (by ``clock``, which tests may replace) is not
+  created again: the existing message is returned. ``requests`` holds every receipt;
+  ``created`` only the messages that were made, and ``messages()``/``dms()`` read those.
+* Answers 5xx only when a test asks (``server_error()``): discord.py retries those with
+  sleeps of 1 s, 3 s, 5 s..., so such a test must make those sleeps instant. A bug in the
+  double becomes a 400 with the exception in ``message``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -41,6 +49,7 @@ OWNER_ID = "900000000000000002"
 TOKEN = "test-bot-token"
 TIMESTAMP = "2026-03-02T10:00:00+00:00"
 EPHEMERAL = 64
+NONCE_WINDOW = 300.0  # seconds: Discord says "the past few minutes"
 
 _ids = itertools.count(1_400_000_000_000_000_000)
 
@@ -68,8 +77,9 @@ def message_payload(
     components: list[Json] | None = None,
     flags: int = 0,
     message_id: str | None = None,
+    nonce: str | None = None,
 ) -> Json:
-    return {
+    found: Json = {
         "id": message_id or snowflake(),
         "channel_id": channel_id,
         "type": 0,
@@ -87,6 +97,9 @@ def message_payload(
         "components": components or [],
         "flags": flags,
     }
+    if nonce is not None:
+        found["nonce"] = nonce
+    return found
 
 
 def dm_channel(user_id: str) -> str:
@@ -111,6 +124,7 @@ class Request:
     headers: dict[str, str]
     status: int = 0
     answer: Any = None
+    created: bool = False  # a message POST that made a message (not a nonce repeat)
 
 
 @dataclass
@@ -128,6 +142,9 @@ class DiscordDouble:
     base_url: str = ""
     requests: list[Request] = field(default_factory=list)
     channels: dict[str, Json] = field(default_factory=dict)  # GET /channels/{id}
+    created: list[Json] = field(default_factory=list)  # messages made, as returned
+    clock: Callable[[], float] = time.monotonic  # seconds, for the nonce window
+    _nonces: dict[tuple[str, str], tuple[float, Json]] = field(default_factory=dict)
     _rules: list[_Rule] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _saved_base: str = ""
@@ -187,10 +204,16 @@ class DiscordDouble:
         times: int | None = 1,
     ) -> None:
         """Answer `status` with Discord's JSON error body to matching requests."""
-        assert status < 500, "5xx makes discord.py retry with long sleeps"
+        assert status < 500, "5xx makes discord.py retry with long sleeps: server_error()"
         self._rules.append(
             _Rule(method, pattern, status, {"message": message, "code": code}, {}, times)
         )
+
+    def server_error(self, method: str, pattern: str, status: int = 500, *, times: int) -> None:
+        """Answer 5xx to matching requests. discord.py retries a 500 four times (five
+        tries) with sleeps of 1 s, 3 s, 5 s, 7 s; the test must make those sleeps instant."""
+        body = {"message": "500: Internal Server Error", "code": 0}
+        self._rules.append(_Rule(method, pattern, status, body, {}, times))
 
     def rate_limit(
         self,
@@ -217,7 +240,9 @@ class DiscordDouble:
         self._rules.append(_Rule(method, pattern, 429, body, headers, times))
 
     def clear(self) -> None:
+        """Forget the receipts and the messages made (nonces are still remembered)."""
         self.requests.clear()
+        self.created.clear()
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -228,10 +253,8 @@ class DiscordDouble:
         return [(r.method, r.path) for r in self.requests]
 
     def messages(self, channel_id: str) -> list[Request]:
-        """Messages that reached a channel (2xx only)."""
-        return [
-            r for r in self.calls("POST", rf"/channels/{channel_id}/messages") if r.status < 300
-        ]
+        """Messages made in a channel: 2xx, and not a repeat dropped for its nonce."""
+        return [r for r in self.calls("POST", rf"/channels/{channel_id}/messages") if r.created]
 
     def dms(self, user_id: str) -> list[Request]:
         return self.messages(dm_channel(user_id))
@@ -248,7 +271,7 @@ class DiscordDouble:
             response = (
                 self._injected(request.method, path)
                 or self._invalid(path, body)
-                or self._answer(request.method, path, body)
+                or self._answer(request.method, path, body, record)
             )
         except Exception as error:  # a bug in the double: 400, never 5xx
             response = jresp({"message": f"double error: {error!r}", "code": 0}, 400)
@@ -278,7 +301,7 @@ class DiscordDouble:
         details = {"_errors": [{"code": "BASE_TYPE_INVALID", "message": e} for e in errors]}
         return jresp({"message": "Invalid Form Body", "code": 50035, "errors": details}, 400)
 
-    def _answer(self, method: str, path: str, body: Any) -> web.Response:
+    def _answer(self, method: str, path: str, body: Any, record: Request) -> web.Response:
         def match(pattern: str) -> re.Match[str] | None:
             return re.fullmatch(pattern, path)
 
@@ -325,9 +348,7 @@ class DiscordDouble:
                 return jresp({"message": "Unknown Channel", "code": 10003}, 404)
             return jresp(self.channels[m[1]])
         if method == "POST" and (m := match(r"/channels/(\d+)/messages")):
-            return jresp(
-                message_payload(m[1], body.get("content") or "", components=body.get("components"))
-            )
+            return jresp(self._create_message(m[1], body, record))
         if method == "POST" and (m := match(r"/channels/(\d+)/threads")):
             parent = self.channels.get(m[1], {})
             return jresp(
@@ -357,6 +378,27 @@ class DiscordDouble:
                 [dict(c, id=snowflake(), application_id=APP_ID, version=snowflake()) for c in body]
             )
         return jresp({"message": f"double: no route for {method} {path}", "code": 0}, 404)
+
+    def _create_message(self, channel: str, body: Json, record: Request) -> Json:
+        """A new message, or the one made with the same enforced nonce within the window."""
+        nonce = body.get("nonce")
+        key = (record.headers.get("Authorization", ""), str(nonce))
+        now = self.clock()
+        if nonce is not None and body.get("enforce_nonce"):
+            earlier = self._nonces.get(key)
+            if earlier is not None and now - earlier[0] < NONCE_WINDOW:
+                return earlier[1]
+        made = message_payload(
+            channel,
+            body.get("content") or "",
+            components=body.get("components"),
+            nonce=None if nonce is None else str(nonce),
+        )
+        if nonce is not None:
+            self._nonces[key] = (now, made)
+        record.created = True
+        self.created.append(made)
+        return made
 
     def _callback(self, interaction_id: str, body: Json) -> Json:
         """An InteractionCallbackResponse: discord.py posts with ?with_response=1."""
