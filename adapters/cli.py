@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (the console when no platform is configured)")
     run.add_argument("--no-migrate", action="store_true", help="don't upgrade the database first")
     run.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    dispatch = sub.add_parser(
+        "dispatch", help="only send due prompts (no listeners), for the configured platforms"
+    )
+    dispatch.add_argument(
+        "--no-migrate", action="store_true", help="don't upgrade the database first"
+    )
     console = sub.add_parser("console", help="a simulated community in the terminal")
     console.add_argument("--db", help="SQLite database file (default: DATABASE_URL)")
     console.add_argument(
@@ -77,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.has_platform_credentials:
             return _platforms(settings, migrate=migrate, worker=args.worker)
         return _console(settings, migrate=migrate, demo=False, echo=False)
+    if args.command == "dispatch":
+        return _dispatch(settings, migrate=settings.auto_migrate and not args.no_migrate)
     if args.command == "discord":
         return _discord(settings, args)
     if args.command == "slack":
@@ -151,6 +159,21 @@ async def _application_id(settings: Settings) -> int:
     await client.close()
     assert application_id is not None
     return application_id
+
+
+def _dispatch(settings: Settings, *, migrate: bool) -> int:
+    from adapters.platforms import run_dispatch
+
+    if not settings.has_platform_credentials:
+        print(
+            "No Slack or Discord credentials set (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, "
+            "SLACK_APP_TOKEN, or DISCORD_TOKEN): nothing to dispatch to.",
+            file=sys.stderr,
+        )
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_dispatch(settings, migrate=migrate))
+    return 0
 
 
 def _platforms(settings: Settings, *, migrate: bool, worker: bool = False) -> int:

@@ -1,4 +1,5 @@
-"""`networker run` with platform credentials: every configured adapter, one event loop."""
+"""`networker run` with platform credentials: every configured adapter, one event loop.
+`networker dispatch`: only the prompt dispatcher, for the same platforms."""
 
 from __future__ import annotations
 
@@ -67,3 +68,35 @@ async def run_platforms(settings: Settings, *, migrate: bool, worker: bool = Fal
         for adapter in started:
             await adapter.stop()
         await runtime.close()
+
+
+async def run_dispatch(settings: Settings, *, migrate: bool) -> bool:
+    """Send due prompts until SIGTERM/SIGINT, with no listeners: the Slack messenger
+    without its server, the Discord client logged in over REST without the gateway.
+    False when no platform is configured."""
+    if not settings.has_platform_credentials:
+        return False
+    runtime = await bootstrap(settings, migrate=migrate)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    discord_client = None
+    try:
+        if settings.slack_http or settings.slack_socket:
+            from adapters.slack.runtime import build_slack
+
+            build_slack(runtime.app, settings, runtime.engine)  # adds its messenger
+        if settings.discord_token:
+            from adapters.discord.runtime import build_discord
+
+            discord_client = build_discord(runtime.app, settings).client
+            await discord_client.login(settings.discord_token)  # REST only
+        runtime.start_prompts()
+        log.info("prompt dispatcher running", extra={"platforms": sorted(runtime.app.messengers)})
+        await stop.wait()
+    finally:
+        await runtime.close()  # the pass under way finishes and records its claims
+        if discord_client is not None:
+            await discord_client.close()
+    return True

@@ -38,8 +38,10 @@ class Settings(BaseSettings):
         default=30, gt=0, le=3600, description="seconds between looks for due prompts"
     )
     prompt_batch: int = Field(default=50, ge=1, le=1000, description="prompts claimed at once")
+    # At most 5 minutes: a prompt re-sent after a crash then stays inside Discord's
+    # nonce window, so Discord drops the repeat.
     prompt_lease: int = Field(
-        default=120, ge=10, le=3600, description="seconds before a dead process's claim lapses"
+        default=120, ge=10, le=300, description="seconds before a dead process's claim lapses"
     )
 
     # Platform credentials: their presence decides which adapters `networker run` starts.
