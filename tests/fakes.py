@@ -35,10 +35,16 @@ class Sent:
 class FakeMessenger:
     sent: list[Sent] = field(default_factory=list)
     fail_for: set[str] = field(default_factory=set)  # user ids whose DMs fail
+    # user ids whose DMs fail for now (a platform outage, a rate limit): worth retrying
+    down_for: set[str] = field(default_factory=set)
+    attempts: list[DirectMessage] = field(default_factory=list)  # every send_dm call
 
     async def send_dm(self, community: str, dm: DirectMessage) -> None:
+        self.attempts.append(dm)
         if dm.recipient in self.fail_for:
             raise DeliveryError("dms closed", permanent=True)
+        if dm.recipient in self.down_for:
+            raise DeliveryError("platform unavailable")
         self.sent.append(Sent("dm", (dm.recipient,), dm.message))
 
     async def open_group(self, community: str, group: GroupConversation) -> None:

@@ -83,7 +83,7 @@ LONGEST_RETRY = timedelta(hours=6)
 
 def retry_delay(attempts: int) -> timedelta:
     """1 min, 2, 4, 8, 16… capped: a platform outage is waited out, not hammered."""
-    factor: int = 2 ** max(attempts - 1, 0)
+    factor: int = 2 ** min(max(attempts - 1, 0), 30)  # bounded: timedelta overflows
     return min(FIRST_RETRY * factor, LONGEST_RETRY)
 
 
@@ -126,7 +126,11 @@ def parse_duration(text: str, *, low: timedelta, high: timedelta) -> timedelta:
     for match in _DURATION.finditer(raw):
         if raw[pos : match.start()].strip():
             break
-        total += int(match.group(1)) * _UNITS[match.group(2)]
+        count = int(match.group(1))
+        if count > 100_000:  # far past any bound, and timedelta would overflow
+            total = high + timedelta(days=1)
+        else:
+            total += count * _UNITS[match.group(2)]
         pos = match.end()
     if pos == 0 or raw[pos:].strip():
         raise UserError(f"“{text}” is not a duration I understand.", hint)

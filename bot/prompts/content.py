@@ -87,6 +87,9 @@ async def consent_reminder(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
     if conn is None or conn.state != State.PENDING or prompt.recipient_id not in conn.awaiting():
         return Skip("answered")
+    expires = batch.planner(prompt).after("consent_expires_after")
+    if conn.created_at is not None and conn.created_at + expires <= batch.now:
+        return Skip("expired")  # a reminder that waited too long: the expiry comes instead
     people = await batch.people([conn.initiator_id, *conn.parties])
     recipient = people[prompt.recipient_id]
     other = people[conn.other_party(prompt.recipient_id)]
@@ -112,7 +115,11 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     if not getattr(result, "rowcount", 0):
         return
     planner = batch.planner(prompt)
-    await planner.connection_closed(conn, "expired")
+    # Only the reminders: this expiry prompt is held by the dispatcher, which decides
+    # what becomes of it (cancelling it here would be overwritten, or lose the message).
+    await batch.uow.prompts.cancel(
+        "expired", subject_id=conn.id, kinds=[PromptKind.CONSENT_REMINDER.value]
+    )
     if conn.kind == Kind.INTRO:  # a party who said yes hears it won't go ahead
         for party in conn.parties:
             if party not in conn.awaiting():
@@ -175,6 +182,8 @@ async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
     first = int(prompt.payload.get("round", 1)) == 1
     people = await batch.people([conn.initiator_id, *conn.parties])
     other = people[conn.party_b_id]
+    if other.forgotten:
+        return Skip("member gone")
     if conn.kind == Kind.INTRO:
         how = line(
             "How did it go with ",
@@ -238,6 +247,8 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
         return Skip("no outcome")
     people = await batch.people(list(conn.parties))
     a, b = people[conn.party_a_id], people[conn.party_b_id]
+    if a.forgotten or b.forgotten:
+        return Skip("member gone")
     closing = (
         "Thank you for connecting them!"
         if prompt.payload.get("outcome") != "no"
@@ -286,15 +297,18 @@ async def last_interaction(uow: UnitOfWork, a: int, b: int) -> datetime | None:
     a connection between them opening or being answered."""
     c, t = connections.c, thanks.c
     pair = or_((c.party_a_id == a) & (c.party_b_id == b), (c.party_a_id == b) & (c.party_b_id == a))
-    latest_conn = await uow.session.scalar(
-        select(func.max(func.coalesce(c.connected_at, c.updated_at))).where(pair)
-    )
+    # Both columns: an answer to "did you connect?" moves updated_at past connected_at.
+    opened, answered = (
+        await uow.session.execute(
+            select(func.max(c.connected_at), func.max(c.updated_at)).where(pair)
+        )
+    ).one()
     latest_thanks = await uow.session.scalar(
         select(func.max(t.created_at)).where(
             or_((t.giver_id == a) & (t.receiver_id == b), (t.giver_id == b) & (t.receiver_id == a))
         )
     )
-    found = [x for x in (latest_conn, latest_thanks) if x is not None]
+    found = [x for x in (opened, answered, latest_thanks) if x is not None]
     return max(found) if found else None
 
 
@@ -358,12 +372,13 @@ async def giver_digest(batch: Batch, prompt: Prompt) -> Verdict:
     c = connections.c
     rows = (
         await batch.uow.session.execute(
-            select(c.topic, c.party_a_id, c.state).where(
+            select(c.topic, c.party_a_id, c.party_b_id, c.state).where(
                 c.community_id == prompt.community_id,
                 c.kind == Kind.REQUEST.value,
                 c.topic.in_(topics),
                 c.created_at >= batch.now - DIGEST_WINDOW,
                 c.party_a_id != member.id,
+                c.party_b_id != member.id,  # asks to them they know of already
                 c.state != State.DRAFT.value,
             )
         )
@@ -371,10 +386,12 @@ async def giver_digest(batch: Batch, prompt: Prompt) -> Verdict:
     if not rows:
         return Skip("nothing this week")
     counts: dict[str, int] = {}
-    for topic, _asker, _state in rows:
+    for topic, _asker, _helper, _state in rows:
         counts[topic] = counts.get(topic, 0) + 1
-    unmet = {
-        asker: topic for topic, asker, state in rows if state in (State.DECLINED, State.EXPIRED)
+    unmet = {  # not the asks this member declined or let expire: no pressure, ever
+        asker: topic
+        for topic, asker, helper, state in rows
+        if state in (State.DECLINED, State.EXPIRED) and helper != member.id
     }
     people = await batch.people(list(unmet))
     lines = [

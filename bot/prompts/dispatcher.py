@@ -151,14 +151,22 @@ class Dispatcher:
         found = await uow.session.scalars(
             select(Community).where(communities.c.id.in_(community_ids))
         )
-        members = await uow.members.many({p.recipient_id for p in rows})
-        batch = content.Batch(uow, self.config, now, {c.id or 0: c for c in found}, dict(members))
+        by_id = {c.id or 0: c for c in found}
         subjects = {p.subject_id for p in rows if PromptKind(p.kind) in CONNECTION_KINDS}
+        linked: dict[int, Connection] = {}
         if subjects:
             conns = await uow.session.scalars(
                 select(Connection).where(connections.c.id.in_(subjects))
             )
-            batch.connections = {c.id or 0: c for c in conns}
+            linked = {c.id or 0: c for c in conns}
+        # Recipients and the people their messages name, in one query (not one a prompt).
+        wanted = {p.recipient_id for p in rows}
+        wanted.update(
+            m for c in linked.values() for m in (c.initiator_id, c.party_a_id, c.party_b_id)
+        )
+        members = await uow.members.many(wanted)
+        batch = content.Batch(uow, self.config, now, by_id, dict(members))
+        batch.connections = linked
         return batch
 
     async def _sent_today(
@@ -257,7 +265,18 @@ class Dispatcher:
     ) -> tuple[content.Verdict, tuple[int, ...]]:
         parts: list[Message] = []
         carried: list[int] = []
-        for held in await batch.uow.prompts.merged(prompt.recipient_id):
+        merged = await batch.uow.prompts.merged(prompt.recipient_id)
+        missing = {
+            p.subject_id
+            for p in merged
+            if PromptKind(p.kind) in CONNECTION_KINDS and p.subject_id not in batch.connections
+        }
+        if missing:  # the digest has no subject of its own: load what the merged ones need
+            conns = await batch.uow.session.scalars(
+                select(Connection).where(connections.c.id.in_(missing))
+            )
+            batch.connections.update({c.id or 0: c for c in conns})
+        for held in merged:
             verdict = await content.render(batch, held)
             if isinstance(verdict, content.Skip):
                 _cancel(held, verdict.reason)
@@ -338,7 +357,9 @@ class Dispatcher:
                 await uow.session.execute(
                     update(prompts)
                     .where(prompts.c.id.in_(merged), prompts.c.state == PromptState.DIGEST.value)
-                    .values(state=PromptState.SENT.value, sent_at=now, last_error=None)
+                    # attempts=0: never sent on its own, so the daily cap counts the
+                    # digest, not each thing in it
+                    .values(state=PromptState.SENT.value, sent_at=now, last_error=None, attempts=0)
                 )
             await uow.commit()
 

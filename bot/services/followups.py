@@ -32,6 +32,8 @@ async def connect_answer(ctx: Context, cmd: Press) -> Reply:
     outcome = OUTCOME_OF[cmd.action]
     if outcome == "not_yet" and round_ == "2":
         raise UserError("I'll stop asking about this one. Thanks for letting me know!")
+    if outcome == "not_yet" and conn.outcome == "not_yet":  # a repeat: it asks once more only
+        raise UserError("You told me already. I'll ask once more in a few days.")
     conn.outcome = outcome
     conn.updated_at = ctx.now  # an answer is an interaction: keep-in-touch counts from here
     if outcome == "not_yet":
@@ -94,12 +96,9 @@ async def prompt_switch(ctx: Context, cmd: PromptSwitch) -> Reply:
             off.discard(kind)
         else:
             off.add(kind)
+        # Waiting prompts stay: the dispatcher drops those still off when they fall due,
+        # so turning a kind back on in time (say, keep-in-touch) loses nothing.
         ctx.me.prompts_off = sorted(off)
-        if not cmd.on:
-            assert ctx.me.id is not None
-            await ctx.uow.prompts.cancel(
-                "turned off by the member", recipient_id=ctx.me.id, kinds=[kind]
-            )
     fields = tuple(
         Field(
             kind,

@@ -57,7 +57,13 @@ class Prompts:
         if revive:
             stmt = insert.on_conflict_do_update(
                 index_elements=["dedupe_key"],
-                set_={"state": values["state"], "due_at": due_at, "payload": values["payload"]},
+                set_={
+                    "state": values["state"],
+                    "due_at": due_at,
+                    "payload": values["payload"],
+                    "attempts": 0,
+                    "last_error": None,
+                },
                 where=prompts.c.state == PromptState.CANCELLED.value,
             )
         else:
@@ -124,7 +130,15 @@ class Prompts:
 
     async def claim(self, now: datetime, limit: int, platforms: Iterable[str]) -> Sequence[Prompt]:
         """Due rows on these platforms, locked: PostgreSQL skips rows another dispatcher
-        holds; SQLite's write transaction (BEGIN IMMEDIATE) lets one dispatcher in."""
+        holds; SQLite's write transaction (BEGIN IMMEDIATE) lets one dispatcher in.
+
+        Oldest due first. PostgreSQL takes rows due at the same instant in the order of
+        the due-time index: ordering them by id too would sort every due row on each
+        claim (thousands of digests fall due at one midnight). SQLite's index already
+        breaks ties by id."""
+        order = [prompts.c.due_at]
+        if self.session.get_bind().dialect.name != "postgresql":
+            order.append(prompts.c.id)
         stmt = (
             select(Prompt)
             .join(communities, communities.c.id == prompts.c.community_id)
@@ -133,7 +147,7 @@ class Prompts:
                 prompts.c.due_at <= now,
                 communities.c.platform.in_(list(platforms)),
             )
-            .order_by(prompts.c.due_at, prompts.c.id)
+            .order_by(*order)
             .limit(limit)
             .with_for_update(skip_locked=True, of=prompts)
         )
@@ -154,6 +168,7 @@ class Prompts:
                 prompts.c.recipient_id.in_(list(recipient_ids)),
                 prompts.c.state == PromptState.SENT.value,
                 prompts.c.sent_at >= since,
+                prompts.c.attempts > 0,  # not the ones carried inside a digest
             )
         )
         return [(r, s) for r, s in rows]
