@@ -46,7 +46,7 @@ from bot.domain.members import Community
 from bot.messages import ChannelPost, DirectMessage, GroupConversation
 from bot.ports import SystemClock
 from bot.prompts.dispatcher import Dispatcher
-from bot.prompts.planning import Planner
+from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
 from bot.store.engine import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade

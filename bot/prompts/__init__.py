@@ -1,1 +1,3 @@
-"""The prompt engine: plans prompts from core events, and dispatches due ones."""
+"""Dispatching prompts: what each kind says when due, claiming and sending, the interval job.
+
+Use cases plan the rows (bot.services.prompt_planning); this package sends them."""

@@ -19,10 +19,10 @@ from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptKind
 from bot.messages import Bold, Button, Mention, Message, Section, Style, line, message
-from bot.prompts.planning import Planner
-from bot.prompts.policy import timezone_of
+from bot.services.community_settings import timezone_of
 from bot.services.connections import consent_message
 from bot.services.context import mention
+from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
 from bot.store.tables import connections, member_topics, thanks
 

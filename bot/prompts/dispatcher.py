@@ -42,7 +42,7 @@ from bot.domain.prompts import (
 from bot.messages import DirectMessage, Message
 from bot.ports import Clock, DeliveryError, Messenger
 from bot.prompts import content
-from bot.prompts.policy import kind_off, setting, timezone_of
+from bot.services.community_settings import kind_off, setting, timezone_of
 from bot.services.unit_of_work import UnitOfWork
 from bot.store.prompt_rows import HELD
 from bot.store.tables import communities, connections, prompts

@@ -13,10 +13,10 @@ from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
 from bot.messages import Mention, Message, Outbox
-from bot.prompts.planning import Planner
-from bot.prompts.policy import setting
 from bot.services.caches import Caches
 from bot.services.commands import Actor, MemberRef
+from bot.services.community_settings import setting
+from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
 
 LOAD_WINDOW = timedelta(days=30)

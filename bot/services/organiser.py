@@ -15,8 +15,8 @@ from bot.domain.prompts import SWITCHABLE, format_duration, parse_duration
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.vocabulary import normalise, singular
 from bot.messages import Field, Message, Reply, Section, line, reply
-from bot.prompts.policy import DURATIONS
 from bot.services.commands import AddAlias, Settings, Stats
+from bot.services.community_settings import DURATIONS
 from bot.services.context import Context
 from bot.services.indexing import reindex
 from bot.store.tables import connections, member_topics, members, thanks

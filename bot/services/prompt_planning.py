@@ -18,7 +18,7 @@ from bot.domain.connections import Connection, State
 from bot.domain.members import Community, MemberSnapshot
 from bot.domain.prompts import PromptKind
 from bot.messages import Outbox
-from bot.prompts.policy import duration, timezone_of
+from bot.services.community_settings import duration, timezone_of
 from bot.services.unit_of_work import UnitOfWork
 from bot.store.tables import connections
 

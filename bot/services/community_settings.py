@@ -1,4 +1,4 @@
-"""A community's prompt settings, with the deployment's defaults under them."""
+"""A community's settings over the deployment's defaults, and the prompt rules they set."""
 
 from __future__ import annotations
 
