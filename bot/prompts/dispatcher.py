@@ -114,6 +114,14 @@ class Dispatcher:
                 break
         return total
 
+    async def start_digests(self) -> int:
+        """Members who list topics but have no weekly digest planned get one (members
+        from before digests existed; profile edits plan it for everyone else)."""
+        async with UnitOfWork(self.sessions) as uow:
+            added = await uow.prompts.plan_first_digests(self.clock.now())
+            await uow.commit()
+            return added
+
     async def run_once(self) -> Report:
         if not self.messengers:
             return Report()
@@ -252,7 +260,8 @@ class Dispatcher:
         if off:
             return _cancel(prompt, off)
         if member.paused:
-            prompt.state, prompt.due_at, prompt.last_error = "pending", now + PAUSE_RECHECK, HELD
+            prompt.state, prompt.due_at = PromptState.PENDING.value, now + PAUSE_RECHECK
+            prompt.last_error = HELD
             return "held"
         opens = member.window().next_open(now, timezone_of(community, member))
         if opens > now:
