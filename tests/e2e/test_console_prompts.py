@@ -118,3 +118,53 @@ async def test_clock_input_is_checked(term: Terminal) -> None:
     odd = await term.do("/clock +3x")
     assert odd.warned and "not a duration I understand" in odd.text
     assert (await term.do("/clock")).reply == ["  🕒 It is now Mon 02 Mar 2026 10:00 UTC."]
+
+
+async def test_birthdays_digests_and_the_daily_cap(term: Terminal) -> None:
+    # ana shares her birthday; bob is connected with her (he asked, she accepted).
+    await term.as_("ana")
+    await term.do('/profile skills="kubernetes:expert" birthday=03-04')
+    await term.as_("bob")
+    await term.do("/ask @ana Help me plan a Kubernetes upgrade")
+    await term.as_("ana")
+    await term.do("/press 1")
+    wednesday = await term.do("/clock +2d")
+    assert "It's @ana's birthday today." in wednesday.dm("bob")
+
+    # bob asks three more people on the same day; four "did you connect?" fall due together.
+    for helper in ("cara", "dave", "erin"):
+        await term.as_(helper)
+        await term.do('/profile skills="python:expert"')
+        await term.as_("bob")
+        await term.do(f"/ask @{helper} A code review of my Python service")
+        await term.as_(helper)
+        await term.do("/press 1")
+    due = await term.do("/clock +4d")  # Sunday 8 March: outside everyone's weekday window
+    assert due.dm_recipients() == []
+    monday = await term.do("/clock +1d")  # Monday 09:00-18:00 UTC
+    checks = [h for h in monday.dm_recipients() if h == "bob"]
+    assert len(checks) == 3  # the daily cap
+    assert "1 held for tomorrow's digest (daily cap)" in monday.reply[-1]
+    tuesday = await term.do("/clock +1d")
+    digest = tuesday.dm("bob")
+    assert "A few things I held back so as not to flood your DMs:" in digest
+    assert "Did you connect with @" in digest
+
+    # Monday's weekly digest: cara knows Python, and others were asked about it this week
+    # (the ask to cara herself she knows of already; ana's only ask was to her).
+    assert "Your week in asks. People asked for help with things you know:\n  python (2)" in (
+        monday.dm("cara")
+    )
+    assert monday.dm("ana") == ""
+
+
+async def test_switching_a_kind_off_and_on_again(term: Terminal) -> None:
+    await intro_accepted(term)
+    await term.as_("bob")
+    off = await term.do("/networker prompts off connect_check")
+    assert "connect_check: off" in off.text
+    await term.do("/networker prompts on connect_check")  # changed his mind in time
+    asked = await term.do("/clock +4d")
+    assert "How did it go with @alice?" in asked.dm("bob")
+    await term.do("/networker prompts off keep_in_touch")
+    assert (await term.do("/clock +100d")).dm("bob") == ""
