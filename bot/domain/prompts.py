@@ -53,9 +53,6 @@ class PromptState(StrEnum):
     FAILED = "failed"  # every attempt failed
 
 
-OPEN = (PromptState.PENDING, PromptState.SENDING, PromptState.DIGEST)
-
-
 @dataclass(eq=False)
 class Prompt:
     community_id: int

@@ -32,6 +32,7 @@ OUTCOMES = {
     "no": "it didn't happen this time",
 }
 DIGEST_WINDOW = timedelta(days=7)
+LIVE = (State.PENDING, State.CONNECTED)
 DIGEST_SHOWN = 5
 
 
@@ -388,10 +389,12 @@ async def giver_digest(batch: Batch, prompt: Prompt) -> Verdict:
     counts: dict[str, int] = {}
     for topic, _asker, _helper, _state in rows:
         counts[topic] = counts.get(topic, 0) + 1
-    unmet = {  # not the asks this member declined or let expire: no pressure, ever
+    # Asks that went unmet, unless the asker found someone for that topic since.
+    met = {(asker, topic) for topic, asker, _h, state in rows if state in LIVE}
+    unmet = {
         asker: topic
-        for topic, asker, helper, state in rows
-        if state in (State.DECLINED, State.EXPIRED) and helper != member.id
+        for topic, asker, _h, state in rows
+        if state in (State.DECLINED, State.EXPIRED) and (asker, topic) not in met
     }
     people = await batch.people(list(unmet))
     lines = [

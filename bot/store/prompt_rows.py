@@ -178,12 +178,6 @@ class Prompts:
         )
         return (await self.session.scalars(stmt)).all()
 
-    async def by_ids(self, ids: Iterable[int]) -> Sequence[Prompt]:
-        wanted = list(ids)
-        if not wanted:
-            return []
-        return (await self.session.scalars(select(Prompt).where(prompts.c.id.in_(wanted)))).all()
-
     async def sent_since(
         self, recipient_ids: Iterable[int], since: datetime
     ) -> list[tuple[int, datetime]]:

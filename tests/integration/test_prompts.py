@@ -471,6 +471,23 @@ async def test_the_weekly_giver_digest_is_skipped_when_nothing_happened_and_sent
     assert having(ben, DIGEST) == []
 
 
+async def test_the_digest_does_not_call_someone_still_looking_once_they_found_help(
+    community: Community, clock: FakeClock, run: Run
+) -> None:
+    ana, ben, cleo, dana = members(community, "ana", "ben", "cleo", "dana")
+    for helper in (ana, ben, cleo):
+        await helper.profile("skills=python")
+    await at(clock, run, utc(2026, 3, 9, 17))  # the first Monday: nothing yet
+    clock.current = utc(2026, 3, 10, 10)
+    await dana.ask(ben, NEED, "python")
+    await ben.decline()
+    await dana.ask(cleo, NEED, "python")  # she tried someone else, who is still to answer
+    await at(clock, run, utc(2026, 3, 16, 9))
+    [digest] = having(ana, DIGEST)
+    assert "python (2)" in digest
+    assert "Still looking" not in digest
+
+
 # --- delivery: contact windows and time zones -----------------------------------------------
 
 
