@@ -313,22 +313,60 @@ async def last_interaction(uow: UnitOfWork, a: int, b: int) -> datetime | None:
     return max(found) if found else None
 
 
-async def occasion(batch: Batch, prompt: Prompt) -> Verdict:
+# --- recurring kinds ----------------------------------------------------------------------
+
+
+async def plan_next(batch: Batch, prompt: Prompt) -> None:
+    """Weekly digests and yearly occasions plan their next occurrence in the same
+    transaction, whatever becomes of this one: sent, skipped, or its kind switched off
+    for now (switched on again, the next one arrives). Other kinds don't recur."""
+    kind = PromptKind(prompt.kind)
+    if kind is PromptKind.GIVER_DIGEST:
+        member = batch.members[prompt.recipient_id]
+        await batch.planner(prompt).giver_digest(member, week=_digest_week(batch, prompt))
+    elif kind is PromptKind.OCCASION:
+        celebrant = await _occasion_holds(batch, prompt)
+        if not isinstance(celebrant, Skip):  # a reason gone for good: nothing recurs
+            await _next_occasion(batch, prompt, celebrant)
+
+
+async def _occasion_holds(batch: Batch, prompt: Prompt) -> Member | Skip:
+    """The celebrant, while they still share the date and are connected to the recipient."""
     celebrant_id = prompt.subject_id or 0
     celebrant = (await batch.people([celebrant_id])).get(celebrant_id)
     if celebrant is None or celebrant.forgotten:
         return Skip("member gone")
     name = str(prompt.payload.get("occasion"))
-    day = date.fromisoformat(str(prompt.payload.get("date")))
     current = celebrant.birthday if name == "birthday" else _month_day(celebrant.work_anniversary)
     if current is None:
         return Skip("opted out")
-    planner = batch.planner(prompt)
-    recipient = batch.members[prompt.recipient_id]
-    if celebrant_id not in {m.id for m in await planner.connected_to(prompt.recipient_id)}:
+    connected = await batch.planner(prompt).connected_to(prompt.recipient_id)
+    if celebrant_id not in {m.id for m in connected}:
         return Skip("no longer connected")
-    # Next year's, in the same transaction: the chain never breaks.
-    await planner.occasions(celebrant, [recipient], after=day)
+    return celebrant
+
+
+async def _next_occasion(batch: Batch, prompt: Prompt, celebrant: Member) -> None:
+    day = date.fromisoformat(str(prompt.payload.get("date")))
+    recipient = batch.members[prompt.recipient_id]
+    await batch.planner(prompt).occasions(celebrant, [recipient], after=day)
+
+
+def _digest_week(batch: Batch, prompt: Prompt) -> date | None:
+    """The Monday this digest is for; None once it was held back a week or more (a
+    pause): then only the newest counts, and the next is planned from today."""
+    today = _today(batch, prompt)
+    week = date.fromisoformat(str(prompt.payload.get("week") or today.isoformat()))
+    return week if (today - week).days < 7 else None
+
+
+async def occasion(batch: Batch, prompt: Prompt) -> Verdict:
+    celebrant = await _occasion_holds(batch, prompt)
+    if isinstance(celebrant, Skip):
+        return celebrant
+    await _next_occasion(batch, prompt, celebrant)
+    name = str(prompt.payload.get("occasion"))
+    day = date.fromisoformat(str(prompt.payload.get("date")))
     when = "today" if day == _today(batch, prompt) else f"on {day:%A %d %B}"
     if name == "birthday":
         text = line(
@@ -356,13 +394,9 @@ def _today(batch: Batch, prompt: Prompt) -> date:
 async def giver_digest(batch: Batch, prompt: Prompt) -> Verdict:
     """Last week's asks about topics the member knows, and open ones they could take."""
     member = batch.members[prompt.recipient_id]
-    planner = batch.planner(prompt)
-    today = _today(batch, prompt)
-    week = date.fromisoformat(str(prompt.payload.get("week") or today.isoformat()))
-    if (today - week).days >= 7:  # held back for weeks (a pause): only the newest counts
-        await planner.giver_digest(member)
+    await plan_next(batch, prompt)  # next week's, whatever this one says
+    if _digest_week(batch, prompt) is None:
         return Skip("a newer digest is due")
-    await planner.giver_digest(member, week=week)  # next week's, whatever this one says
     topics = set(
         await batch.uow.session.scalars(
             select(member_topics.c.topic).where(member_topics.c.member_id == member.id)

@@ -258,6 +258,7 @@ class Dispatcher:
             await content.expire(batch, prompt)  # on time, even if the word of it waits
         off = kind_off(community, member, kind)
         if off:
+            await content.plan_next(batch, prompt)  # a weekly or yearly kind keeps its rhythm
             return _cancel(prompt, off)
         if member.paused:
             prompt.state, prompt.due_at = PromptState.PENDING.value, now + PAUSE_RECHECK

@@ -593,6 +593,29 @@ async def test_a_member_turns_one_kind_off(
     assert having(dana, KEEP) == []
 
 
+async def test_weekly_and_yearly_kinds_come_back_when_switched_on_again(
+    community: Community, clock: FakeClock, run: Run
+) -> None:
+    ana, ben, dana = members(community, "ana", "ben", "dana")
+    await ana.profile("skills=python birthday=03-11")
+    await ben.profile("skills=python")
+    await connect_by_request(ana, dana)
+    await ana.do(c.PromptSwitch("giver_digest", on=False))
+    await dana.do(c.PromptSwitch("occasion", on=False))
+    await dana.ask(ben, NEED, "python")  # an ask ana would hear of in her digest
+    await at(clock, run, utc(2026, 3, 9, 10))  # Monday: ana's digest, switched off
+    await at(clock, run, utc(2026, 3, 11, 10))  # ana's birthday: dana switched those off
+    assert having(ana, DIGEST) == having(dana, "@Ana's birthday") == []
+
+    await ana.do(c.PromptSwitch("giver_digest", on=True))
+    await dana.do(c.PromptSwitch("occasion", on=True))
+    await dana.ask(ben, "a second look at the python release notes", "python")
+    await at(clock, run, utc(2026, 3, 16, 10))  # the next Monday
+    assert len(having(ana, DIGEST)) == 1
+    await at(clock, run, utc(2027, 3, 11, 10))  # the next birthday
+    assert len(having(dana, "@Ana's birthday today")) == 1
+
+
 async def test_an_organiser_turns_one_kind_off_for_the_community(
     community: Community, clock: FakeClock, run: Run
 ) -> None:
