@@ -142,6 +142,12 @@ def reply(*lines: Line | str, buttons: Sequence[Button] = (), ok: bool = True) -
     return Reply(Message(sections=sections, buttons=tuple(buttons)), ok=ok)
 
 
+def form_reply(intro: Line | str, form: Form) -> Reply:
+    """A line saying what the form is for, and the form (a modal on Slack and Discord)."""
+    text = line(intro) if isinstance(intro, str) else intro
+    return Reply(Message(sections=(Section(text=text),), form=form))
+
+
 def message(*lines: Line | str, buttons: Sequence[Button] = ()) -> Message:
     return reply(*lines, buttons=buttons).message
 

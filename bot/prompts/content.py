@@ -18,10 +18,10 @@ from bot.config import Settings
 from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptKind
-from bot.messages import Bold, Button, Mention, Message, Section, Style, line, message
+from bot.messages import Bold, Button, Message, Section, Style, line, message
 from bot.services.community_settings import timezone_of
 from bot.services.connections import consent_message
-from bot.services.context import mention
+from bot.services.context import mention, mentions
 from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
 from bot.store.tables import connections, member_topics, thanks
@@ -234,7 +234,7 @@ async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
     ]
     return message(
         "Glad it helped! A short thank-you means a lot, and it's how good help gets noticed.",
-        line("Say thanks to ", *_names(due), " with one click:"),
+        line("Say thanks to ", *mentions(due), " with one click:"),
         buttons=buttons,
     )
 
@@ -446,15 +446,6 @@ async def giver_digest(batch: Batch, prompt: Prompt) -> Verdict:
         lines.append(line("If you can help, send them a DM. No obligation, ever."))
     lines.append(line("Turn this digest off with /networker prompts off giver_digest."))
     return message(*lines)
-
-
-def _names(members: list[Member]) -> list[str | Mention]:
-    out: list[str | Mention] = []
-    for i, m in enumerate(members):
-        if i:
-            out.append(" and ")
-        out.append(mention(m))
-    return out
 
 
 RENDERERS: dict[PromptKind, Render] = {

@@ -14,7 +14,7 @@ from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.thanks import Thanks
 from bot.messages import Button, Field, Message, Quote, Reply, Section, Style, line, message, reply
 from bot.services.commands import Export, Forget, Home, Me, Onboard, Pause, Press
-from bot.services.context import Context, mention
+from bot.services.context import Context, mention, mentions
 from bot.services.indexing import refresh_load, reindex
 from bot.services.profiles import show_profile
 from bot.store.tables import connections, endorsements, member_topics, thanks
@@ -52,11 +52,7 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
         names = [people[m] for m in conn.awaiting()]
         if names:
             sections.append(
-                Section(
-                    text=line(
-                        "You're waiting to hear from ", *_join([mention(m) for m in names]), "."
-                    )
-                )
+                Section(text=line("You're waiting to hear from ", *mentions(names), "."))
             )
     recent = await ctx.uow.thanks.recent_to(member.id, 3)
     givers = await ctx.uow.members.many(t.giver_id for t in recent)
@@ -98,15 +94,6 @@ def _balance(member_id: int, conns: Sequence[Connection], thanks_: Sequence[Than
             ". You've had more help than you've given lately: /whoknows shows asks you could take."
         )
     return text
-
-
-def _join(items: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(" and " if i == len(items) - 1 else ", ")
-        out.append(item)
-    return out
 
 
 async def export(ctx: Context, _cmd: Export) -> Reply:

@@ -21,8 +21,8 @@ from bot.messages import (
     Message,
     Quote,
     Reply,
-    Section,
     Style,
+    form_reply,
     line,
     message,
     reply,
@@ -262,22 +262,18 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
 async def _decline(ctx: Context, conn: Connection, cmd: Press) -> Reply:
     if cmd.action == "consent.decline":
         conn.ensure_awaiting(_id(ctx.me))
-        return Reply(
-            Message(
-                sections=(Section(text=line("Decline privately. Both fields are optional.")),),
-                form=Form(
-                    title="Decline",
-                    action="consent.decline_submit",
-                    value=str(conn.id),
-                    inputs=(
-                        Input(
-                            "note", "A private note (only the bot keeps it)", InputKind.LONG_TEXT
-                        ),
-                        Input("suggest", "Suggest someone else who could help", InputKind.MEMBER),
-                    ),
-                    submit="Decline",
+        return form_reply(
+            "Decline privately. Both fields are optional.",
+            Form(
+                title="Decline",
+                action="consent.decline_submit",
+                value=str(conn.id),
+                inputs=(
+                    Input("note", "A private note (only the bot keeps it)", InputKind.LONG_TEXT),
+                    Input("suggest", "Suggest someone else who could help", InputKind.MEMBER),
                 ),
-            )
+                submit="Decline",
+            ),
         )
     note = clean(cmd.inputs.get("note"), "note", max_len=NOTE_MAX)
     suggested = await _suggestion(ctx, conn, cmd.mentioned)
@@ -464,21 +460,17 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
         raise UserError("That member is not here any more.", "Run /whoknows again.")
     request = cmd.inputs.get("request")
     if request is None:
-        return Reply(
-            Message(
-                sections=(Section(text=line("What would you like to ask ", mention(helper), "?")),),
-                form=Form(
-                    title=f"Ask {helper.display_name}"[:24],
-                    action="ask.start",
-                    value=cmd.value,
-                    inputs=(
-                        Input(
-                            "request", "What do you need? Be specific.", InputKind.LONG_TEXT, True
-                        ),
-                    ),
-                    submit="Ask",
+        return form_reply(
+            line("What would you like to ask ", mention(helper), "?"),
+            Form(
+                title=f"Ask {helper.display_name}"[:24],
+                action="ask.start",
+                value=cmd.value,
+                inputs=(
+                    Input("request", "What do you need? Be specific.", InputKind.LONG_TEXT, True),
                 ),
-            )
+                submit="Ask",
+            ),
         )
     request = clean_reason(request, what="request")
     # The topic rides in the button's value: keep it only if the helper really lists it.

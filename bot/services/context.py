@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -85,6 +86,16 @@ class Context:
 
 def mention(member: MemberSnapshot) -> Mention:
     return Mention(member.platform_user_id, member.display_name)
+
+
+def mentions(members: Sequence[MemberSnapshot]) -> list[str | Mention]:
+    """@a, @b and @c, as spans of a line."""
+    out: list[str | Mention] = []
+    for i, member in enumerate(members):
+        if i:
+            out.append(" and " if i == len(members) - 1 else ", ")
+        out.append(mention(member))
+    return out
 
 
 async def member_for(

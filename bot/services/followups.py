@@ -5,7 +5,18 @@ from __future__ import annotations
 from bot.domain.connections import Kind, State
 from bot.domain.errors import UserError
 from bot.domain.prompts import KIND_LABELS, SWITCHABLE, PromptKind
-from bot.messages import Field, Form, Input, InputKind, Message, Reply, Section, line, reply
+from bot.messages import (
+    Field,
+    Form,
+    Input,
+    InputKind,
+    Message,
+    Reply,
+    Section,
+    form_reply,
+    line,
+    reply,
+)
 from bot.services.commands import MemberRef, Press, PromptSwitch, Thank
 from bot.services.context import Context, mention
 from bot.services.thanks import thank
@@ -63,24 +74,17 @@ async def thanks_start(ctx: Context, cmd: Press) -> Reply:
         raise UserError("That member is not here any more.")
     note = cmd.inputs.get("note")
     if note is None:
-        return Reply(
-            Message(
-                sections=(Section(text=line("Say thanks to ", mention(member), ":")),),
-                form=Form(
-                    title=f"Thank {member.display_name}"[:24],
-                    action="thanks.start",
-                    value=cmd.value,
-                    inputs=(
-                        Input(
-                            "note",
-                            "What are you thanking them for?",
-                            InputKind.LONG_TEXT,
-                            True,
-                        ),
-                    ),
-                    submit="Send thanks",
+        return form_reply(
+            line("Say thanks to ", mention(member), ":"),
+            Form(
+                title=f"Thank {member.display_name}"[:24],
+                action="thanks.start",
+                value=cmd.value,
+                inputs=(
+                    Input("note", "What are you thanking them for?", InputKind.LONG_TEXT, True),
                 ),
-            )
+                submit="Send thanks",
+            ),
         )
     ref = MemberRef(member.platform_user_id, member.display_name, member.timezone)
     return await thank(ctx, Thank(ref, note))

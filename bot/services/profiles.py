@@ -25,6 +25,7 @@ from bot.messages import (
     Quote,
     Reply,
     Section,
+    form_reply,
     line,
     reply,
 )
@@ -222,7 +223,7 @@ async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
         for name, label, kind, hint in PROFILE_FIELDS
     )
     form = Form("Your profile", "profile.save", "", inputs, submit="Save")
-    return Reply(Message(sections=(Section(text=line("Edit your profile")),), form=form))
+    return form_reply("Edit your profile", form)
 
 
 async def save_profile_form(ctx: Context, cmd: Press) -> Reply:
