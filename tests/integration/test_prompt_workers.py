@@ -1,8 +1,8 @@
 """Several `networker dispatch` processes share 10,000 due prompts; one is killed mid-run.
 
 Real processes, real PostgreSQL, real HTTP: each process logs a Discord client in over
-REST against a small Discord double served by this test, which implements
-`enforce_nonce` (a repeat of a nonce returns the message already created). One process
+REST against the Discord double, which implements `enforce_nonce` (a repeat of a
+nonce returns the message already created). One process
 is killed with SIGKILL after a few thousand messages, a replacement starts, and the
 killed process's claim is taken over when its lease lapses. Every prompt must be
 delivered; none may be created twice; the raw re-sends (the same nonce received more
@@ -12,22 +12,20 @@ than once) must stay within the one batch the killed process had in flight.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiohttp import web
 from sqlalchemy import func, select, text
 
 from benchmarks.prompts import seed
 from bot.store.engine import make_engine
 from bot.store.tables import metadata, prompts
+from tests.adapters.discord.double import DiscordDouble
 from tests.conftest import POSTGRES_URL, SKIP_PG
 
 pytestmark = [
@@ -40,101 +38,6 @@ BATCH = 50
 LEASE = 10  # seconds: the killed process's claim lapses within the test
 KILL_AFTER = 3_000  # messages created before the kill
 ROOT = Path(__file__).resolve().parents[2]
-BOT_USER = {
-    "id": "900000000000000001",
-    "username": "networker",
-    "global_name": "Networker",
-    "discriminator": "0",
-    "avatar": None,
-    "bot": True,
-    "public_flags": 0,
-}
-
-
-def _json(payload: Any) -> web.Response:
-    # discord.py compares the content type as a string: exactly application/json.
-    return web.Response(body=json.dumps(payload).encode(), content_type="application/json")
-
-
-class NonceDouble:
-    """The few Discord REST routes a REST-only dispatcher uses, with enforce_nonce."""
-
-    def __init__(self) -> None:
-        self.receipts: Counter[str] = Counter()  # message POSTs per nonce
-        self.created: Counter[str] = Counter()  # messages created per nonce
-        self.by_nonce: dict[str, dict[str, Any]] = {}
-        self.next_id = 1_500_000_000_000_000_000
-        self.base_url = ""
-        self._runner: web.AppRunner | None = None
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}/api/v10"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        path = request.path.removeprefix("/api/v10")
-        if request.method == "GET" and path == "/users/@me":
-            return _json(BOT_USER)
-        if request.method == "GET" and path == "/oauth2/applications/@me":
-            return _json(
-                {
-                    "id": BOT_USER["id"],
-                    "name": "Networker",
-                    "description": "",
-                    "icon": None,
-                    "bot_public": True,
-                    "bot_require_code_grant": False,
-                    "verify_key": "00",
-                    "owner": dict(BOT_USER, id="900000000000000002", bot=False),
-                    "flags": 0,
-                    "team": None,
-                }
-            )
-        body = await request.json()
-        if request.method == "POST" and path == "/users/@me/channels":
-            user = str(body["recipient_id"])
-            return _json({"id": "95" + user[2:], "type": 1, "last_message_id": None})
-        if request.method == "POST" and path.startswith("/channels/"):
-            channel = path.split("/")[2]
-            nonce = str(body.get("nonce") or "")
-            self.receipts[nonce] += 1
-            if nonce and body.get("enforce_nonce") and nonce in self.by_nonce:
-                return _json(self.by_nonce[nonce])  # Discord: the message already made
-            self.next_id += 1
-            message = {
-                "id": str(self.next_id),
-                "channel_id": channel,
-                "type": 0,
-                "content": body.get("content") or "",
-                "author": BOT_USER,
-                "timestamp": "2026-03-02T10:00:00+00:00",
-                "edited_timestamp": None,
-                "tts": False,
-                "mention_everyone": False,
-                "mentions": [],
-                "mention_roles": [],
-                "attachments": [],
-                "embeds": [],
-                "pinned": False,
-                "components": body.get("components") or [],
-                "flags": 0,
-                "nonce": nonce or None,
-            }
-            self.created[nonce] += 1
-            if nonce:
-                self.by_nonce[nonce] = message
-            return _json(message)
-        return web.Response(status=404, body=b'{"message": "no route", "code": 0}')
 
 
 async def _state_counts(url: str) -> dict[str, int]:
@@ -160,80 +63,85 @@ async def test_dispatchers_share_the_work_and_survive_a_kill(
     await engine.dispose()
     await seed(url, PROMPTS, platform="discord")
 
-    double = NonceDouble()
-    await double.start()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DISCORD_TOKEN": "test-bot-token",
-        "DISCORD_API_URL": double.base_url,
-        "PROMPT_INTERVAL": "0.2",
-        "PROMPT_BATCH": str(BATCH),
-        "PROMPT_LEASE": str(LEASE),
-        "LOG_LEVEL": "WARNING",
-    }
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID"):
-        env.pop(name, None)
-    processes: list[asyncio.subprocess.Process] = []
+    async with DiscordDouble() as double:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DISCORD_TOKEN": "test-bot-token",
+            "DISCORD_API_URL": double.base_url,
+            "PROMPT_INTERVAL": "0.2",
+            "PROMPT_BATCH": str(BATCH),
+            "PROMPT_LEASE": str(LEASE),
+            "LOG_LEVEL": "WARNING",
+        }
+        for name in (
+            "SLACK_BOT_TOKEN",
+            "SLACK_SIGNING_SECRET",
+            "SLACK_APP_TOKEN",
+            "SLACK_CLIENT_ID",
+        ):
+            env.pop(name, None)
+        processes: list[asyncio.subprocess.Process] = []
 
-    async def start(number: int) -> asyncio.subprocess.Process:
-        log = (tmp_path / f"dispatch{number}.log").open("wb")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "adapters.cli",
-            "dispatch",
-            "--no-migrate",
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-        log.close()
-        processes.append(process)
-        return process
+        async def start(number: int) -> asyncio.subprocess.Process:
+            log = (tmp_path / f"dispatch{number}.log").open("wb")
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "adapters.cli",
+                "dispatch",
+                "--no-migrate",
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+            log.close()
+            processes.append(process)
+            return process
 
-    def logs() -> str:
-        return "\n".join(p.read_text(errors="replace")[-3000:] for p in tmp_path.glob("*.log"))
+        def logs() -> str:
+            return "\n".join(p.read_text(errors="replace")[-3000:] for p in tmp_path.glob("*.log"))
 
-    started = time.monotonic()
-    deadline = started + 100
-    try:
-        victim = await start(0)
-        await start(1)
-        await start(2)
-        while sum(double.created.values()) < KILL_AFTER:
-            assert time.monotonic() < deadline, f"too slow before the kill\n{logs()}"
-            assert victim.returncode is None, f"a dispatcher exited\n{logs()}"
-            await asyncio.sleep(0.05)
-        victim.send_signal(signal.SIGKILL)
-        await victim.wait()
-        at_kill = sum(double.created.values())
-        await start(3)
-        while True:
-            counts = await _state_counts(url)
-            if counts.get("sent", 0) == PROMPTS:
-                break
-            assert time.monotonic() < deadline, f"not all sent: {counts}\n{logs()}"
-            await asyncio.sleep(0.5)
-        elapsed = time.monotonic() - started
-    finally:
-        for process in processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                await asyncio.wait_for(process.wait(), 20)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-        await double.stop()
+        started = time.monotonic()
+        deadline = started + 100
+        try:
+            victim = await start(0)
+            await start(1)
+            await start(2)
+            while len(double.created) < KILL_AFTER:
+                assert time.monotonic() < deadline, f"too slow before the kill\n{logs()}"
+                assert victim.returncode is None, f"a dispatcher exited\n{logs()}"
+                await asyncio.sleep(0.05)
+            victim.send_signal(signal.SIGKILL)
+            await victim.wait()
+            at_kill = len(double.created)
+            await start(3)
+            while True:
+                counts = await _state_counts(url)
+                if counts.get("sent", 0) == PROMPTS:
+                    break
+                assert time.monotonic() < deadline, f"not all sent: {counts}\n{logs()}"
+                await asyncio.sleep(0.5)
+            elapsed = time.monotonic() - started
+        finally:
+            for process in processes:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    await asyncio.wait_for(process.wait(), 20)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
 
+    created = Counter(message["nonce"] for message in double.created)
+    receipts = Counter(r.json.get("nonce") for r in double.calls("POST", r"/channels/\d+/messages"))
     keys = {f"p{i}" for i in range(1, PROMPTS + 1)}
-    assert set(double.created) == keys  # every prompt delivered...
-    twice = {nonce: n for nonce, n in double.created.items() if n > 1}
+    assert set(created) == keys  # every prompt delivered...
+    twice = {nonce: n for nonce, n in created.items() if n > 1}
     assert not twice  # ...and created once: the nonce held
-    resent = {nonce: n for nonce, n in double.receipts.items() if n > 1}
+    resent = {nonce: n for nonce, n in receipts.items() if n > 1}
     print(
         f"\n{PROMPTS} prompts in {elapsed:.1f} s; killed after {at_kill} messages; "
         f"nonces received more than once: {len(resent)} (at most one batch, {BATCH})"
