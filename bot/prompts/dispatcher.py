@@ -114,14 +114,6 @@ class Dispatcher:
                 break
         return total
 
-    async def start_digests(self) -> int:
-        """Members who list topics but have no weekly digest planned get one (members
-        from before digests existed; profile edits plan it for everyone else)."""
-        async with UnitOfWork(self.sessions) as uow:
-            added = await uow.prompts.plan_first_digests(self.clock.now())
-            await uow.commit()
-            return added
-
     async def run_once(self) -> Report:
         if not self.messengers:
             return Report()

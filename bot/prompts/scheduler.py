@@ -24,7 +24,6 @@ class PromptScheduler:
         self.interval = interval
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()  # held while a pass runs, so stop() can wait for it
-        self._started = False
 
     def start(self) -> None:
         self.job = self.scheduler.add_job(
@@ -46,9 +45,6 @@ class PromptScheduler:
     async def tick(self) -> None:
         try:
             async with self._busy:
-                if not self._started:
-                    await self.dispatcher.start_digests()
-                    self._started = True
                 report = await self.dispatcher.run_due()
         except Exception:  # the database may be away for a moment; the next tick retries
             log.exception("prompt dispatch failed")

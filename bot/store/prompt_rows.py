@@ -6,14 +6,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.prompts import Prompt, PromptKind, PromptState
+from bot.domain.prompts import Prompt, PromptState
 from bot.store.tables import communities, prompts
-from bot.store.types import UTCDateTime
 
 WAITING = (PromptState.PENDING.value, PromptState.DIGEST.value)
 CLAIMABLE = (PromptState.PENDING.value, PromptState.SENDING.value)
@@ -116,30 +115,6 @@ class Prompts:
             .where(prompts.c.subject_id == subject_id, prompts.c.kind == kind)
             .values(payload={})
         )
-
-    async def plan_first_digests(self, now: datetime) -> int:
-        """A first weekly digest, due now (the contact window applies), for each member
-        with topics and no digest ever planned. Safe to run from several processes."""
-        result = await self.session.execute(
-            text(
-                "INSERT INTO prompts (community_id, recipient_id, kind, due_at, payload, state,"
-                " attempts, dedupe_key, created_at)"
-                " SELECT m.community_id, m.id, :kind, :now, :payload, :state, 0,"
-                " 'giver:' || m.id || :suffix, :now FROM members m"
-                " WHERE NOT m.forgotten"
-                " AND EXISTS (SELECT 1 FROM member_topics t WHERE t.member_id = m.id)"
-                " AND NOT EXISTS (SELECT 1 FROM prompts p"
-                "   WHERE p.recipient_id = m.id AND p.kind = :kind)"
-                " ON CONFLICT (dedupe_key) DO NOTHING"
-            ).bindparams(
-                bindparam("now", now, type_=UTCDateTime),
-                bindparam("payload", {}, type_=JSON),
-                kind=PromptKind.GIVER_DIGEST.value,
-                state=PromptState.PENDING.value,
-                suffix=":first",
-            )
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     async def bring_forward(self, recipient_id: int, now: datetime) -> None:
         """Resumed: what waited during a pause is due now (its window still applies)."""

@@ -62,6 +62,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_prompts_recipient", "prompts", ["recipient_id", "state", "sent_at"])
     op.create_index("ix_prompts_subject", "prompts", ["subject_id", "kind"])
+    # Members who already list topics get a first weekly digest, due now (their contact
+    # window applies); from then on each digest plans the next, and new members' profile
+    # edits start theirs.
+    op.execute(
+        "INSERT INTO prompts (community_id, recipient_id, kind, due_at, payload, state, "
+        "attempts, dedupe_key, created_at) "
+        "SELECT m.community_id, m.id, 'giver_digest', CURRENT_TIMESTAMP, '{}', 'pending', 0, "
+        "'giver:' || m.id || '\\:first', CURRENT_TIMESTAMP FROM members m "  # \: no bind
+        "WHERE NOT m.forgotten "
+        "AND EXISTS (SELECT 1 FROM member_topics t WHERE t.member_id = m.id)"
+    )
 
 
 def downgrade() -> None:

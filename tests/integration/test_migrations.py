@@ -7,6 +7,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings
+from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
 from bot.services.app import Networker
 from bot.store.engine import make_engine, make_sessionmaker
@@ -214,3 +216,71 @@ def test_the_open_pair_index_stops_two_open_intros_of_one_pair(fresh_url: str) -
         return outcomes
 
     assert inspect_db(fresh_url, scenario) == ["refused", "refused"]
+
+
+def test_upgrading_to_prompts_plans_a_first_digest_for_members_with_topics(
+    fresh_url: str,
+) -> None:
+    """Profiles made before weekly digests existed get one: the chain starts at upgrade."""
+    command.upgrade(alembic_config(fresh_url), "0002")
+    now = "2026-03-02 10:00:00"
+
+    def members_before(conn: Connection) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO communities (id, platform, external_id, name, settings, created_at)"
+                f" VALUES (1, 'test', 'T1', 'T', '{{}}', '{now}')"
+            )
+        )
+        for i, name in ((1, "ana"), (2, "bob"), (3, "cy")):
+            conn.execute(
+                text(
+                    "INSERT INTO members (id, community_id, platform_user_id, display_name, "
+                    "skills, can_help_with, looking_for, bio, availability, capacity, "
+                    "discoverable, is_organiser, paused, forgotten, created_at) VALUES "
+                    f"({i}, 1, 'U-{name}', '{name}', '{{}}', '', '', '', 'open', 4, true, "
+                    f"false, false, {'true' if name == 'cy' else 'false'}, '{now}')"
+                )
+            )
+        for member in (1, 3):  # ana lists a topic; cy too, but cy was forgotten
+            conn.execute(
+                text(
+                    "INSERT INTO member_topics (member_id, topic, community_id, level, evidence,"
+                    f" score, listed, last_request_at) VALUES ({member}, 'python', 1, 2, 0, 20,"
+                    f" true, '{now}')"
+                )
+            )
+        conn.commit()
+
+    inspect_db(fresh_url, members_before)
+    upgrade(fresh_url)
+
+    def digests(conn: Connection) -> list[tuple[Any, ...]]:
+        rows = conn.execute(
+            text("SELECT recipient_id, kind, state, dedupe_key, attempts FROM prompts ORDER BY id")
+        )
+        return [tuple(row) for row in rows]
+
+    assert inspect_db(fresh_url, digests) == [(1, "giver_digest", "pending", "giver:1:first", 0)]
+
+    # The dispatcher takes it from there: nothing was asked, so no DM; next week's is planned.
+    today = datetime.now(UTC).date()
+    monday = today + timedelta(days=7 - today.weekday())
+
+    async def dispatch() -> None:
+        engine = make_engine(fresh_url)
+        config = Settings(database_url=fresh_url, _env_file=None)  # type: ignore[call-arg]
+        clock = FakeClock(datetime.combine(monday, time(10), UTC))
+        try:
+            await Dispatcher(
+                make_sessionmaker(engine), clock, config, {"test": FakeMessenger()}
+            ).run_due()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(dispatch())
+    year, week, _ = (monday + timedelta(days=7)).isocalendar()
+    assert inspect_db(fresh_url, digests) == [
+        (1, "giver_digest", "cancelled", "giver:1:first", 0),
+        (1, "giver_digest", "pending", f"giver:1:{year}-{week:02d}", 0),
+    ]
