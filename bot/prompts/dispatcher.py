@@ -76,7 +76,6 @@ class Report:
 
     claimed: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
-    next_due: datetime | None = None
 
     def add(self, other: Report) -> None:
         self.claimed += other.claimed
