@@ -455,8 +455,8 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
 async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
     """The "Ask for help" button under a /whoknows result: ask what they need, then send."""
     member_id, _, topic = cmd.value.partition(":")
-    helper = await ctx.uow.members.get(int(member_id)) if member_id.isdigit() else None
-    if helper is None or helper.community_id != ctx.community_id or helper.forgotten:
+    helper = await ctx.member_by_id(member_id)
+    if helper is None:
         raise UserError("That member is not here any more.", "Run /whoknows again.")
     request = cmd.inputs.get("request")
     if request is None:

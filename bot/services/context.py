@@ -67,6 +67,13 @@ class Context:
             self.uow, self.community, ref, self.now, self.config, read_only=self.read_only
         )
 
+    async def member_by_id(self, text: str) -> Member | None:
+        """The member a button's value names by id, while still a member here."""
+        member = await self.uow.members.get(int(text)) if text.isdigit() else None
+        if member is None or member.community_id != self.community_id or member.forgotten:
+            return None
+        return member
+
     def dm(self, member: Member, message: Message) -> None:
         """Queue a DM, unless the member paused bot DMs or is gone."""
         if not member.paused and not member.forgotten:

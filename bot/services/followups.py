@@ -69,8 +69,8 @@ async def connect_answer(ctx: Context, cmd: Press) -> Reply:
 async def thanks_start(ctx: Context, cmd: Press) -> Reply:
     """A one-click thank-you: ask for the note (a form), then record it like /thanks."""
     member_id, _, _conn = cmd.value.partition(":")
-    member = await ctx.uow.members.get(int(member_id)) if member_id.isdigit() else None
-    if member is None or member.community_id != ctx.community_id or member.forgotten:
+    member = await ctx.member_by_id(member_id)
+    if member is None:
         raise UserError("That member is not here any more.")
     note = cmd.inputs.get("note")
     if note is None:
