@@ -67,7 +67,6 @@ class Prompt:
     last_error: str | None = None
     created_at: datetime | None = None
     sent_at: datetime | None = None
-    claimed_until: datetime | None = None
     id: int | None = None
 
 

@@ -231,14 +231,6 @@ class ThanksLog:
             return False
         return True
 
-    async def release(self, platform: str, event_id: str) -> None:
-        """Handling failed: let the platform's retry through."""
-        await self.session.execute(
-            delete(processed_events).where(
-                processed_events.c.platform == platform, processed_events.c.event_id == event_id
-            )
-        )
-
     async def endorsements_of(self, member_id: int) -> Sequence[Endorsement]:
         stmt = select(Endorsement).where(
             or_(endorsements.c.member_id == member_id, endorsements.c.endorser_id == member_id)
