@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from bot.domain.search_index import Candidate
 from bot.domain.vocabulary import Vocabulary, seed_topics
 from bot.services.unit_of_work import UnitOfWork
-from bot.store.search_index import Candidate
 
 # New topics from other processes reach typo matching within this.
 VOCABULARY_TTL_S = 300.0

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.members import Member
+from bot.domain.search_index import TopicEntry
 from bot.domain.vocabulary import Vocabulary
 from bot.services.context import LOAD_WINDOW, Context
-from bot.store.search_index import TopicEntry
 
 MAX_TEXT_TOPICS = 40
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)

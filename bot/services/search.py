@@ -8,13 +8,13 @@ from bot.domain.errors import UserError
 from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import Availability, Level
 from bot.domain.ranking import CANDIDATE_POOL, Candidate, final_score
+from bot.domain.search_index import Hit
 from bot.domain.text import clean
 from bot.domain.vocabulary import MatchKind, TopicMatch, Vocabulary, normalise
 from bot.messages import Bold, Button, Field, Line, Message, Quote, Reply, Section, Style, line
 from bot.services.commands import WhoKnows
 from bot.services.context import LOAD_WINDOW, Context, mention
 from bot.services.profiles import availability_text
-from bot.store.search_index import Hit
 
 QUERY_MAX = 100
 LEVEL_PHRASES = {

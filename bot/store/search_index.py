@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -14,17 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.connections import State
 from bot.domain.members import Member, MemberSnapshot
 from bot.domain.ranking import index_score
+from bot.domain.search_index import Candidate, Hit, TopicEntry
 from bot.store.tables import community_topics, connections, member_topics, members
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class TopicEntry:
-    topic: str  # canonical key
-    label: str
-    level: int | None  # None: from the member's own words only
-
 
 MEMBER_FIELDS = (
     "id",
@@ -44,22 +36,6 @@ MEMBER_FIELDS = (
     "full_until",
 )
 MEMBER_COLUMNS = tuple(members.c[name] for name in MEMBER_FIELDS)
-
-
-@dataclass(frozen=True)
-class Hit:
-    member_id: int
-    topic: str
-    level: int | None
-    evidence: int
-    score: int
-
-
-@dataclass(frozen=True)
-class Candidate:
-    hit: Hit
-    member: MemberSnapshot
-    load: int
 
 
 class SearchIndex:
