@@ -70,6 +70,22 @@ class Prompt:
     id: int | None = None
 
 
+HELD = "held: paused"  # why a prompt waits while its recipient is on pause
+
+
+@dataclass(frozen=True)
+class PromptOutcome:
+    """What became of one claimed prompt after a send; it counts only while the claim
+    (state "sending" at this attempt number) still holds."""
+
+    prompt_id: int
+    claim: int  # the attempt number the dispatcher claimed it with
+    state: str
+    due_at: datetime
+    last_error: str | None
+    sent_at: datetime | None
+
+
 # --- delivery rules -----------------------------------------------------------------------
 
 MAX_ATTEMPTS = 6

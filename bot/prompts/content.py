@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
-
 from bot.config import Settings
 from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import Community, Member
@@ -24,7 +22,6 @@ from bot.services.connections import consent_message
 from bot.services.context import mention, mentions
 from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
-from bot.store.tables import connections, member_topics, thanks
 
 OUTCOMES = {
     "helpful": "it was helpful",
@@ -106,14 +103,7 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     conn = batch.connections.get(prompt.subject_id or 0)
     if conn is None or conn.state != State.PENDING:
         return
-    c = connections.c
-    result = await batch.uow.session.execute(
-        update(connections)
-        .where(c.id == conn.id, c.state == State.PENDING.value)
-        .values(state=State.EXPIRED.value, updated_at=batch.now)
-    )
-    await batch.uow.session.refresh(conn)
-    if not getattr(result, "rowcount", 0):
+    if not await batch.uow.connections.expire(conn, batch.now):
         return
     planner = batch.planner(prompt)
     # Only the reminders: this expiry prompt is held by the dispatcher, which decides
@@ -214,15 +204,7 @@ async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
         return Skip("connection gone")
     wanted = [int(m) for m in prompt.payload.get("to", [])]
     since = conn.connected_at or conn.created_at or batch.now
-    thanked = set(
-        await batch.uow.session.scalars(
-            select(thanks.c.receiver_id).where(
-                thanks.c.giver_id == prompt.recipient_id,
-                thanks.c.receiver_id.in_(wanted),
-                thanks.c.created_at >= since,
-            )
-        )
-    )
+    thanked = await batch.uow.thanks.thanked_by(prompt.recipient_id, wanted, since)
     people = await batch.people(wanted)
     due = [people[m] for m in wanted if m not in thanked and m in people]
     due = [m for m in due if not m.forgotten]
@@ -278,7 +260,7 @@ async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
     if other is None or other.forgotten:
         return Skip("member gone")
     quiet = batch.planner(prompt).after("keep_in_touch_after")
-    last = await last_interaction(batch.uow, prompt.recipient_id, other_id)
+    last = await batch.uow.connections.last_interaction(prompt.recipient_id, other_id)
     if last is not None and last + quiet > batch.now:
         return Later(last + quiet)
     about = f" about {conn.topic}" if conn.topic else ""
@@ -291,26 +273,6 @@ async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
         "If they helped you, a thank-you is a nice way to start.",
         buttons=[Button(f"Thank {other.display_name}", "thanks.start", f"{other.id}:{conn.id}")],
     )
-
-
-async def last_interaction(uow: UnitOfWork, a: int, b: int) -> datetime | None:
-    """The latest recorded interaction between two members: a thank-you either way, or
-    a connection between them opening or being answered."""
-    c, t = connections.c, thanks.c
-    pair = or_((c.party_a_id == a) & (c.party_b_id == b), (c.party_a_id == b) & (c.party_b_id == a))
-    # Both columns: an answer to "did you connect?" moves updated_at past connected_at.
-    opened, answered = (
-        await uow.session.execute(
-            select(func.max(c.connected_at), func.max(c.updated_at)).where(pair)
-        )
-    ).one()
-    latest_thanks = await uow.session.scalar(
-        select(func.max(t.created_at)).where(
-            or_((t.giver_id == a) & (t.receiver_id == b), (t.giver_id == b) & (t.receiver_id == a))
-        )
-    )
-    found = [x for x in (opened, answered, latest_thanks) if x is not None]
-    return max(found) if found else None
 
 
 # --- recurring kinds ----------------------------------------------------------------------
@@ -397,38 +359,25 @@ async def giver_digest(batch: Batch, prompt: Prompt) -> Verdict:
     await plan_next(batch, prompt)  # next week's, whatever this one says
     if _digest_week(batch, prompt) is None:
         return Skip("a newer digest is due")
-    topics = set(
-        await batch.uow.session.scalars(
-            select(member_topics.c.topic).where(member_topics.c.member_id == member.id)
-        )
-    )
+    assert member.id is not None
+    topics = {hit.topic for hit in await batch.uow.index.topics_of(member.id)}
     if not topics:
         return Skip("no topics")
-    c = connections.c
-    rows = (
-        await batch.uow.session.execute(
-            select(c.topic, c.party_a_id, c.party_b_id, c.state).where(
-                c.community_id == prompt.community_id,
-                c.kind == Kind.REQUEST.value,
-                c.topic.in_(topics),
-                c.created_at >= batch.now - DIGEST_WINDOW,
-                c.party_a_id != member.id,
-                c.party_b_id != member.id,  # asks to them they know of already
-                c.state != State.DRAFT.value,
-            )
-        )
-    ).all()
-    if not rows:
+    # Not the asks of them or to them: they know of those already.
+    asks = await batch.uow.connections.recent_asks(
+        prompt.community_id, topics, batch.now - DIGEST_WINDOW, excluding=member.id
+    )
+    if not asks:
         return Skip("nothing this week")
     counts: dict[str, int] = {}
-    for topic, _asker, _helper, _state in rows:
-        counts[topic] = counts.get(topic, 0) + 1
+    for ask in asks:
+        counts[ask.topic] = counts.get(ask.topic, 0) + 1
     # Asks that went unmet, unless the asker found someone for that topic since.
-    met = {(asker, topic) for topic, asker, _h, state in rows if state in LIVE}
+    met = {(ask.asker_id, ask.topic) for ask in asks if ask.state in LIVE}
     unmet = {
-        asker: topic
-        for topic, asker, _h, state in rows
-        if state in (State.DECLINED, State.EXPIRED) and (asker, topic) not in met
+        ask.asker_id: ask.topic
+        for ask in asks
+        if ask.state in (State.DECLINED, State.EXPIRED) and (ask.asker_id, ask.topic) not in met
     }
     people = await batch.people(list(unmet))
     lines = [

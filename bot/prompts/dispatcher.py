@@ -23,16 +23,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.domain.connections import Connection
-from bot.domain.members import Community
 from bot.domain.prompts import (
+    HELD,
     MAX_ATTEMPTS,
     Prompt,
     PromptKind,
+    PromptOutcome,
     PromptState,
     local_date,
     local_day_start,
@@ -44,8 +43,6 @@ from bot.ports import Clock, DeliveryError, Messenger
 from bot.prompts import content
 from bot.services.community_settings import kind_off, setting, timezone_of
 from bot.services.unit_of_work import UnitOfWork
-from bot.store.prompt_rows import HELD
-from bot.store.tables import communities, connections, prompts
 
 log = logging.getLogger(__name__)
 PAUSE_RECHECK = timedelta(days=1)
@@ -146,27 +143,19 @@ class Dispatcher:
         return deliveries, report
 
     async def _load(self, uow: UnitOfWork, now: datetime, rows: Sequence[Prompt]) -> content.Batch:
-        community_ids = {p.community_id for p in rows}
-        found = await uow.session.scalars(
-            select(Community).where(communities.c.id.in_(community_ids))
+        by_id = await uow.communities.many({p.community_id for p in rows})
+        linked = await uow.connections.many(
+            p.subject_id
+            for p in rows
+            if p.subject_id is not None and PromptKind(p.kind) in CONNECTION_KINDS
         )
-        by_id = {c.id or 0: c for c in found}
-        subjects = {p.subject_id for p in rows if PromptKind(p.kind) in CONNECTION_KINDS}
-        linked: dict[int, Connection] = {}
-        if subjects:
-            conns = await uow.session.scalars(
-                select(Connection).where(connections.c.id.in_(subjects))
-            )
-            linked = {c.id or 0: c for c in conns}
         # Recipients and the people their messages name, in one query (not one a prompt).
         wanted = {p.recipient_id for p in rows}
         wanted.update(
             m for c in linked.values() for m in (c.initiator_id, c.party_a_id, c.party_b_id)
         )
         members = await uow.members.many(wanted)
-        batch = content.Batch(uow, self.config, now, by_id, dict(members))
-        batch.connections = linked
-        return batch
+        return content.Batch(uow, self.config, now, by_id, members, linked)
 
     async def _sent_today(
         self, uow: UnitOfWork, batch: content.Batch, rows: Sequence[Prompt], now: datetime
@@ -267,16 +256,15 @@ class Dispatcher:
         parts: list[Message] = []
         carried: list[int] = []
         merged = await batch.uow.prompts.merged(prompt.recipient_id)
+        # The digest has no subject of its own: load what the merged ones need.
         missing = {
             p.subject_id
             for p in merged
-            if PromptKind(p.kind) in CONNECTION_KINDS and p.subject_id not in batch.connections
+            if p.subject_id is not None
+            and PromptKind(p.kind) in CONNECTION_KINDS
+            and p.subject_id not in batch.connections
         }
-        if missing:  # the digest has no subject of its own: load what the merged ones need
-            conns = await batch.uow.session.scalars(
-                select(Connection).where(connections.c.id.in_(missing))
-            )
-            batch.connections.update({c.id or 0: c for c in conns})
+        batch.connections.update(await batch.uow.connections.many(missing))
         for held in merged:
             verdict = await content.render(batch, held)
             if isinstance(verdict, content.Skip):
@@ -314,55 +302,26 @@ class Dispatcher:
 
     async def _record(self, results: list[tuple[Delivery, DeliveryError | None]]) -> None:
         now = self.clock.now()
-        rows = []
-        for delivery, error in results:
-            values: tuple[str, datetime, str | None, datetime | None]
-            if error is None:
-                values = (PromptState.SENT.value, now, None, now)
-            elif error.permanent:
-                values = (PromptState.CANCELLED.value, now, error.reason, None)
-            elif delivery.attempts >= MAX_ATTEMPTS:
-                values = (PromptState.FAILED.value, now, error.reason, None)
-            else:
-                retry = now + retry_delay(delivery.attempts)
-                values = (PromptState.PENDING.value, retry, error.reason, None)
-            state, due, reason, sent_at = values
-            rows.append(
-                {
-                    "pid": delivery.prompt_id,
-                    "claim": delivery.attempts,
-                    "new_state": state,
-                    "new_due": due,
-                    "reason": reason[:200] if reason else None,
-                    "sent": sent_at,
-                }
-            )
+        outcomes = [_outcome(delivery, error, now) for delivery, error in results]
         merged = [m for d, error in results if error is None for m in d.merged]
         async with UnitOfWork(self.sessions) as uow:
-            await uow.session.execute(
-                update(prompts)
-                .where(
-                    prompts.c.id == bindparam("pid"),
-                    prompts.c.state == PromptState.SENDING.value,
-                    prompts.c.attempts == bindparam("claim"),
-                )
-                .values(
-                    state=bindparam("new_state"),
-                    due_at=bindparam("new_due"),
-                    last_error=bindparam("reason"),
-                    sent_at=bindparam("sent"),
-                ),
-                rows,
-            )
-            if merged:
-                await uow.session.execute(
-                    update(prompts)
-                    .where(prompts.c.id.in_(merged), prompts.c.state == PromptState.DIGEST.value)
-                    # attempts=0: never sent on its own, so the daily cap counts the
-                    # digest, not each thing in it
-                    .values(state=PromptState.SENT.value, sent_at=now, last_error=None, attempts=0)
-                )
+            await uow.prompts.record(outcomes)
+            await uow.prompts.mark_digest_sent(merged, now)
             await uow.commit()
+
+
+def _outcome(delivery: Delivery, error: DeliveryError | None, now: datetime) -> PromptOutcome:
+    """Sent, cancelled when it can never work, failed after the last attempt, or retried
+    later with back-off."""
+    claim = (delivery.prompt_id, delivery.attempts)
+    if error is None:
+        return PromptOutcome(*claim, PromptState.SENT.value, now, None, now)
+    if error.permanent:
+        return PromptOutcome(*claim, PromptState.CANCELLED.value, now, error.reason, None)
+    if delivery.attempts >= MAX_ATTEMPTS:
+        return PromptOutcome(*claim, PromptState.FAILED.value, now, error.reason, None)
+    retry = now + retry_delay(delivery.attempts)
+    return PromptOutcome(*claim, PromptState.PENDING.value, retry, error.reason, None)
 
 
 def _cancel(prompt: Prompt, reason: str) -> str:

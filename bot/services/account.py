@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.thanks import Thanks
@@ -17,7 +15,6 @@ from bot.services.commands import Export, Forget, Home, Me, Onboard, Pause, Pres
 from bot.services.context import Context, mention, mentions
 from bot.services.indexing import refresh_load, reindex
 from bot.services.profiles import show_profile
-from bot.store.tables import connections, endorsements, member_topics, thanks
 
 
 async def me(ctx: Context, _cmd: Me) -> Reply:
@@ -208,34 +205,19 @@ async def forget(ctx: Context, cmd: Forget) -> Reply:
 async def erase(ctx: Context, member: Member) -> None:
     """Delete the member's profile and texts; keep an anonymous stub for others' records."""
     assert member.id is not None
-    mid, session = member.id, ctx.uow.session
+    mid = member.id
     for conn in await ctx.uow.connections.involving(mid):
         if conn.state == State.DRAFT:  # never sent: nobody's ask, nothing to keep
-            await session.delete(conn)
+            await ctx.uow.connections.remove(conn)
         elif conn.state in OPEN_STATES:
             conn.cancel(ctx.now)
             await ctx.prompts.connection_closed(conn, "member forgotten")
     await ctx.prompts.member_gone(mid, "member forgotten")
-    await session.flush()
-    c = connections.c
-    await session.execute(update(connections).where(c.initiator_id == mid).values(reason=""))
-    await session.execute(update(connections).where(c.party_a_id == mid).values(note_a=""))
-    await session.execute(update(connections).where(c.party_b_id == mid).values(note_b=""))
-    await session.execute(
-        update(connections).where(c.suggested_id == mid).values(suggested_id=None)
-    )
-    await session.execute(update(thanks).where(thanks.c.giver_id == mid).values(note=""))
-    endorsed = set(
-        await session.scalars(
-            select(endorsements.c.member_id).where(endorsements.c.endorser_id == mid)
-        )
-    )
-    await session.execute(endorsements.delete().where(endorsements.c.endorser_id == mid))
-    await session.execute(endorsements.delete().where(endorsements.c.member_id == mid))
+    await ctx.uow.connections.forget(mid)
+    endorsed = await ctx.uow.thanks.forget(mid)
     for other in (await ctx.uow.members.many(endorsed - {mid})).values():
         await reindex(ctx, other)  # their evidence no longer counts the deleted endorsements
-    await ctx.uow.index.rebuild_member(member, [], {})
-    await session.execute(member_topics.delete().where(member_topics.c.member_id == mid))
+    await ctx.uow.index.rebuild_member(member, [], {})  # no entries: out of the index
     member.platform_user_id = f"forgotten:{mid}"
     member.display_name = FORGOTTEN_NAME
     member.skills = {}

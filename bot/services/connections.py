@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.domain.connections import Answer, Connection, Kind, State
 from bot.domain.errors import UserError
 from bot.domain.members import Member
@@ -184,11 +182,8 @@ async def _topic_of(ctx: Context, text: str, helper: Member) -> str | None:
 
 async def _create(ctx: Context, conn: Connection) -> Connection:
     conn.created_at = conn.updated_at = ctx.now
-    try:
-        async with ctx.uow.session.begin_nested():
-            await ctx.uow.connections.add(conn)
-    except IntegrityError:
-        raise UserError("That request is already waiting for answers.") from None
+    if not await ctx.uow.connections.add(conn):
+        raise UserError("That request is already waiting for answers.")
     return conn
 
 
@@ -434,7 +429,7 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
         raise UserError("That request was already sent or withdrawn.")
     if cmd.action == "draft.cancel":
         # A draft was never sent: drop it, so it counts as nobody's ask (load, capacity, stats).
-        await ctx.uow.session.delete(conn)
+        await ctx.uow.connections.remove(conn)
         return reply("Cancelled. Nothing was sent.")
     if cmd.action == "draft.retarget":
         target = cmd.value.partition(":")[2]
@@ -442,8 +437,7 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
         helper = await ctx.uow.members.get(helper_id)
         if helper is None or helper.community_id != ctx.community_id:
             raise UserError("That member is not here any more.")
-        await ctx.uow.session.delete(conn)  # never sent: not an ask of the first helper
-        await ctx.uow.session.flush()
+        await ctx.uow.connections.remove(conn)  # never sent: not an ask of the first helper
         return await start_request(ctx, helper, conn.reason, conn.topic)
     helper = await ctx.uow.members.get(conn.party_b_id)
     assert helper is not None

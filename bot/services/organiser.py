@@ -6,9 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
-from bot.domain.connections import Kind, State
 from bot.domain.errors import UserError
 from bot.domain.profile import parse_capacity, parse_timezone
 from bot.domain.prompts import SWITCHABLE, format_duration, parse_duration
@@ -19,7 +16,6 @@ from bot.services.commands import AddAlias, Settings, Stats
 from bot.services.community_settings import DURATIONS
 from bot.services.context import Context
 from bot.services.indexing import reindex
-from bot.store.tables import connections, member_topics, members, thanks
 
 
 def _channel(value: str) -> str | None:
@@ -173,45 +169,23 @@ async def add_alias(ctx: Context, cmd: AddAlias) -> Reply:
     await ctx.uow.communities.set_alias(ctx.community_id, alias, key)
     ctx.vocabulary_changed()
     # Members who listed the alias itself are indexed under it: move them to the topic.
-    listed = await ctx.uow.session.scalars(
-        select(member_topics.c.member_id).where(
-            member_topics.c.community_id == ctx.community_id,
-            member_topics.c.topic.in_({alias, singular(alias)}),
-        )
-    )
-    for member in (await ctx.uow.members.many(set(listed))).values():
+    listed = await ctx.uow.index.members_listing(ctx.community_id, {alias, singular(alias)})
+    for member in (await ctx.uow.members.many(listed)).values():
         await reindex(ctx, member)
     return reply(f"Saved: “{alias}” now finds {vocab.label(key)}.")
 
 
 async def stats(ctx: Context, _cmd: Stats) -> Reply:
     _require_organiser(ctx)
-    session, cid = ctx.uow.session, ctx.community_id
-    c = connections.c
-
-    async def count(*where: Any, table: Any = connections) -> int:
-        stmt = select(func.count()).select_from(table).where(table.c.community_id == cid, *where)
-        return int(await session.scalar(stmt) or 0)
-
-    intros = await count(c.kind == Kind.INTRO.value, c.state != State.DRAFT.value)
-    intros_ok = await count(c.kind == Kind.INTRO.value, c.state == State.CONNECTED.value)
-    asks = await count(c.kind == Kind.REQUEST.value, c.state != State.DRAFT.value)
-    asks_ok = await count(c.kind == Kind.REQUEST.value, c.state == State.CONNECTED.value)
-    thanks_n = await count(table=thanks)
-    people = await count(members.c.forgotten.is_(False), table=members)
-    givers = await session.scalar(
-        select(func.count(func.distinct(c.party_b_id))).where(
-            c.community_id == cid, c.kind == Kind.REQUEST.value, c.state == State.CONNECTED.value
-        )
-    )
-    prompts = await ctx.uow.prompts.counts(cid)
+    health = await ctx.uow.communities.health(ctx.community_id)
+    prompts = await ctx.uow.prompts.counts(ctx.community_id)
     waiting = sum(prompts.get(s, 0) for s in ("pending", "sending", "digest"))
     fields = (
-        Field("Members", line(str(people))),
-        Field("Introductions", line(f"{intros} made, {intros_ok} connected")),
-        Field("Help requests", line(f"{asks} sent, {asks_ok} accepted")),
-        Field("Thank-yous", line(str(thanks_n))),
-        Field("Active givers", line(str(givers or 0))),
+        Field("Members", line(str(health.members))),
+        Field("Introductions", line(f"{health.intros} made, {health.intros_connected} connected")),
+        Field("Help requests", line(f"{health.asks} sent, {health.asks_accepted} accepted")),
+        Field("Thank-yous", line(str(health.thanks))),
+        Field("Active givers", line(str(health.active_givers))),
         Field(
             "Prompts",
             line(

@@ -11,8 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-
 from bot.config import Settings
 from bot.domain.connections import Connection, State
 from bot.domain.members import Community, MemberSnapshot
@@ -20,7 +18,6 @@ from bot.domain.prompts import PromptKind
 from bot.messages import Outbox
 from bot.services.community_settings import duration, timezone_of
 from bot.services.unit_of_work import UnitOfWork
-from bot.store.tables import connections
 
 CONSENT_KINDS = (PromptKind.CONSENT_REMINDER.value, PromptKind.CONSENT_EXPIRY.value)
 FOLLOW_UP_KINDS = (
@@ -196,14 +193,7 @@ class Planner:
         await self.occasions(member, await self.connected_to(member.id))
 
     async def connected_to(self, member_id: int) -> list[MemberSnapshot]:
-        c = connections.c
-        rows = await self.uow.session.execute(
-            select(c.party_a_id, c.party_b_id).where(
-                c.state == State.CONNECTED.value,
-                or_(c.party_a_id == member_id, c.party_b_id == member_id),
-            )
-        )
-        others = {b if a == member_id else a for a, b in rows}
+        others = await self.uow.connections.connected_to(member_id)
         return [m for m in (await self.uow.members.many(others)).values() if not m.forgotten]
 
     async def occasions(

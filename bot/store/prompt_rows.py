@@ -6,17 +6,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.prompts import Prompt, PromptState
+from bot.domain.prompts import HELD, Prompt, PromptOutcome, PromptState
 from bot.store.tables import communities, prompts
 
 WAITING = (PromptState.PENDING.value, PromptState.DIGEST.value)
 CLAIMABLE = (PromptState.PENDING.value, PromptState.SENDING.value)
-HELD = "held: paused"  # why a prompt waits while its recipient is on pause
 
 
 class Prompts:
@@ -196,3 +195,45 @@ class Prompts:
             .order_by(prompts.c.due_at.desc())
         )
         return (await self.session.scalars(stmt)).all()
+
+    async def record(self, outcomes: Sequence[PromptOutcome]) -> None:
+        """One UPDATE for the batch, each row only while its claim still holds."""
+        if not outcomes:
+            return
+        await self.session.execute(
+            update(prompts)
+            .where(
+                prompts.c.id == bindparam("pid"),
+                prompts.c.state == PromptState.SENDING.value,
+                prompts.c.attempts == bindparam("claim"),
+            )
+            .values(
+                state=bindparam("new_state"),
+                due_at=bindparam("new_due"),
+                last_error=bindparam("reason"),
+                sent_at=bindparam("sent"),
+            ),
+            [
+                {
+                    "pid": o.prompt_id,
+                    "claim": o.claim,
+                    "new_state": o.state,
+                    "new_due": o.due_at,
+                    "reason": o.last_error[:200] if o.last_error else None,
+                    "sent": o.sent_at,
+                }
+                for o in outcomes
+            ],
+        )
+
+    async def mark_digest_sent(self, prompt_ids: Iterable[int], now: datetime) -> None:
+        wanted = list(prompt_ids)
+        if not wanted:
+            return
+        await self.session.execute(
+            update(prompts)
+            .where(prompts.c.id.in_(wanted), prompts.c.state == PromptState.DIGEST.value)
+            # attempts=0: never sent on its own, so the daily cap counts the digest, not
+            # each thing in it
+            .values(state=PromptState.SENT.value, sent_at=now, last_error=None, attempts=0)
+        )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.activity import AskSummary, CommunityHealth
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import Community, Member
 from bot.domain.thanks import Endorsement, Thanks
@@ -34,6 +36,13 @@ class Communities:
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def many(self, ids: Iterable[int]) -> dict[int, Community]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        stmt = select(Community).where(communities.c.id.in_(wanted))
+        return {c.id: c for c in await self.session.scalars(stmt) if c.id is not None}
+
     async def add(self, community: Community) -> Community:
         self.session.add(community)
         await self.session.flush()
@@ -55,6 +64,38 @@ class Communities:
         )
         await self.session.execute(
             insert(topic_aliases).values(community_id=community_id, alias=alias, topic=topic)
+        )
+
+    async def health(self, community_id: int) -> CommunityHealth:
+        c = connections.c
+
+        async def count(*where: Any, table: Table = connections) -> int:
+            stmt = (
+                select(func.count())
+                .select_from(table)
+                .where(table.c.community_id == community_id, *where)
+            )
+            return int(await self.session.scalar(stmt) or 0)
+
+        givers = await self.session.scalar(
+            select(func.count(func.distinct(c.party_b_id))).where(
+                c.community_id == community_id,
+                c.kind == Kind.REQUEST.value,
+                c.state == State.CONNECTED.value,
+            )
+        )
+        return CommunityHealth(
+            members=await count(members.c.forgotten.is_(False), table=members),
+            intros=await count(c.kind == Kind.INTRO.value, c.state != State.DRAFT.value),
+            intros_connected=await count(
+                c.kind == Kind.INTRO.value, c.state == State.CONNECTED.value
+            ),
+            asks=await count(c.kind == Kind.REQUEST.value, c.state != State.DRAFT.value),
+            asks_accepted=await count(
+                c.kind == Kind.REQUEST.value, c.state == State.CONNECTED.value
+            ),
+            thanks=await count(table=thanks),
+            active_givers=int(givers or 0),
         )
 
 
@@ -111,13 +152,28 @@ class Connections:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, connection: Connection) -> Connection:
-        self.session.add(connection)
+    async def add(self, connection: Connection) -> bool:
+        # The unique index on open pairs decides, so two racing commands can't both add.
+        try:
+            async with self.session.begin_nested():
+                self.session.add(connection)
+        except IntegrityError:
+            return False
+        return True
+
+    async def remove(self, connection: Connection) -> None:
+        await self.session.delete(connection)
         await self.session.flush()
-        return connection
 
     async def get(self, connection_id: int, *, for_update: bool = False) -> Connection | None:
         return await self.session.get(Connection, connection_id, with_for_update=for_update)
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Connection]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        stmt = select(Connection).where(connections.c.id.in_(wanted))
+        return {c.id: c for c in await self.session.scalars(stmt) if c.id is not None}
 
     async def open_between(
         self, community_id: int, kind: Kind, a: int, b: int
@@ -188,6 +244,79 @@ class Connections:
         )
         return list(await self.session.scalars(stmt))
 
+    async def connected_to(self, member_id: int) -> set[int]:
+        c = connections.c
+        rows = await self.session.execute(
+            select(c.party_a_id, c.party_b_id).where(
+                c.state == State.CONNECTED.value,
+                or_(c.party_a_id == member_id, c.party_b_id == member_id),
+            )
+        )
+        return {b if a == member_id else a for a, b in rows}
+
+    async def expire(self, connection: Connection, now: datetime) -> bool:
+        # One conditional UPDATE: an answer committed meanwhile wins.
+        c = connections.c
+        result = await self.session.execute(
+            update(connections)
+            .where(c.id == connection.id, c.state == State.PENDING.value)
+            .values(state=State.EXPIRED.value, updated_at=now)
+        )
+        await self.session.refresh(connection)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def last_interaction(self, a: int, b: int) -> datetime | None:
+        c, t = connections.c, thanks.c
+        pair = or_(
+            (c.party_a_id == a) & (c.party_b_id == b), (c.party_a_id == b) & (c.party_b_id == a)
+        )
+        # Both columns: an answer to "did you connect?" moves updated_at past connected_at.
+        opened, answered = (
+            await self.session.execute(
+                select(func.max(c.connected_at), func.max(c.updated_at)).where(pair)
+            )
+        ).one()
+        latest_thanks = await self.session.scalar(
+            select(func.max(t.created_at)).where(
+                or_(
+                    (t.giver_id == a) & (t.receiver_id == b),
+                    (t.giver_id == b) & (t.receiver_id == a),
+                )
+            )
+        )
+        found = [x for x in (opened, answered, latest_thanks) if x is not None]
+        return max(found) if found else None
+
+    async def recent_asks(
+        self, community_id: int, topics: Iterable[str], since: datetime, *, excluding: int
+    ) -> list[AskSummary]:
+        c = connections.c
+        rows = await self.session.execute(
+            select(c.topic, c.party_a_id, c.party_b_id, c.state).where(
+                c.community_id == community_id,
+                c.kind == Kind.REQUEST.value,
+                c.topic.in_(list(topics)),
+                c.created_at >= since,
+                c.party_a_id != excluding,
+                c.party_b_id != excluding,
+                c.state != State.DRAFT.value,
+            )
+        )
+        return [AskSummary(*row) for row in rows]
+
+    async def forget(self, member_id: int) -> None:
+        await self.session.flush()  # what the use case changed first is not overwritten
+        c = connections.c
+        for column, values in (
+            (c.initiator_id, {"reason": ""}),
+            (c.party_a_id, {"note_a": ""}),
+            (c.party_b_id, {"note_b": ""}),
+            (c.suggested_id, {"suggested_id": None}),
+        ):
+            await self.session.execute(
+                update(connections).where(column == member_id).values(**values)
+            )
+
 
 class ThanksLog:
     def __init__(self, session: AsyncSession) -> None:
@@ -222,6 +351,18 @@ class ThanksLog:
         )
         return list(await self.session.scalars(stmt))
 
+    async def thanked_by(
+        self, giver_id: int, receivers: Iterable[int], since: datetime
+    ) -> set[int]:
+        found = await self.session.scalars(
+            select(thanks.c.receiver_id).where(
+                thanks.c.giver_id == giver_id,
+                thanks.c.receiver_id.in_(list(receivers)),
+                thanks.c.created_at >= since,
+            )
+        )
+        return set(found)
+
     async def add_endorsement(self, item: Endorsement) -> bool:
         """False when this member already endorsed that skill."""
         try:
@@ -252,6 +393,18 @@ class ThanksLog:
             for topic, count in await self.session.execute(stmt):
                 counts[topic] = counts.get(topic, 0) + count
         return counts
+
+    async def forget(self, member_id: int) -> set[int]:
+        e = endorsements.c
+        await self.session.execute(
+            update(thanks).where(thanks.c.giver_id == member_id).values(note="")
+        )
+        endorsed = set(
+            await self.session.scalars(select(e.member_id).where(e.endorser_id == member_id))
+        )
+        await self.session.execute(delete(endorsements).where(e.endorser_id == member_id))
+        await self.session.execute(delete(endorsements).where(e.member_id == member_id))
+        return endorsed
 
 
 class ProcessedEvents:

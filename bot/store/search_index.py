@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -190,3 +190,10 @@ class SearchIndex:
             )
         )
         return [Hit(*row) for row in rows]
+
+    async def members_listing(self, community_id: int, topics: Iterable[str]) -> set[int]:
+        mt = member_topics.c
+        found = await self.session.scalars(
+            select(mt.member_id).where(mt.community_id == community_id, mt.topic.in_(list(topics)))
+        )
+        return set(found)
