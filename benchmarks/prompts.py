@@ -47,10 +47,10 @@ from bot.messages import ChannelPost, DirectMessage, GroupConversation
 from bot.ports import SystemClock
 from bot.prompts.dispatcher import Dispatcher
 from bot.services.prompt_planning import Planner
-from bot.services.unit_of_work import UnitOfWork
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.migrate import upgrade
 from bot.store.tables import communities, connections, members, prompts
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 
 CHUNK = 5000
 USER_BASE = 300_000_000_000_000_000  # Discord-like numeric user ids
@@ -185,7 +185,7 @@ async def worker(url: str, batch: int) -> list[str]:
     engine = make_engine(url)
     messenger = CountingMessenger()
     dispatcher = Dispatcher(
-        make_sessionmaker(engine), SystemClock(), settings, {"bench": messenger}
+        SqlUnitOfWorkFactory(engine), SystemClock(), settings, {"bench": messenger}
     )
     async with engine.connect() as conn:  # connected before the start signal
         await conn.execute(text("SELECT 1"))
@@ -260,7 +260,7 @@ async def count_sent(url: str) -> int:
 async def creation(url: str, community_id: int, events: int) -> dict[str, float]:
     """Prompts planned from `consent_requested`, one intro per transaction."""
     engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
+    units = SqlUnitOfWorkFactory(engine)
     settings = Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]
     async with engine.connect() as conn:
         rows = (
@@ -290,7 +290,7 @@ async def creation(url: str, community_id: int, events: int) -> dict[str, float]
     started = time.perf_counter()
     for conn_id, initiator, a, b in rows:
         intro = Connection(community_id, "intro", initiator, a, b, "", id=conn_id, created_at=now)
-        async with UnitOfWork(sessions) as uow:
+        async with units() as uow:
             await Planner(uow, community, settings, now).consent_requested(intro)
             await uow.commit()
     seconds = time.perf_counter() - started

@@ -39,10 +39,11 @@ from bot.domain.vocabulary import Vocabulary, seed_topics
 from bot.services.app import Networker
 from bot.services.commands import Actor, MemberRef, WhoKnows
 from bot.services.indexing import topic_entries
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.migrate import upgrade
 from bot.store.search_index import NEVER
 from bot.store.tables import community_topics, connections, member_topics, members
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 
 TOPICS = 5000
 SKILLS_PER_MEMBER = 8
@@ -248,7 +249,7 @@ async def measure(url: str, size: int, runs: int) -> dict[str, object]:
     rng = random.Random(size)
     _, load_s = await load(url, size, rng)
     engine = make_engine(url)
-    app = Networker(make_sessionmaker(engine), FixedClock(), Settings(_env_file=None))  # type: ignore[call-arg]
+    app = Networker(SqlUnitOfWorkFactory(engine), FixedClock(), Settings(_env_file=None))  # type: ignore[call-arg]
     results: dict[str, object] = {"size": size, "load_s": round(load_s, 1)}
     for label, query in QUERIES.items():
         times = []

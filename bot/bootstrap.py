@@ -11,8 +11,9 @@ from bot.ports import Clock, Messenger, SystemClock
 from bot.prompts.dispatcher import Dispatcher
 from bot.prompts.scheduler import PromptScheduler
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.migrate import upgrade_async
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 
 
 @dataclass
@@ -44,7 +45,7 @@ async def bootstrap(
     if migrate:
         await upgrade_async(settings.database_url)
     engine = make_engine(settings.database_url)
-    app = Networker(make_sessionmaker(engine), clock or SystemClock(), settings, messengers)
+    app = Networker(SqlUnitOfWorkFactory(engine), clock or SystemClock(), settings, messengers)
     # The dispatcher shares the app's messengers: adapters add theirs as they start.
-    dispatcher = Dispatcher(app.sessions, app.clock, settings, app.messengers)
+    dispatcher = Dispatcher(app.units, app.clock, settings, app.messengers)
     return Runtime(app, engine, dispatcher)

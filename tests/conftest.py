@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.migrate import upgrade
 from bot.store.tables import metadata
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.driver import Community
 from tests.fakes import FakeClock, FakeMessenger
 
@@ -94,7 +95,7 @@ async def app(
         async with engine.begin() as conn:  # a clean slate for each test
             tables = ", ".join(t.name for t in metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    yield Networker(make_sessionmaker(engine), clock, config, {"test": messenger})
+    yield Networker(SqlUnitOfWorkFactory(engine), clock, config, {"test": messenger})
     await engine.dispose()
 
 

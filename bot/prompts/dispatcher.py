@@ -23,8 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.config import Settings
 from bot.domain.prompts import (
     HELD,
@@ -42,7 +40,7 @@ from bot.messages import DirectMessage, Message
 from bot.ports import Clock, DeliveryError, Messenger
 from bot.prompts import content
 from bot.services.community_settings import kind_off, setting, timezone_of
-from bot.services.unit_of_work import UnitOfWork
+from bot.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 PAUSE_RECHECK = timedelta(days=1)
@@ -86,14 +84,14 @@ class Report:
 class Dispatcher:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        units: UnitOfWorkFactory,
         clock: Clock,
         config: Settings,
         messengers: dict[str, Messenger],
         *,
         batch: int | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.units = units
         self.clock = clock
         self.config = config
         self.messengers = messengers
@@ -127,7 +125,7 @@ class Dispatcher:
     async def _claim(self, now: datetime) -> tuple[list[Delivery], Report]:
         report = Report()
         deliveries: list[Delivery] = []
-        async with UnitOfWork(self.sessions) as uow:
+        async with self.units() as uow:
             rows = await uow.prompts.claim(now, self.batch, self.messengers)
             report.claimed = len(rows)
             if not rows:
@@ -304,7 +302,7 @@ class Dispatcher:
         now = self.clock.now()
         outcomes = [_outcome(delivery, error, now) for delivery, error in results]
         merged = [m for d, error in results if error is None for m in d.merged]
-        async with UnitOfWork(self.sessions) as uow:
+        async with self.units() as uow:
             await uow.prompts.record(outcomes)
             await uow.prompts.mark_digest_sent(merged, now)
             await uow.commit()

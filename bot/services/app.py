@@ -12,9 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.config import Settings as Config
 from bot.domain.errors import UserError
 from bot.domain.members import Community
@@ -61,7 +58,7 @@ from bot.services.commands import (
 )
 from bot.services.context import Context, NeedsWrite, member_for
 from bot.services.help import show_help
-from bot.services.unit_of_work import UnitOfWork
+from bot.services.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Context, Any], Awaitable[Reply]]
@@ -131,12 +128,12 @@ class Outcome:
 class Networker:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        units: UnitOfWorkFactory,
         clock: Clock,
         config: Config,
         messengers: dict[str, Messenger] | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.units = units
         self.clock = clock
         self.config = config
         self.messengers = messengers or {}
@@ -149,7 +146,7 @@ class Networker:
 
     async def register_community(self, platform: str, external_id: str, name: str) -> Community:
         """Make a workspace, guild or console community known (idempotent)."""
-        async with UnitOfWork(self.sessions) as uow:
+        async with self.units() as uow:
             found = await uow.communities.by_external_id(platform, external_id)
             if found is None:
                 found = await uow.communities.add(
@@ -166,7 +163,7 @@ class Networker:
         this after most commands. False when the community is not registered."""
         for write in (False, True):
             try:
-                async with UnitOfWork(self.sessions, write=write) as uow:
+                async with self.units(write=write) as uow:
                     found = await uow.communities.by_external_id(platform, community)
                     if found is None:
                         return False
@@ -183,7 +180,7 @@ class Networker:
         self, platform: str, community: str, prefix: str, limit: int = 10
     ) -> list[MemberRef]:
         """Members whose name starts with `prefix`: lets text adapters resolve @mentions."""
-        async with UnitOfWork(self.sessions, write=False) as uow:
+        async with self.units(write=False) as uow:
             found = await uow.communities.by_external_id(platform, community)
             if found is None or found.id is None:
                 return []
@@ -193,8 +190,8 @@ class Networker:
     async def healthy(self) -> bool:
         """The database answers."""
         try:
-            async with self.sessions() as session:
-                await session.execute(text("SELECT 1"))
+            async with self.units(write=False) as uow:
+                await uow.ping()
         except Exception:  # any failure means "not healthy"; the probe says so
             log.exception("health check failed")
             return False
@@ -202,14 +199,14 @@ class Networker:
 
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """Record a platform event id; False when it was handled before (a retry)."""
-        async with UnitOfWork(self.sessions) as uow:
+        async with self.units() as uow:
             fresh = await uow.events.claim(platform, event_id, self.clock.now())
             await uow.commit()
             return fresh
 
     async def release_event(self, platform: str, event_id: str) -> None:
         """Handling a claimed event failed: the platform's retry will be handled."""
-        async with UnitOfWork(self.sessions) as uow:
+        async with self.units() as uow:
             await uow.events.release(platform, event_id)
             await uow.commit()
 
@@ -217,7 +214,7 @@ class Networker:
         self, platform: str, community: str, user_id: str, reason: str | None
     ) -> None:
         """The platform refuses DMs to this member (or accepts them again: reason None)."""
-        async with UnitOfWork(self.sessions) as uow:
+        async with self.units() as uow:
             found = await uow.communities.by_external_id(platform, community)
             if found is None or found.id is None:
                 return
@@ -229,7 +226,7 @@ class Networker:
 
     async def set_community_active(self, platform: str, external_id: str, active: bool) -> None:
         """The bot was removed from (or added back to) a workspace or guild."""
-        async with UnitOfWork(self.sessions) as uow:
+        async with self.units() as uow:
             found = await uow.communities.by_external_id(platform, external_id)
             if found is not None and found.active != active:
                 found.active = active
@@ -287,7 +284,7 @@ class Networker:
         outbox = Outbox()
         started = time.perf_counter()
         try:
-            async with UnitOfWork(self.sessions, write=write) as uow:
+            async with self.units(write=write) as uow:
                 now = self.clock.now()
                 if event_id is not None and not await uow.events.claim(
                     actor.platform, event_id, now

@@ -1,34 +1,303 @@
-"""The unit of work: one transaction, rolled back unless committed."""
+"""The unit of work handlers run in, and the repositories it offers: protocols only.
+
+Use cases, the prompt planner and the dispatcher are typed against these. The store
+implements them with SQLAlchemy (bot.store.unit_of_work); the tests have an in-memory
+fake (tests/fake_store.py). A unit of work is one transaction: changes to the objects
+its repositories hand out are saved by commit(), and dropped when it ends uncommitted.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from types import TracebackType
+from typing import Any, Protocol, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from bot.domain.activity import AskSummary, CommunityHealth
+from bot.domain.connections import Connection, Kind
+from bot.domain.members import Community, Member
+from bot.domain.prompts import Prompt, PromptOutcome
+from bot.domain.search_index import Candidate, Hit, TopicEntry
+from bot.domain.thanks import Endorsement, Thanks
 
-from bot.store.engine import BEGIN_MODE
-from bot.store.prompt_rows import Prompts
-from bot.store.repositories import Communities, Connections, Members, ProcessedEvents, ThanksLog
-from bot.store.search_index import SearchIndex
+
+class CommunityRepository(Protocol):
+    async def by_external_id(self, platform: str, external_id: str) -> Community | None: ...
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Community]: ...
+
+    async def add(self, community: Community) -> Community:
+        """Saved now: it has its id on return."""
+        ...
+
+    async def aliases(self, community_id: int) -> dict[str, str]: ...
+
+    async def set_alias(self, community_id: int, alias: str, topic: str) -> None: ...
+
+    async def health(self, community_id: int) -> CommunityHealth: ...
 
 
-class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
-        self._sessions = sessions
-        self._write = write
+class MemberRepository(Protocol):
+    async def get(self, member_id: int) -> Member | None: ...
 
-    async def __aenter__(self) -> UnitOfWork:
-        options = {BEGIN_MODE: "IMMEDIATE"} if self._write else {}
-        self.session = self._sessions()
-        await self.session.connection(execution_options=options)
-        self.communities = Communities(self.session)
-        self.members = Members(self.session)
-        self.connections = Connections(self.session)
-        self.thanks = ThanksLog(self.session)
-        self.index = SearchIndex(self.session)
-        self.events = ProcessedEvents(self.session)
-        self.prompts = Prompts(self.session)
-        return self
+    async def by_platform_id(self, community_id: int, user_id: str) -> Member | None: ...
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Member]: ...
+
+    async def named(self, community_id: int, prefix: str, limit: int = 10) -> Sequence[Member]:
+        """Members here whose display name or platform id starts with `prefix` (any case),
+        not forgotten: an exact platform id first, then by name."""
+        ...
+
+    async def add(self, member: Member) -> Member:
+        """Saved now: it has its id on return."""
+        ...
+
+
+class ConnectionRepository(Protocol):
+    async def add(self, connection: Connection) -> bool:
+        """Saved now, with its id; False (nothing saved) when the pair already has an open
+        one (draft or pending) of this kind."""
+        ...
+
+    async def remove(self, connection: Connection) -> None:
+        """A draft that was never sent goes, as if never written."""
+        ...
+
+    async def get(self, connection_id: int, *, for_update: bool = False) -> Connection | None: ...
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Connection]: ...
+
+    async def open_between(
+        self, community_id: int, kind: Kind, a: int, b: int
+    ) -> Connection | None: ...
+
+    async def declined_since(
+        self, community_id: int, kind: Kind, a: int, b: int, since: datetime
+    ) -> bool: ...
+
+    async def asks_between(self, requester_id: int, helper_id: int, since: datetime) -> int:
+        """Requests sent (not drafts) from one member to another since a time."""
+        ...
+
+    async def received_times(self, member_id: int, since: datetime) -> list[datetime]:
+        """When each ask of this member (as helper, or as a party to an intro) was made,
+        oldest first; drafts are nobody's ask."""
+        ...
+
+    async def involving(self, member_id: int) -> Sequence[Connection]:
+        """As introducer, requester, party or suggested person; oldest first."""
+        ...
+
+    async def connected_to(self, member_id: int) -> set[int]:
+        """The members this one is connected with (either side of a connection)."""
+        ...
+
+    async def expire(self, connection: Connection, now: datetime) -> bool:
+        """Expire it if it is still pending; False when an answer got there first. The
+        connection shows its current state either way."""
+        ...
+
+    async def last_interaction(self, a: int, b: int) -> datetime | None:
+        """The latest recorded interaction between two members: a connection between them
+        opening or being answered, or a thank-you either way."""
+        ...
+
+    async def recent_asks(
+        self, community_id: int, topics: Iterable[str], since: datetime, *, excluding: int
+    ) -> list[AskSummary]:
+        """Requests (not drafts) about these topics made since a time, except those
+        `excluding` asked or was asked."""
+        ...
+
+    async def forget(self, member_id: int) -> None:
+        """The member is forgotten: blank the reasons they gave and their private notes,
+        and drop them as anyone's suggestion."""
+        ...
+
+
+class ThanksRepository(Protocol):
+    async def add(self, item: Thanks) -> Thanks: ...
+
+    async def given_since(self, giver_id: int, since: datetime) -> int: ...
+
+    async def involving(self, member_id: int) -> Sequence[Thanks]:
+        """Given or received; oldest first."""
+        ...
+
+    async def recent_to(self, member_id: int, limit: int) -> Sequence[Thanks]:
+        """Received, newest first."""
+        ...
+
+    async def thanked_by(
+        self, giver_id: int, receivers: Iterable[int], since: datetime
+    ) -> set[int]:
+        """Which of `receivers` this member thanked since a time."""
+        ...
+
+    async def add_endorsement(self, item: Endorsement) -> bool:
+        """False when this member already endorsed that skill."""
+        ...
+
+    async def endorsements_of(self, member_id: int) -> Sequence[Endorsement]:
+        """Given or received."""
+        ...
+
+    async def evidence(self, member_id: int) -> dict[str, int]:
+        """Endorsements and topic-tagged thanks received, per topic."""
+        ...
+
+    async def forget(self, member_id: int) -> set[int]:
+        """The member is forgotten: blank their thank-you notes, delete endorsements by and
+        of them. Returns the members they had endorsed (their evidence changed)."""
+        ...
+
+
+class SearchIndexRepository(Protocol):
+    async def rebuild_member(
+        self, member: Member, entries: Sequence[TopicEntry], evidence: Mapping[str, int]
+    ) -> None:
+        """Replace the member's entries; the community's topic counts follow."""
+        ...
+
+    async def refresh_flags(self, member: Member) -> None:
+        """Availability, visibility, capacity or load changed: no topic changed."""
+        ...
+
+    async def candidates(
+        self,
+        community_id: int,
+        topic: str,
+        *,
+        exclude: int,
+        now: datetime,
+        since: datetime,
+        limit: int,
+    ) -> list[Candidate]:
+        """Listed members with room left for `topic`: by stored score, least recently asked
+        first, each with their member row and recent load (asks received since `since`,
+        plus every one still open)."""
+        ...
+
+    async def topics(self, community_id: int) -> dict[str, str]:
+        """Topics members of the community list with a skill level (key → label)."""
+        ...
+
+    async def topics_of(self, member_id: int) -> list[Hit]: ...
+
+    async def members_listing(self, community_id: int, topics: Iterable[str]) -> set[int]:
+        """Members indexed under any of these topics."""
+        ...
+
+
+class ProcessedEventRepository(Protocol):
+    async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record the event; False if it was handled before (a platform retry)."""
+        ...
+
+    async def release(self, platform: str, event_id: str) -> None:
+        """Handling failed: let the platform's retry through."""
+        ...
+
+
+class PromptRepository(Protocol):
+    async def schedule(
+        self,
+        *,
+        community_id: int,
+        recipient_id: int,
+        kind: str,
+        due_at: datetime,
+        key: str,
+        now: datetime,
+        subject_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        revive: bool = False,
+    ) -> bool:
+        """Add a prompt unless one with this key exists (sent, cancelled or waiting);
+        `revive`: a cancelled one with this key comes back. True when added or revived."""
+        ...
+
+    async def move(self, key: str, due_at: datetime) -> None:
+        """A pending prompt is due at another time."""
+        ...
+
+    async def cancel(
+        self,
+        reason: str,
+        *,
+        subject_id: int | None = None,
+        kinds: Iterable[str] | None = None,
+        recipient_id: int | None = None,
+        community_id: int | None = None,
+    ) -> int:
+        """Cancel waiting prompts (pending or held for a digest) that match; how many.
+        Rows a dispatcher holds right now are skipped."""
+        ...
+
+    async def forget_payloads(self, subject_id: int, kind: str) -> None:
+        """Drop what prompts about a member carry, sent ones included."""
+        ...
+
+    async def bring_forward(self, recipient_id: int, now: datetime) -> None:
+        """Resumed: prompts held during a pause are due now."""
+        ...
+
+    async def claim(self, now: datetime, limit: int, platforms: Iterable[str]) -> Sequence[Prompt]:
+        """Due prompts (pending, or sending with a lapsed lease) in communities on these
+        platforms, oldest due first, locked for this transaction."""
+        ...
+
+    async def sent_since(
+        self, recipient_ids: Iterable[int], since: datetime
+    ) -> list[tuple[int, datetime]]:
+        """(recipient, sent_at) of prompts sent on their own since a time (the daily cap)."""
+        ...
+
+    async def merged(self, recipient_id: int) -> Sequence[Prompt]:
+        """Prompts held for this member's next digest, oldest first, locked."""
+        ...
+
+    async def counts(self, community_id: int) -> dict[str, int]:
+        """How many prompts are in each state."""
+        ...
+
+    async def addressed_to(self, recipient_id: int) -> Sequence[Prompt]:
+        """Every prompt to this member, newest due first."""
+        ...
+
+    async def record(self, outcomes: Sequence[PromptOutcome]) -> None:
+        """Save what became of claimed prompts, each only while its claim holds."""
+        ...
+
+    async def mark_digest_sent(self, prompt_ids: Iterable[int], now: datetime) -> None:
+        """Prompts a sent digest carried are sent (attempts 0: the cap counted the digest)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def communities(self) -> CommunityRepository: ...
+
+    @property
+    def members(self) -> MemberRepository: ...
+
+    @property
+    def connections(self) -> ConnectionRepository: ...
+
+    @property
+    def thanks(self) -> ThanksRepository: ...
+
+    @property
+    def index(self) -> SearchIndexRepository: ...
+
+    @property
+    def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def prompts(self) -> PromptRepository: ...
+
+    async def __aenter__(self) -> Self: ...
 
     async def __aexit__(
         self,
@@ -36,10 +305,18 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        """Roll back whatever was not committed."""
+        ...
 
-    async def commit(self) -> None:
-        await self.session.commit()
+    async def commit(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise unless the store answers (the health check)."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, write: bool = True) -> UnitOfWork:
+        """A new unit of work. `write=False`: it only reads (on SQLite it then takes no
+        write lock; a handler that finds it must write raises NeedsWrite instead)."""
+        ...

@@ -24,9 +24,10 @@ from bot.config import Settings
 from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.migrate import SLACK_SDK_TABLES, alembic_config, include_object, upgrade
 from bot.store.tables import metadata
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.fakes import FakeClock, FakeMessenger
 
 POSTGRES_URL = os.environ.get("NETWORKER_TEST_POSTGRES_URL")
@@ -151,7 +152,7 @@ def test_the_bot_works_on_a_freshly_migrated_database(fresh_url: str) -> None:
         engine = make_engine(fresh_url)
         messenger = FakeMessenger()
         config = Settings(database_url=fresh_url, _env_file=None)  # type: ignore[call-arg]
-        app = Networker(make_sessionmaker(engine), FakeClock(), config, {"test": messenger})
+        app = Networker(SqlUnitOfWorkFactory(engine), FakeClock(), config, {"test": messenger})
         try:
             await app.register_community("test", "T1", "Fresh")
             ana = c.Actor("test", "T1", c.MemberRef("U-ana", "Ana"))
@@ -273,7 +274,7 @@ def test_upgrading_to_prompts_plans_a_first_digest_for_members_with_topics(
         clock = FakeClock(datetime.combine(monday, time(10), UTC))
         try:
             await Dispatcher(
-                make_sessionmaker(engine), clock, config, {"test": FakeMessenger()}
+                SqlUnitOfWorkFactory(engine), clock, config, {"test": FakeMessenger()}
             ).run_due()
         finally:
             await engine.dispose()

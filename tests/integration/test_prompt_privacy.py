@@ -17,7 +17,7 @@ async def connect(requester: Member, helper: Member) -> None:
 
 
 async def occasion_rows(app: Networker) -> list[tuple[str, dict[str, object]]]:
-    async with app.sessions() as session:
+    async with app.units.sessions() as session:
         rows = await session.execute(
             select(prompts.c.state, prompts.c.payload).where(prompts.c.kind == "occasion")
         )

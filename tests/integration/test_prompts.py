@@ -18,7 +18,7 @@ from bot.messages import Button
 from bot.prompts.dispatcher import Dispatcher, Report
 from bot.services import commands as c
 from bot.services.app import Networker
-from bot.services.unit_of_work import UnitOfWork
+from bot.store.unit_of_work import SqlUnitOfWork
 from tests.driver import Community, Member
 from tests.fakes import FakeClock, FakeMessenger
 
@@ -32,7 +32,7 @@ Run = Callable[[], Awaitable[Report]]
 @pytest.fixture
 def run(app: Networker, clock: FakeClock) -> Run:
     """One dispatcher pass over everything due now."""
-    return Dispatcher(app.sessions, clock, app.config, app.messengers).run_due
+    return Dispatcher(app.units, clock, app.config, app.messengers).run_due
 
 
 async def at(clock: FakeClock, run: Run, when: datetime) -> Report:
@@ -739,7 +739,7 @@ async def test_a_permanent_failure_cancels_with_a_reason(
     assert len(messenger.attempts) == attempts  # never retried
     stats = await community.member("olga", organiser=True).stats()
     assert "0 failed" in stats.text
-    async with UnitOfWork(community.app.sessions) as uow:
+    async with community.app.units() as uow:
         [row] = [p for p in await all_prompts(uow) if p.kind == "consent_reminder"]
         assert (row.state, row.last_error) == ("cancelled", "dms closed")
 
@@ -800,7 +800,7 @@ async def test_scheduling_twice_with_one_key_makes_one_prompt(
 ) -> None:
     ana, dana = members(community, "ana", "dana")
     await dana.ask(ana, NEED)
-    async with UnitOfWork(app.sessions) as uow:
+    async with app.units() as uow:
         [reminder] = [p for p in await all_prompts(uow) if p.kind == "consent_reminder"]
         again = await uow.prompts.schedule(
             community_id=reminder.community_id,
@@ -817,7 +817,7 @@ async def test_scheduling_twice_with_one_key_makes_one_prompt(
     assert len(having(ana, REMINDER)) == 1
 
 
-async def all_prompts(uow: UnitOfWork) -> list[Prompt]:
+async def all_prompts(uow: SqlUnitOfWork) -> list[Prompt]:
     return list(await uow.session.scalars(select(Prompt)))
 
 

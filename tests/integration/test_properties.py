@@ -18,8 +18,9 @@ from sqlalchemy import MetaData, select, text
 from bot.config import Settings
 from bot.messages import Button
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.tables import metadata
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.driver import Community, Member, button_on, names_in
 from tests.fakes import FakeClock, FakeMessenger
 
@@ -54,7 +55,7 @@ async def world(db_url: str) -> AsyncIterator[World]:
                 await conn.execute(table.delete())
     messenger, clock = FakeMessenger(), FakeClock()
     config = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
-    app = Networker(make_sessionmaker(engine), clock, config, {"test": messenger})
+    app = Networker(SqlUnitOfWorkFactory(engine), clock, config, {"test": messenger})
     try:
         await app.register_community("test", "T1", "Property Association")
         yield World(app, Community(app, messenger, "T1"), messenger, clock, db_url)

@@ -19,7 +19,7 @@ async def test_another_process_changes_show_after_the_search_ttl(
     assert names_in(await dana.whoknows("k8s")) == ["Ana"]
 
     # A second process on the same database: Ana goes away there.
-    other = Networker(app.sessions, app.clock, app.config)
+    other = Networker(app.units, app.clock, app.config)
     actor = c.Actor("test", "T1", ref("ana"))
     assert (await other.handle(actor, c.EditProfile(text="availability=away"))).ok
 

@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.discord.runtime import DiscordRuntime, build_discord
 from bot.config import Settings
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.tables import metadata
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.discord.double import (
     APP_ID,
     EPHEMERAL,
@@ -265,7 +266,7 @@ class DiscordWorld:
         await self.stop()
         engine = make_engine(self.settings.database_url)
         self._engines.append(engine)
-        self.core = Networker(make_sessionmaker(engine), self.clock, self.settings)
+        self.core = Networker(SqlUnitOfWorkFactory(engine), self.clock, self.settings)
         await self.start()
 
     async def close(self) -> None:
@@ -478,7 +479,7 @@ async def world(
         async with engine.begin() as conn:
             tables = ", ".join(t.name for t in metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    core = Networker(make_sessionmaker(engine), clock, settings)
+    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
     await core.register_community("discord", GUILD_ID, "Test Guild")
     found = DiscordWorld(discord_double, core, settings, clock, engine, _engines=[engine])
     await found.start()

@@ -38,7 +38,7 @@ CONSENT_BUTTONS = ["Accept", "Not now", "Decline"]
 async def dispatch(world: DiscordWorld, **config: Any) -> Report:
     """What the scheduler does on its next ticks: send everything due now."""
     settings = world.settings.model_copy(update=config) if config else world.settings
-    dispatcher = Dispatcher(world.core.sessions, world.clock, settings, world.core.messengers)
+    dispatcher = Dispatcher(world.core.units, world.clock, settings, world.core.messengers)
     total = Report()
     for _ in range(5):  # a pass may plan prompts due at once (expiry, thanks, loop closing)
         report = await dispatcher.run_due()
@@ -50,7 +50,7 @@ async def dispatch(world: DiscordWorld, **config: Any) -> Report:
 
 
 async def rows(world: DiscordWorld, kind: str | None = None) -> list[Row]:
-    async with world.core.sessions() as session:
+    async with world.core.units.sessions() as session:
         query = select(prompts).order_by(prompts.c.id)
         if kind is not None:
             query = query.where(prompts.c.kind == kind)
@@ -477,7 +477,7 @@ async def test_a_prompt_resent_after_a_crash_is_one_message(world: DiscordWorld)
     ana, _ben, _dana = await checked(world)
     [check] = await rows(world, "connect_check")
     # The process died after Discord took the message and before it recorded "sent".
-    async with world.core.sessions() as session:
+    async with world.core.units.sessions() as session:
         await session.execute(
             update(prompts)
             .where(prompts.c.id == check["id"])

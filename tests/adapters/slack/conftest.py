@@ -12,8 +12,9 @@ from sqlalchemy import text
 from adapters.slack.runtime import SlackRuntime, build_slack
 from bot.config import Settings
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.tables import metadata
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.signed import SlackSender
 from tests.fakes import FakeClock
@@ -75,7 +76,7 @@ async def slack(
         async with engine.begin() as conn:
             tables = ", ".join(t.name for t in metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    core = Networker(make_sessionmaker(engine), clock, settings)
+    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
     runtime = build_slack(core, settings, engine, background=False)
     await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
     sender = SlackSender(

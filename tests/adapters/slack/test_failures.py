@@ -46,7 +46,7 @@ async def people(slack: SlackWorld) -> tuple[str, str, str]:
 
 
 async def state_of(slack: SlackWorld, conn_id: int = 1) -> tuple[str, str, str]:
-    async with slack.core.sessions() as session:
+    async with slack.core.units.sessions() as session:
         row = (
             await session.execute(
                 text("SELECT state, consent_a, consent_b FROM connections WHERE id = :id"),
@@ -534,7 +534,7 @@ async def test_a_stale_decline_modal_is_refused_inside_the_modal(slack: SlackWor
 async def test_an_expired_request_says_so(slack: SlackWorld) -> None:
     ana, _bob, dana = await people(slack)
     consent = await ask_ana(slack, dana)
-    async with slack.core.sessions() as session:
+    async with slack.core.units.sessions() as session:
         await session.execute(text("UPDATE connections SET state = 'expired' WHERE id = 1"))
         await session.commit()
 

@@ -15,8 +15,9 @@ from adapters.slack.runtime import build_slack
 from bot.config import Settings
 from bot.messages import DirectMessage
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.tables import metadata
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.conftest import SECRET, SlackWorld
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.helpers import button, dm, ephemeral, posts, press, set_profile, submit
@@ -46,7 +47,7 @@ async def test_healthz_is_503_when_the_database_is_gone(
     slack: SlackWorld, http: aiohttp.ClientSession, tmp_path: object
 ) -> None:
     broken = make_engine(f"sqlite+aiosqlite:///{tmp_path}/no/such/dir/networker.db")
-    slack.core.sessions = make_sessionmaker(broken)
+    slack.core.units = SqlUnitOfWorkFactory(broken)
     try:
         async with http.get(f"{base(slack)}/healthz") as response:
             assert response.status == 503
@@ -128,7 +129,7 @@ async def test_as_deployed_the_answer_does_not_wait_for_the_dms(
         }
     )
     engine = await fresh_engine(db_url)
-    core = Networker(make_sessionmaker(engine), clock, settings)
+    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
     runtime = build_slack(core, settings, engine)  # background=True, as `networker run` does
     await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
     sender = SlackSender(SECRET, f"http://127.0.0.1:{runtime.port}/slack/events")

@@ -16,8 +16,9 @@ from sqlalchemy import text
 from adapters.slack.runtime import SlackRuntime, build_slack
 from bot.config import Settings
 from bot.services.app import NOT_SET_UP, Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 from bot.store.tables import metadata
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.conftest import SECRET
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.helpers import button, dm, ephemeral, shown
@@ -66,7 +67,7 @@ class MultiWorld:
             return f"{done.status} {await done.text()}"
 
     async def bots(self) -> set[tuple[str, str]]:
-        async with self.core.sessions() as session:
+        async with self.core.units.sessions() as session:
             rows = await session.execute(text("SELECT team_id, bot_token FROM slack_bots"))
             return {(row[0], row[1]) for row in rows}
 
@@ -94,7 +95,7 @@ async def multi(
         async with engine.begin() as conn:
             tables = ", ".join([*(t.name for t in metadata.sorted_tables), *SLACK_TABLES])
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    core = Networker(make_sessionmaker(engine), clock, settings)
+    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
     runtime = build_slack(core, settings, engine, background=False)
     await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
     base = f"http://127.0.0.1:{runtime.port}"

@@ -44,7 +44,7 @@ async def dispatch(slack: SlackWorld, **config: Any) -> Report:
     """What the scheduler does on its next ticks: send everything due now."""
     settings = slack.runtime.settings
     settings = settings.model_copy(update=config) if config else settings
-    dispatcher = Dispatcher(slack.core.sessions, slack.clock, settings, slack.core.messengers)
+    dispatcher = Dispatcher(slack.core.units, slack.clock, settings, slack.core.messengers)
     total = Report()
     for _ in range(5):  # a pass may plan prompts due at once (expiry, thanks, loop closing)
         report = await dispatcher.run_due()
@@ -55,7 +55,7 @@ async def dispatch(slack: SlackWorld, **config: Any) -> Report:
 
 
 async def rows(slack: SlackWorld, kind: str) -> list[Row]:
-    async with slack.core.sessions() as session:
+    async with slack.core.units.sessions() as session:
         query = select(prompts).where(prompts.c.kind == kind).order_by(prompts.c.id)
         return [dict(r) for r in (await session.execute(query)).mappings()]
 

@@ -9,7 +9,8 @@ import pytest
 from adapters.slack.runtime import SlackRuntime, build_slack
 from bot.config import Settings
 from bot.services.app import Networker
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
+from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.fakes import FakeClock
 
@@ -33,7 +34,7 @@ async def socket_runtime(
     )
     assert settings.slack_socket and not settings.slack_http
     engine = make_engine(url)
-    core = Networker(make_sessionmaker(engine), clock, settings)
+    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
     runtime = build_slack(core, settings, engine, background=False)
     await runtime.start(http=False, socket=True, host="127.0.0.1", port=0)
     try:
