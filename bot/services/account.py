@@ -3,18 +3,42 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
+from bot.domain.prompts import Prompt
 from bot.domain.thanks import Thanks
 from bot.messages import Button, Field, Message, Quote, Reply, Section, Style, line, message, reply
 from bot.services.commands import Export, Forget, Home, Me, Onboard, Pause, Press
 from bot.services.context import Context, mention, mentions
 from bot.services.indexing import refresh_load, reindex
 from bot.services.profiles import show_profile
+
+Name = Callable[[int | None], str | None]  # a member's display name in an export, by id
+
+# What an export shows of the profile, in this order.
+PROFILE_FIELDS = (
+    "display_name",
+    "platform_user_id",
+    "skills",
+    "can_help_with",
+    "looking_for",
+    "bio",
+    "timezone",
+    "contact_window",
+    "availability",
+    "busy_until",
+    "capacity",
+    "discoverable",
+    "paused",
+    "birthday",
+    "work_anniversary",
+    "prompts_off",
+    "created_at",
+)
 
 
 async def me(ctx: Context, _cmd: Me) -> Reply:
@@ -102,86 +126,62 @@ async def export(ctx: Context, _cmd: Export) -> Reply:
 async def export_data(ctx: Context, member: Member) -> dict[str, Any]:
     assert member.id is not None
     mid = member.id
-    people = {mid: member}
     # Not the requests where someone merely suggested me: those are others' private business.
     conns = [c for c in await ctx.uow.connections.involving(mid) if c.involves(mid)]
     thanks_ = await ctx.uow.thanks.involving(mid)
     endorsements_ = await ctx.uow.thanks.endorsements_of(mid)
-    others = (
-        {c.initiator_id for c in conns}
-        | {c.party_a_id for c in conns}
-        | {c.party_b_id for c in conns}
-    )
-    others |= {t.giver_id for t in thanks_} | {t.receiver_id for t in thanks_}
-    others |= {e.endorser_id for e in endorsements_} | {e.member_id for e in endorsements_}
-    people.update(await ctx.uow.members.many(others - {mid}))
+    others = {m for c in conns for m in (c.initiator_id, c.party_a_id, c.party_b_id)}
+    others |= {m for t in thanks_ for m in (t.giver_id, t.receiver_id)}
+    others |= {m for e in endorsements_ for m in (e.endorser_id, e.member_id)}
+    people = {mid: member, **await ctx.uow.members.many(others - {mid})}
 
     def name(member_id: int | None) -> str | None:
         return people[member_id].display_name if member_id in people else None
 
-    profile = {
-        key: getattr(member, key)
-        for key in (
-            "display_name",
-            "platform_user_id",
-            "skills",
-            "can_help_with",
-            "looking_for",
-            "bio",
-            "timezone",
-            "contact_window",
-            "availability",
-            "busy_until",
-            "capacity",
-            "discoverable",
-            "paused",
-            "birthday",
-            "work_anniversary",
-            "prompts_off",
-            "created_at",
-        )
-    }
     return {
         "community": ctx.community.name,
-        "profile": profile,
-        "connections": [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "state": c.state,
-                "introducer_or_requester": name(c.initiator_id),
-                "parties": [name(c.party_a_id), name(c.party_b_id)],
-                "reason": c.reason,
-                "topic": c.topic,
-                "created_at": c.created_at,
-                # Only your own private note: never the other side's.
-                "your_private_note": c.note_a
-                if mid == c.party_a_id
-                else c.note_b
-                if mid == c.party_b_id
-                else None,
-            }
-            for c in conns
-        ],
-        "thanks": [
-            {
-                "from": name(t.giver_id),
-                "to": name(t.receiver_id),
-                "note": t.note,
-                "topic": t.topic,
-                "created_at": t.created_at,
-            }
-            for t in thanks_
-        ],
+        "profile": {key: getattr(member, key) for key in PROFILE_FIELDS},
+        "connections": [_exported_connection(c, mid, name) for c in conns],
+        "thanks": [_exported_thanks(t, name) for t in thanks_],
         "endorsements": [
             {"from": name(e.endorser_id), "to": name(e.member_id), "topic": e.topic}
             for e in endorsements_
         ],
-        "prompts": [
-            {"kind": p.kind, "state": p.state, "due_at": p.due_at, "sent_at": p.sent_at}
-            for p in await ctx.uow.prompts.addressed_to(mid)
-        ],
+        "prompts": [_exported_prompt(p) for p in await ctx.uow.prompts.addressed_to(mid)],
     }
+
+
+def _exported_connection(c: Connection, mid: int, name: Name) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "state": c.state,
+        "introducer_or_requester": name(c.initiator_id),
+        "parties": [name(c.party_a_id), name(c.party_b_id)],
+        "reason": c.reason,
+        "topic": c.topic,
+        "created_at": c.created_at,
+        # Only your own private note: never the other side's.
+        "your_private_note": c.note_a
+        if mid == c.party_a_id
+        else c.note_b
+        if mid == c.party_b_id
+        else None,
+    }
+
+
+def _exported_thanks(t: Thanks, name: Name) -> dict[str, Any]:
+    return {
+        "from": name(t.giver_id),
+        "to": name(t.receiver_id),
+        "note": t.note,
+        "topic": t.topic,
+        "created_at": t.created_at,
+    }
+
+
+def _exported_prompt(p: Prompt) -> dict[str, Any]:
+    return {"kind": p.kind, "state": p.state, "due_at": p.due_at, "sent_at": p.sent_at}
 
 
 def _json_default(value: object) -> str:
