@@ -3,6 +3,9 @@
 PostgreSQL tests need NETWORKER_TEST_POSTGRES_URL (e.g.
 postgresql+asyncpg://postgres@127.0.0.1:5432/test); `.ci/run` sets it. Without it they
 are reported as skipped, with that reason.
+
+Use-case tests marked `fake_store_too` also run on the in-memory store (tests/fake_store.py),
+without a database: `pytest -k memory` runs just those.
 """
 
 from __future__ import annotations
@@ -24,10 +27,20 @@ from bot.store.migrate import upgrade
 from bot.store.tables import metadata
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.driver import Community
+from tests.fake_store import FakeStore
 from tests.fakes import FakeClock, FakeMessenger
 
 POSTGRES_URL = os.environ.get("NETWORKER_TEST_POSTGRES_URL")
 SKIP_PG = "PostgreSQL tests need NETWORKER_TEST_POSTGRES_URL (`.ci/run` sets it)"
+IN_MEMORY = "memory"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        backends = ["sqlite", "postgres"]
+        if metafunc.definition.get_closest_marker("fake_store_too"):
+            backends.insert(0, IN_MEMORY)
+        metafunc.parametrize("backend", backends, indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -61,14 +74,27 @@ def postgres_database() -> Iterator[str]:
     asyncio.run(run(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Where the test's data lives: sqlite, postgres or (marked tests only) memory."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    assert backend != IN_MEMORY, "this test needs a database"
+    if backend == "sqlite":
         template = request.getfixturevalue("sqlite_template")
         path = tmp_path / "networker.db"
         shutil.copy(template, path)
         return f"sqlite+aiosqlite:///{path}"
     return str(request.getfixturevalue("postgres_database"))
+
+
+@pytest.fixture
+def app_db_url(backend: str, request: pytest.FixtureRequest) -> str | None:
+    """The database behind the `app` fixture; None on the in-memory store."""
+    return None if backend == IN_MEMORY else str(request.getfixturevalue("db_url"))
 
 
 @pytest.fixture
@@ -88,8 +114,12 @@ def config() -> Settings:
 
 @pytest.fixture
 async def app(
-    db_url: str, clock: FakeClock, messenger: FakeMessenger, config: Settings
+    app_db_url: str | None, clock: FakeClock, messenger: FakeMessenger, config: Settings
 ) -> AsyncIterator[Networker]:
+    if app_db_url is None:
+        yield Networker(FakeStore(), clock, config, {"test": messenger})
+        return
+    db_url = app_db_url
     engine = make_engine(db_url)
     if db_url.startswith("postgresql"):
         async with engine.begin() as conn:  # a clean slate for each test

@@ -7,6 +7,8 @@ import pytest
 from bot.services import commands as c
 from tests.driver import Community, Member, names_in
 
+pytestmark = pytest.mark.fake_store_too  # use cases only: the in-memory store serves too
+
 WHY = "you both run Python meetups and could share speakers"
 NEED = "could you review my python packaging setup before the release"
 

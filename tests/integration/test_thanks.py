@@ -7,6 +7,8 @@ import pytest
 from tests.driver import Community, Member, names_in
 from tests.fakes import FakeClock
 
+pytestmark = pytest.mark.fake_store_too  # use cases only: the in-memory store serves too
+
 WHY = "you both run Python meetups and could share speakers"
 
 

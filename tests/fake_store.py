@@ -1,0 +1,677 @@
+"""An in-memory store implementing the core's UnitOfWork protocol: use cases without a database.
+
+Each unit of work works on its own deep copy of the store's tables; commit() makes that
+copy the store's state, and a unit of work that ends uncommitted leaves no trace, as a
+rolled-back transaction would. Queries mirror bot.store's: same filters, same order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from bot.domain.activity import AskSummary, CommunityHealth
+from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.members import Community, Member, MemberSnapshot
+from bot.domain.prompts import HELD, Prompt, PromptOutcome, PromptState
+from bot.domain.ranking import index_score
+from bot.domain.search_index import Candidate, Hit, TopicEntry
+from bot.domain.thanks import Endorsement, Thanks
+from bot.store.search_index import MEMBER_FIELDS
+
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # "never asked" sorts first, as in the store
+WAITING = (PromptState.PENDING, PromptState.DIGEST)
+CLAIMABLE = (PromptState.PENDING, PromptState.SENDING)
+
+
+@dataclass
+class IndexRow:
+    member_id: int
+    topic: str
+    community_id: int
+    level: int | None
+    evidence: int
+    score: int
+    listed: bool
+    full_until: datetime | None
+    last_request_at: datetime
+
+
+@dataclass
+class TopicCount:
+    label: str
+    members: int
+
+
+@dataclass
+class Tables:
+    communities: dict[int, Community] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+    connections: dict[int, Connection] = field(default_factory=dict)
+    thanks: dict[int, Thanks] = field(default_factory=dict)
+    endorsements: dict[int, Endorsement] = field(default_factory=dict)
+    prompts: dict[int, Prompt] = field(default_factory=dict)
+    aliases: dict[tuple[int, str], str] = field(default_factory=dict)  # (community, alias)
+    index: dict[tuple[int, str], IndexRow] = field(default_factory=dict)  # (member, topic)
+    topics: dict[tuple[int, str], TopicCount] = field(default_factory=dict)  # (community, topic)
+    events: set[tuple[str, str]] = field(default_factory=set)
+    last_ids: Counter[str] = field(default_factory=Counter)
+
+    def next_id(self, table: str) -> int:
+        self.last_ids[table] += 1
+        return self.last_ids[table]
+
+
+class FakeCommunities:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def by_external_id(self, platform: str, external_id: str) -> Community | None:
+        for c in self.t.communities.values():
+            if (c.platform, c.external_id) == (platform, external_id):
+                return c
+        return None
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Community]:
+        return {i: self.t.communities[i] for i in set(ids) if i in self.t.communities}
+
+    async def add(self, community: Community) -> Community:
+        community.id = self.t.next_id("communities")
+        self.t.communities[community.id] = community
+        return community
+
+    async def aliases(self, community_id: int) -> dict[str, str]:
+        return {a: topic for (c, a), topic in self.t.aliases.items() if c == community_id}
+
+    async def set_alias(self, community_id: int, alias: str, topic: str) -> None:
+        self.t.aliases[(community_id, alias)] = topic
+
+    async def health(self, community_id: int) -> CommunityHealth:
+        conns = [c for c in self.t.connections.values() if c.community_id == community_id]
+
+        def count(kind: Kind, connected: bool) -> int:
+            return sum(
+                1
+                for c in conns
+                if c.kind == kind
+                and (c.state == State.CONNECTED if connected else c.state != State.DRAFT)
+            )
+
+        return CommunityHealth(
+            members=sum(
+                1
+                for m in self.t.members.values()
+                if m.community_id == community_id and not m.forgotten
+            ),
+            intros=count(Kind.INTRO, connected=False),
+            intros_connected=count(Kind.INTRO, connected=True),
+            asks=count(Kind.REQUEST, connected=False),
+            asks_accepted=count(Kind.REQUEST, connected=True),
+            thanks=sum(1 for t in self.t.thanks.values() if t.community_id == community_id),
+            active_givers=len(
+                {
+                    c.party_b_id
+                    for c in conns
+                    if c.kind == Kind.REQUEST and c.state == State.CONNECTED
+                }
+            ),
+        )
+
+
+class FakeMembers:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def get(self, member_id: int) -> Member | None:
+        return self.t.members.get(member_id)
+
+    async def by_platform_id(self, community_id: int, user_id: str) -> Member | None:
+        for m in self.t.members.values():
+            if (m.community_id, m.platform_user_id) == (community_id, user_id):
+                return m
+        return None
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Member]:
+        return {i: self.t.members[i] for i in set(ids) if i in self.t.members}
+
+    async def named(self, community_id: int, prefix: str, limit: int = 10) -> Sequence[Member]:
+        low = prefix.lower()
+        found = [
+            m
+            for m in self.t.members.values()
+            if m.community_id == community_id
+            and not m.forgotten
+            and (
+                m.display_name.lower().startswith(low) or m.platform_user_id.lower().startswith(low)
+            )
+        ]
+        found.sort(key=lambda m: (m.platform_user_id.lower() != low, m.display_name.lower()))
+        return found[:limit]
+
+    async def add(self, member: Member) -> Member:
+        member.id = self.t.next_id("members")
+        self.t.members[member.id] = member
+        return member
+
+
+class FakeConnections:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def add(self, connection: Connection) -> bool:
+        same_pair = (
+            connection.community_id,
+            connection.kind,
+            connection.pair_low,
+            connection.pair_high,
+        )
+        for c in self.t.connections.values():
+            if (c.community_id, c.kind, c.pair_low, c.pair_high) == same_pair and (
+                c.state in OPEN_STATES
+            ):
+                return False
+        connection.id = self.t.next_id("connections")
+        self.t.connections[connection.id] = connection
+        return True
+
+    async def remove(self, connection: Connection) -> None:
+        assert connection.id is not None
+        del self.t.connections[connection.id]
+
+    async def get(self, connection_id: int, *, for_update: bool = False) -> Connection | None:
+        return self.t.connections.get(connection_id)
+
+    async def many(self, ids: Iterable[int]) -> dict[int, Connection]:
+        return {i: self.t.connections[i] for i in set(ids) if i in self.t.connections}
+
+    async def open_between(
+        self, community_id: int, kind: Kind, a: int, b: int
+    ) -> Connection | None:
+        low, high = sorted((a, b))
+        for c in self._ordered():
+            if (
+                (c.community_id, c.kind, c.pair_low, c.pair_high) == (community_id, kind, low, high)
+            ) and c.state in OPEN_STATES:
+                return c
+        return None
+
+    async def declined_since(
+        self, community_id: int, kind: Kind, a: int, b: int, since: datetime
+    ) -> bool:
+        low, high = sorted((a, b))
+        return any(
+            (c.community_id, c.kind, c.pair_low, c.pair_high) == (community_id, kind, low, high)
+            and c.state == State.DECLINED
+            and _at_or_after(c.updated_at, since)
+            for c in self.t.connections.values()
+        )
+
+    async def asks_between(self, requester_id: int, helper_id: int, since: datetime) -> int:
+        return sum(
+            1
+            for c in self.t.connections.values()
+            if c.kind == Kind.REQUEST
+            and (c.party_a_id, c.party_b_id) == (requester_id, helper_id)
+            and c.state != State.DRAFT
+            and _at_or_after(c.created_at, since)
+        )
+
+    async def received_times(self, member_id: int, since: datetime) -> list[datetime]:
+        return sorted(
+            c.created_at
+            for c in self.t.connections.values()
+            if c.created_at is not None
+            and c.state != State.DRAFT
+            and c.created_at >= since
+            and (c.party_b_id == member_id or (c.kind == Kind.INTRO and c.party_a_id == member_id))
+        )
+
+    async def involving(self, member_id: int) -> Sequence[Connection]:
+        return [
+            c
+            for c in self._ordered()
+            if member_id in (c.initiator_id, c.party_a_id, c.party_b_id, c.suggested_id)
+        ]
+
+    async def connected_to(self, member_id: int) -> set[int]:
+        return {
+            c.other_party(member_id)
+            for c in self.t.connections.values()
+            if c.state == State.CONNECTED and member_id in c.parties
+        }
+
+    async def expire(self, connection: Connection, now: datetime) -> bool:
+        if connection.state != State.PENDING:
+            return False
+        connection.state, connection.updated_at = State.EXPIRED.value, now
+        return True
+
+    async def last_interaction(self, a: int, b: int) -> datetime | None:
+        found: list[datetime] = []
+        for c in self.t.connections.values():
+            if c.parties in ((a, b), (b, a)):
+                found += [t for t in (c.connected_at, c.updated_at) if t is not None]
+        for t in self.t.thanks.values():
+            if (t.giver_id, t.receiver_id) in ((a, b), (b, a)) and t.created_at is not None:
+                found.append(t.created_at)
+        return max(found) if found else None
+
+    async def recent_asks(
+        self, community_id: int, topics: Iterable[str], since: datetime, *, excluding: int
+    ) -> list[AskSummary]:
+        wanted = set(topics)
+        return [
+            AskSummary(c.topic, c.party_a_id, c.party_b_id, c.state)
+            for c in self._ordered()
+            if c.community_id == community_id
+            and c.kind == Kind.REQUEST
+            and c.topic in wanted
+            and _at_or_after(c.created_at, since)
+            and excluding not in c.parties
+            and c.state != State.DRAFT
+        ]
+
+    async def forget(self, member_id: int) -> None:
+        for c in self.t.connections.values():
+            if c.initiator_id == member_id:
+                c.reason = ""
+            if c.party_a_id == member_id:
+                c.note_a = ""
+            if c.party_b_id == member_id:
+                c.note_b = ""
+            if c.suggested_id == member_id:
+                c.suggested_id = None
+
+    def _ordered(self) -> list[Connection]:
+        return [self.t.connections[i] for i in sorted(self.t.connections)]
+
+
+class FakeThanks:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def add(self, item: Thanks) -> Thanks:
+        item.id = self.t.next_id("thanks")
+        self.t.thanks[item.id] = item
+        return item
+
+    async def given_since(self, giver_id: int, since: datetime) -> int:
+        return sum(
+            1
+            for t in self.t.thanks.values()
+            if t.giver_id == giver_id and _at_or_after(t.created_at, since)
+        )
+
+    async def involving(self, member_id: int) -> Sequence[Thanks]:
+        return [t for t in self._ordered() if member_id in (t.giver_id, t.receiver_id)]
+
+    async def recent_to(self, member_id: int, limit: int) -> Sequence[Thanks]:
+        return [t for t in reversed(self._ordered()) if t.receiver_id == member_id][:limit]
+
+    async def thanked_by(
+        self, giver_id: int, receivers: Iterable[int], since: datetime
+    ) -> set[int]:
+        wanted = set(receivers)
+        return {
+            t.receiver_id
+            for t in self.t.thanks.values()
+            if t.giver_id == giver_id
+            and t.receiver_id in wanted
+            and _at_or_after(t.created_at, since)
+        }
+
+    async def add_endorsement(self, item: Endorsement) -> bool:
+        key = (item.endorser_id, item.member_id, item.topic)
+        if any((e.endorser_id, e.member_id, e.topic) == key for e in self.t.endorsements.values()):
+            return False
+        item.id = self.t.next_id("endorsements")
+        self.t.endorsements[item.id] = item
+        return True
+
+    async def endorsements_of(self, member_id: int) -> Sequence[Endorsement]:
+        return [
+            self.t.endorsements[i]
+            for i in sorted(self.t.endorsements)
+            if member_id in (self.t.endorsements[i].member_id, self.t.endorsements[i].endorser_id)
+        ]
+
+    async def evidence(self, member_id: int) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        counts.update(
+            e.topic for e in self.t.endorsements.values() if e.member_id == member_id and e.topic
+        )
+        counts.update(
+            t.topic for t in self.t.thanks.values() if t.receiver_id == member_id and t.topic
+        )
+        return dict(counts)
+
+    async def forget(self, member_id: int) -> set[int]:
+        for t in self.t.thanks.values():
+            if t.giver_id == member_id:
+                t.note = ""
+        endorsed = {e.member_id for e in self.t.endorsements.values() if e.endorser_id == member_id}
+        self.t.endorsements = {
+            i: e
+            for i, e in self.t.endorsements.items()
+            if member_id not in (e.endorser_id, e.member_id)
+        }
+        return endorsed
+
+    def _ordered(self) -> list[Thanks]:
+        return [self.t.thanks[i] for i in sorted(self.t.thanks)]
+
+
+class FakeSearchIndex:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def rebuild_member(
+        self, member: Member, entries: Sequence[TopicEntry], evidence: Mapping[str, int]
+    ) -> None:
+        assert member.id is not None
+        mine = [key for key in self.t.index if key[0] == member.id]
+        old = {topic for _, topic in mine if self.t.index[(member.id, topic)].level is not None}
+        for key in mine:
+            del self.t.index[key]
+        for e in entries:
+            found = evidence.get(e.topic, 0)
+            self.t.index[(member.id, e.topic)] = IndexRow(
+                member.id,
+                e.topic,
+                member.community_id,
+                e.level,
+                found,
+                index_score(e.level, found),
+                member.is_listed(),
+                member.full_until,
+                member.last_request_at or NEVER,
+            )
+        new = {e.topic: e.label for e in entries if e.level is not None}
+        for topic in new.keys() - old:
+            count = self.t.topics.setdefault(
+                (member.community_id, topic), TopicCount(new[topic][:80], 0)
+            )
+            count.members += 1
+        for topic in old - new.keys():
+            key = (member.community_id, topic)
+            if key in self.t.topics:
+                self.t.topics[key].members -= 1
+                if self.t.topics[key].members <= 0:
+                    del self.t.topics[key]
+
+    async def refresh_flags(self, member: Member) -> None:
+        for row in self.t.index.values():
+            if row.member_id == member.id:
+                row.listed = member.is_listed()
+                row.full_until = member.full_until
+                row.last_request_at = member.last_request_at or NEVER
+
+    async def candidates(
+        self,
+        community_id: int,
+        topic: str,
+        *,
+        exclude: int,
+        now: datetime,
+        since: datetime,
+        limit: int,
+    ) -> list[Candidate]:
+        rows = [
+            r
+            for r in self.t.index.values()
+            if r.community_id == community_id
+            and r.topic == topic
+            and r.listed
+            and r.member_id != exclude
+            and (r.full_until is None or r.full_until <= now)
+        ]
+        rows.sort(key=lambda r: (-r.score, r.last_request_at, r.member_id))
+        return [
+            Candidate(
+                Hit(r.member_id, r.topic, r.level, r.evidence, r.score),
+                self._snapshot(self.t.members[r.member_id]),
+                self._load(r.member_id, since),
+            )
+            for r in rows[:limit]
+        ]
+
+    async def topics(self, community_id: int) -> dict[str, str]:
+        return {
+            topic: count.label
+            for (c, topic), count in self.t.topics.items()
+            if c == community_id and count.members > 0
+        }
+
+    async def topics_of(self, member_id: int) -> list[Hit]:
+        return [
+            Hit(r.member_id, r.topic, r.level, r.evidence, r.score)
+            for r in self.t.index.values()
+            if r.member_id == member_id
+        ]
+
+    async def members_listing(self, community_id: int, topics: Iterable[str]) -> set[int]:
+        wanted = set(topics)
+        return {
+            r.member_id
+            for r in self.t.index.values()
+            if r.community_id == community_id and r.topic in wanted
+        }
+
+    @staticmethod
+    def _snapshot(member: Member) -> MemberSnapshot:
+        # Only the fields the store's search query reads, as it hands them back.
+        fields: dict[str, Any] = {name: getattr(member, name) for name in MEMBER_FIELDS}
+        return MemberSnapshot(**fields)
+
+    def _load(self, member_id: int, since: datetime) -> int:
+        return sum(
+            1
+            for c in self.t.connections.values()
+            if c.party_b_id == member_id
+            and c.state != State.DRAFT
+            and (_at_or_after(c.created_at, since) or c.state == State.PENDING)
+        )
+
+
+class FakeEvents:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
+        if (platform, event_id) in self.t.events:
+            return False
+        self.t.events.add((platform, event_id))
+        return True
+
+    async def release(self, platform: str, event_id: str) -> None:
+        self.t.events.discard((platform, event_id))
+
+
+class FakePrompts:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def schedule(
+        self,
+        *,
+        community_id: int,
+        recipient_id: int,
+        kind: str,
+        due_at: datetime,
+        key: str,
+        now: datetime,
+        subject_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        revive: bool = False,
+    ) -> bool:
+        found = next((p for p in self.t.prompts.values() if p.dedupe_key == key), None)
+        if found is None:
+            prompt = Prompt(
+                community_id,
+                recipient_id,
+                kind,
+                due_at,
+                key,
+                subject_id=subject_id,
+                payload=payload or {},
+                created_at=now,
+                id=self.t.next_id("prompts"),
+            )
+            assert prompt.id is not None
+            self.t.prompts[prompt.id] = prompt
+            return True
+        if not revive or found.state != PromptState.CANCELLED:
+            return False
+        found.state, found.due_at, found.payload = PromptState.PENDING.value, due_at, payload or {}
+        found.attempts, found.last_error = 0, None
+        return True
+
+    async def move(self, key: str, due_at: datetime) -> None:
+        for p in self.t.prompts.values():
+            if p.dedupe_key == key and p.state == PromptState.PENDING:
+                p.due_at = due_at
+
+    async def cancel(
+        self,
+        reason: str,
+        *,
+        subject_id: int | None = None,
+        kinds: Iterable[str] | None = None,
+        recipient_id: int | None = None,
+        community_id: int | None = None,
+    ) -> int:
+        wanted = None if kinds is None else set(kinds)
+        cancelled = 0
+        for p in self.t.prompts.values():
+            if (
+                p.state in WAITING
+                and (subject_id is None or p.subject_id == subject_id)
+                and (wanted is None or p.kind in wanted)
+                and (recipient_id is None or p.recipient_id == recipient_id)
+                and (community_id is None or p.community_id == community_id)
+            ):
+                p.state, p.last_error = PromptState.CANCELLED.value, reason[:200]
+                cancelled += 1
+        return cancelled
+
+    async def forget_payloads(self, subject_id: int, kind: str) -> None:
+        for p in self.t.prompts.values():
+            if p.subject_id == subject_id and p.kind == kind:
+                p.payload = {}
+
+    async def bring_forward(self, recipient_id: int, now: datetime) -> None:
+        for p in self.t.prompts.values():
+            if (
+                p.recipient_id == recipient_id
+                and p.state == PromptState.PENDING
+                and p.last_error == HELD
+            ):
+                p.due_at, p.last_error = now, None
+
+    async def claim(self, now: datetime, limit: int, platforms: Iterable[str]) -> Sequence[Prompt]:
+        wanted = set(platforms)
+        due = [
+            p
+            for p in self.t.prompts.values()
+            if p.state in CLAIMABLE
+            and p.due_at <= now
+            and self.t.communities[p.community_id].platform in wanted
+        ]
+        due.sort(key=lambda p: (p.due_at, p.id or 0))
+        return due[:limit]
+
+    async def sent_since(
+        self, recipient_ids: Iterable[int], since: datetime
+    ) -> list[tuple[int, datetime]]:
+        wanted = set(recipient_ids)
+        return [
+            (p.recipient_id, p.sent_at)
+            for p in self.t.prompts.values()
+            if p.recipient_id in wanted
+            and p.state == PromptState.SENT
+            and p.sent_at is not None
+            and p.sent_at >= since
+            and p.attempts > 0  # not the ones carried inside a digest
+        ]
+
+    async def merged(self, recipient_id: int) -> Sequence[Prompt]:
+        return [
+            self.t.prompts[i]
+            for i in sorted(self.t.prompts)
+            if self.t.prompts[i].recipient_id == recipient_id
+            and self.t.prompts[i].state == PromptState.DIGEST
+        ]
+
+    async def counts(self, community_id: int) -> dict[str, int]:
+        return dict(
+            Counter(p.state for p in self.t.prompts.values() if p.community_id == community_id)
+        )
+
+    async def addressed_to(self, recipient_id: int) -> Sequence[Prompt]:
+        mine = [p for p in self.t.prompts.values() if p.recipient_id == recipient_id]
+        return sorted(mine, key=lambda p: p.due_at, reverse=True)
+
+    async def record(self, outcomes: Sequence[PromptOutcome]) -> None:
+        for o in outcomes:
+            p = self.t.prompts.get(o.prompt_id)
+            if p is None or p.state != PromptState.SENDING or p.attempts != o.claim:
+                continue  # another dispatcher took the row over
+            p.state, p.due_at, p.sent_at = o.state, o.due_at, o.sent_at
+            p.last_error = o.last_error[:200] if o.last_error else None
+
+    async def mark_digest_sent(self, prompt_ids: Iterable[int], now: datetime) -> None:
+        for i in prompt_ids:
+            p = self.t.prompts.get(i)
+            if p is not None and p.state == PromptState.DIGEST:
+                p.state, p.sent_at, p.last_error, p.attempts = PromptState.SENT.value, now, None, 0
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+        self._tables = deepcopy(store.tables)  # the transaction sees a snapshot
+        self.communities = FakeCommunities(self._tables)
+        self.members = FakeMembers(self._tables)
+        self.connections = FakeConnections(self._tables)
+        self.thanks = FakeThanks(self._tables)
+        self.index = FakeSearchIndex(self._tables)
+        self.events = FakeEvents(self._tables)
+        self.prompts = FakePrompts(self._tables)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        pass  # uncommitted work stays in this unit's copy and goes with it
+
+    async def commit(self) -> None:
+        # A copy again: objects handed out stay detached, as after a real commit.
+        self._store.tables = deepcopy(self._tables)
+
+    async def ping(self) -> None:
+        pass
+
+
+class FakeStore:
+    """The UnitOfWorkFactory the core gets instead of a database."""
+
+    def __init__(self) -> None:
+        self.tables = Tables()
+
+    def __call__(self, write: bool = True) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)  # `write` takes no lock in memory
+
+
+def _at_or_after(moment: datetime | None, since: datetime) -> bool:
+    """SQL's `column >= since`: a NULL is never."""
+    return moment is not None and moment >= since
