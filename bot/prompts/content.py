@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
 
+from bot.actions import Action
 from bot.config import Settings
 from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import Community, Member
@@ -199,12 +200,12 @@ async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
         how = line("Did you connect with ", mention(other), f" about your request for help{about}?")
     value = f"{conn.id}:{1 if first else 2}"
     buttons = [
-        Button("Helpful", "followup.helpful", value, Style.PRIMARY),
-        Button("We talked", "followup.talked", value),
+        Button("Helpful", Action.FOLLOWUP_HELPFUL, value, Style.PRIMARY),
+        Button("We talked", Action.FOLLOWUP_TALKED, value),
     ]
     if first:
-        buttons.append(Button("Not yet", "followup.not_yet", value))
-    buttons.append(Button("It didn't happen", "followup.no", value))
+        buttons.append(Button("Not yet", Action.FOLLOWUP_NOT_YET, value))
+    buttons.append(Button("It didn't happen", Action.FOLLOWUP_NO, value))
     return message(how, "One click is enough; only you see this.", buttons=buttons)
 
 
@@ -229,7 +230,7 @@ async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
     if not due:
         return Skip("already thanked")
     buttons = [
-        Button(f"Thank {m.display_name}", "thanks.start", f"{m.id}:{conn.id}", Style.PRIMARY)
+        Button(f"Thank {m.display_name}", Action.THANKS_START, f"{m.id}:{conn.id}", Style.PRIMARY)
         for m in due
     ]
     return message(
@@ -289,7 +290,9 @@ async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
             f" connected{about}. A short hello keeps a good connection warm.",
         ),
         "If they helped you, a thank-you is a nice way to start.",
-        buttons=[Button(f"Thank {other.display_name}", "thanks.start", f"{other.id}:{conn.id}")],
+        buttons=[
+            Button(f"Thank {other.display_name}", Action.THANKS_START, f"{other.id}:{conn.id}")
+        ],
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from bot.actions import Action
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.thanks import Thanks
@@ -44,9 +45,9 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
             Section(text=line("Waiting for your answer: ", what, " from ", mention(who), "."))
         )
         buttons += [
-            Button(f"Accept #{conn.id}", "consent.accept", str(conn.id), Style.PRIMARY),
-            Button(f"Not now #{conn.id}", "consent.not_now", str(conn.id)),
-            Button(f"Decline #{conn.id}", "consent.decline", str(conn.id), Style.DANGER),
+            Button(f"Accept #{conn.id}", Action.CONSENT_ACCEPT, str(conn.id), Style.PRIMARY),
+            Button(f"Not now #{conn.id}", Action.CONSENT_NOT_NOW, str(conn.id)),
+            Button(f"Decline #{conn.id}", Action.CONSENT_DECLINE, str(conn.id), Style.DANGER),
         ]
     for conn in waiting:
         names = [people[m] for m in conn.awaiting()]
@@ -199,7 +200,7 @@ async def forget(ctx: Context, cmd: Forget) -> Reply:
             "This deletes your profile and everything you wrote (reasons, notes, thank-yous). "
             "Others keep an anonymous record that a former member took part. It can't be undone.",
             "You can /networker export first to keep a copy.",
-            buttons=[Button("Yes, forget me", "forget.confirm", "yes", Style.DANGER)],
+            buttons=[Button("Yes, forget me", Action.FORGET_CONFIRM, "yes", Style.DANGER)],
         )
     await erase(ctx, ctx.me)
     return reply("Done. Everything you wrote is deleted and your profile is gone. Take care!")
@@ -266,11 +267,11 @@ async def home(ctx: Context, _cmd: Home) -> Reply:
     """Profile summary, what is waiting, recent thanks and quick actions in one view."""
     profile = show_profile(ctx, ctx.me, own=True).message
     summary = await me(ctx, Me())
-    actions = [Button("Edit my profile", "profile.edit", "", Style.PRIMARY)]
+    actions = [Button("Edit my profile", Action.PROFILE_EDIT, "", Style.PRIMARY)]
     if ctx.me.paused:
-        actions.append(Button("Resume bot DMs", "account.resume", ""))
+        actions.append(Button("Resume bot DMs", Action.ACCOUNT_RESUME, ""))
     else:
-        actions.append(Button("Pause bot DMs", "account.pause", ""))
+        actions.append(Button("Pause bot DMs", Action.ACCOUNT_PAUSE, ""))
     sections = (
         Section(text=line("Welcome to Networker, ", mention(ctx.me), "!")),
         *profile.sections,
@@ -302,11 +303,11 @@ async def onboard(ctx: Context, cmd: Onboard) -> Reply:
                 "with what, make warm introductions and say thank you.",
             ),
             "Start by telling people what you can help with; it takes a minute.",
-            buttons=[Button("Set up my profile", "profile.edit", "", Style.PRIMARY)],
+            buttons=[Button("Set up my profile", Action.PROFILE_EDIT, "", Style.PRIMARY)],
         ),
     )
     return reply("Welcome message sent.")
 
 
 async def pause_button(ctx: Context, cmd: Press) -> Reply:
-    return await pause(ctx, Pause(paused=cmd.action == "account.pause"))
+    return await pause(ctx, Pause(paused=cmd.action == Action.ACCOUNT_PAUSE))

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.actions import Action
 from bot.domain.connections import Answer, Connection, Kind, State
 from bot.domain.errors import UserError
 from bot.domain.members import Member
@@ -136,12 +137,14 @@ async def _suggest_others(
         m for m, _ in await find_helpers(ctx, matches, exclude=ctx.me, limit=4) if m.id != helper.id
     ]
     buttons = [
-        Button(f"Ask {m.display_name} instead", "draft.retarget", f"{draft.id}:{m.id}")
+        Button(f"Ask {m.display_name} instead", Action.DRAFT_RETARGET, f"{draft.id}:{m.id}")
         for m in others[:3]
     ]
     buttons += [
-        Button(f"Ask {helper.display_name} anyway", "draft.send", str(draft.id), Style.PRIMARY),
-        Button("Cancel", "draft.cancel", str(draft.id)),
+        Button(
+            f"Ask {helper.display_name} anyway", Action.DRAFT_SEND, str(draft.id), Style.PRIMARY
+        ),
+        Button("Cancel", Action.DRAFT_CANCEL, str(draft.id)),
     ]
     names = ", ".join(m.display_name for m in others[:3])
     return reply(
@@ -204,9 +207,9 @@ def consent_message(
     conn: Connection, recipient: Member, initiator: Member, other: Member
 ) -> Message:
     buttons = (
-        Button("Accept", "consent.accept", str(conn.id), Style.PRIMARY),
-        Button("Not now", "consent.not_now", str(conn.id)),
-        Button("Decline", "consent.decline", str(conn.id), Style.DANGER),
+        Button("Accept", Action.CONSENT_ACCEPT, str(conn.id), Style.PRIMARY),
+        Button("Not now", Action.CONSENT_NOT_NOW, str(conn.id)),
+        Button("Decline", Action.CONSENT_DECLINE, str(conn.id), Style.DANGER),
     )
     if conn.kind == Kind.INTRO:
         # A hidden member's skills are not shown, not even to the other party.
@@ -242,7 +245,9 @@ def consent_message(
 
 async def answer(ctx: Context, cmd: Press) -> Reply:
     conn = await _connection(ctx, cmd.value)
-    kind = {"consent.accept": Answer.ACCEPT, "consent.not_now": Answer.NOT_NOW}.get(cmd.action)
+    kind = {Action.CONSENT_ACCEPT: Answer.ACCEPT, Action.CONSENT_NOT_NOW: Answer.NOT_NOW}.get(
+        Action(cmd.action)
+    )
     if kind is None:
         return await _decline(ctx, conn, cmd)
     state = conn.answer(_id(ctx.me), kind, ctx.now)
@@ -260,13 +265,13 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
 
 
 async def _decline(ctx: Context, conn: Connection, cmd: Press) -> Reply:
-    if cmd.action == "consent.decline":
+    if cmd.action == Action.CONSENT_DECLINE:
         conn.ensure_awaiting(_id(ctx.me))
         return form_reply(
             "Decline privately. Both fields are optional.",
             Form(
                 title="Decline",
-                action="consent.decline_submit",
+                action=Action.CONSENT_DECLINE_SUBMIT,
                 value=str(conn.id),
                 inputs=(
                     Input("note", "A private note (only the bot keeps it)", InputKind.LONG_TEXT),
@@ -307,9 +312,12 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
             lines.append(line("They suggest ", mention(suggested), " might be able to help."))
             buttons = [
                 Button(
-                    f"Ask {suggested.display_name}", "suggest.accept", str(conn.id), Style.PRIMARY
+                    f"Ask {suggested.display_name}",
+                    Action.SUGGEST_ACCEPT,
+                    str(conn.id),
+                    Style.PRIMARY,
                 ),
-                Button("No thanks", "suggest.dismiss", str(conn.id)),
+                Button("No thanks", Action.SUGGEST_DISMISS, str(conn.id)),
             ]
         ctx.dm(initiator, message(*lines, buttons=buttons))
         return
@@ -331,11 +339,11 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
         buttons = [
             Button(
                 f"Introduce {other.display_name} to {suggested.display_name}",
-                "suggest.accept",
+                Action.SUGGEST_ACCEPT,
                 str(conn.id),
                 Style.PRIMARY,
             ),
-            Button("No thanks", "suggest.dismiss", str(conn.id)),
+            Button("No thanks", Action.SUGGEST_DISMISS, str(conn.id)),
         ]
     ctx.dm(initiator, message(*lines, buttons=buttons))
     if _accepted(conn, _id(other)):
@@ -412,7 +420,7 @@ async def suggestion(ctx: Context, cmd: Press) -> Reply:
         raise UserError("There is no suggestion to act on any more.")
     suggested = await ctx.uow.members.get(conn.suggested_id)
     conn.suggested_id = None  # a suggestion is used once
-    if cmd.action == "suggest.dismiss" or suggested is None:
+    if cmd.action == Action.SUGGEST_DISMISS or suggested is None:
         return reply("Okay, I'll leave it there.")
     if conn.kind == Kind.REQUEST:
         return await start_request(ctx, suggested, conn.reason, conn.topic)
@@ -432,11 +440,11 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
         raise UserError("Only the person who wrote this request can choose this.")
     if conn.state != State.DRAFT:
         raise UserError("That request was already sent or withdrawn.")
-    if cmd.action == "draft.cancel":
+    if cmd.action == Action.DRAFT_CANCEL:
         # A draft was never sent: drop it, so it counts as nobody's ask (load, capacity, stats).
         await ctx.uow.session.delete(conn)
         return reply("Cancelled. Nothing was sent.")
-    if cmd.action == "draft.retarget":
+    if cmd.action == Action.DRAFT_RETARGET:
         target = cmd.value.partition(":")[2]
         helper_id = int(target) if target.isdigit() else 0
         helper = await ctx.uow.members.get(helper_id)
@@ -464,7 +472,7 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
             line("What would you like to ask ", mention(helper), "?"),
             Form(
                 title=f"Ask {helper.display_name}"[:24],
-                action="ask.start",
+                action=Action.ASK_START,
                 value=cmd.value,
                 inputs=(
                     Input("request", "What do you need? Be specific.", InputKind.LONG_TEXT, True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.actions import Action
 from bot.domain.connections import Kind, State
 from bot.domain.errors import UserError
 from bot.domain.prompts import KIND_LABELS, SWITCHABLE, PromptKind
@@ -22,10 +23,10 @@ from bot.services.context import Context, mention
 from bot.services.thanks import thank
 
 OUTCOME_OF = {
-    "followup.helpful": "helpful",
-    "followup.talked": "talked",
-    "followup.not_yet": "not_yet",
-    "followup.no": "no",
+    Action.FOLLOWUP_HELPFUL: "helpful",
+    Action.FOLLOWUP_TALKED: "talked",
+    Action.FOLLOWUP_NOT_YET: "not_yet",
+    Action.FOLLOWUP_NO: "no",
 }
 
 
@@ -40,7 +41,7 @@ async def connect_answer(ctx: Context, cmd: Press) -> Reply:
         raise UserError("This one isn't an open connection any more.")
     if conn.outcome not in (None, "not_yet"):
         raise UserError("You've already told me how it went. Thank you!")
-    outcome = OUTCOME_OF[cmd.action]
+    outcome = OUTCOME_OF[Action(cmd.action)]
     if outcome == "not_yet" and round_ == "2":
         raise UserError("I'll stop asking about this one. Thanks for letting me know!")
     if outcome == "not_yet" and conn.outcome == "not_yet":  # a repeat: it asks once more only
@@ -78,7 +79,7 @@ async def thanks_start(ctx: Context, cmd: Press) -> Reply:
             line("Say thanks to ", mention(member), ":"),
             Form(
                 title=f"Thank {member.display_name}"[:24],
-                action="thanks.start",
+                action=Action.THANKS_START,
                 value=cmd.value,
                 inputs=(
                     Input("note", "What are you thanking them for?", InputKind.LONG_TEXT, True),
