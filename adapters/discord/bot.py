@@ -13,7 +13,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.after_reply import AfterReply
+from adapters.after_reply import AfterReply, deliver
 from adapters.discord.commands import build_tree, ref
 from adapters.discord.render import (
     allowed_mentions,
@@ -26,7 +26,7 @@ from adapters.discord.render import (
 from bot.domain.errors import UserError
 from bot.messages import Reply, reply
 from bot.services import commands as c
-from bot.services.app import Networker, Outcome, with_delivery_note
+from bot.services.app import Networker, Outcome
 
 PLATFORM = "discord"
 log = logging.getLogger(__name__)
@@ -113,15 +113,17 @@ class NetworkerBot(discord.AutoShardedClient):
     async def deliver(
         self, interaction: discord.Interaction, community: str, outcome: Outcome
     ) -> None:
-        failures = await self.core.deliver(PLATFORM, community, outcome.outbox)
-        if failures:
-            note = with_delivery_note(reply(""), failures).message
+        async def tell(note: Reply) -> None:
             try:
                 await interaction.followup.send(
-                    content(note), ephemeral=True, allowed_mentions=allowed_mentions(note)
+                    content(note.message),
+                    ephemeral=True,
+                    allowed_mentions=allowed_mentions(note.message),
                 )
             except discord.HTTPException:  # e.g. the answer itself failed: no follow-up then
                 log.warning("could not tell the member about a failed delivery", exc_info=True)
+
+        await deliver(self.core, PLATFORM, community, outcome.outbox, tell)
 
     # --- buttons and modals ---------------------------------------------------------------
 

@@ -79,7 +79,7 @@ def _command(spec: CommandSpec, run: Run, refuse: Refuse) -> app_commands.Comman
     if choices:
         callback = app_commands.choices(**choices)(callback)
     return app_commands.Command(
-        name=spec.path[-1], description=spec.summary[:DESCRIPTION_MAX], callback=callback
+        name=spec.path[-1], description=spec.description[:DESCRIPTION_MAX], callback=callback
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -17,7 +18,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.after_reply import AfterReply
+from adapters.after_reply import AfterReply, deliver
 from adapters.slack.directory import Directory
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
@@ -26,7 +27,7 @@ from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
 from bot.services import commands as c
-from bot.services.app import NOT_SET_UP, Networker, Outcome, with_delivery_note
+from bot.services.app import NOT_SET_UP, Networker, Outcome
 from bot.services.registry import REGISTRY
 
 PLATFORM = "slack"
@@ -158,9 +159,10 @@ class SlackListeners:
     async def _after_command(
         self, client: AsyncWebClient, team: str, user: str, outcome: Outcome, respond: Any
     ) -> None:
-        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
-        if failures:
-            await respond(**ephemeral(with_delivery_note(reply(""), failures)))
+        async def tell(note: Reply) -> None:
+            await respond(**ephemeral(note))
+
+        await deliver(self.core, PLATFORM, team, outcome.outbox, tell)
         if outcome.actor_incomplete:
             await self._learn(client, team, user)
 
@@ -210,9 +212,7 @@ class SlackListeners:
             await respond(**ephemeral(result), replace_original=result.replaces)
         else:  # App Home has no response_url: answer in the app's DM, then refresh Home
             await self._dm(client, user, result)
-        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
-        if failures:
-            await self._dm(client, user, with_delivery_note(reply(""), failures))
+        await deliver(self.core, PLATFORM, team, outcome.outbox, self._dm_to(client, user))
         if (body.get("view") or {}).get("type") == "home":
             await self._publish_home(client, team, user)
 
@@ -252,9 +252,7 @@ class SlackListeners:
         self, client: AsyncWebClient, team: str, user: str, result: Reply, outbox: Outbox
     ) -> None:
         await self._dm(client, user, result)
-        failures = await self.core.deliver(PLATFORM, team, outbox)
-        if failures:
-            await self._dm(client, user, with_delivery_note(reply(""), failures))
+        await deliver(self.core, PLATFORM, team, outbox, self._dm_to(client, user))
 
     # --- events ---------------------------------------------------------------------------
 
@@ -327,6 +325,11 @@ class SlackListeners:
             log.warning("views.open failed", extra={"reason": error.response.get("error")})
             return slack_trouble(error, "open the form")
         return None
+
+    def _dm_to(
+        self, client: AsyncWebClient, user: str
+    ) -> Callable[[Reply], Coroutine[Any, Any, None]]:
+        return lambda result: self._dm(client, user, result)
 
     async def _dm(self, client: AsyncWebClient, user: str, result: Reply) -> None:
         """The acting member's own answer in their DM with the app; best effort, so that a

@@ -127,6 +127,11 @@ class CommandSpec:
         return " ".join(self.path)
 
     @property
+    def description(self) -> str:
+        """The summary as a sentence-case label (command pickers, manifests)."""
+        return self.summary[:1].upper() + self.summary[1:]
+
+    @property
     def usage(self) -> str:
         if self.usage_override:
             return f"/{self.name} {self.usage_override}"
