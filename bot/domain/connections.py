@@ -47,15 +47,15 @@ OPEN_STATES = (State.DRAFT, State.PENDING)
 @dataclass(eq=False)
 class Connection:
     community_id: int
-    kind: str
+    kind: Kind
     initiator_id: int  # the introducer, or the requester of a help request
     party_a_id: int  # intro: first party; request: the requester
     party_b_id: int  # intro: second party; request: the helper
     reason: str
     topic: str | None = None
-    state: str = State.PENDING.value
-    consent_a: str = Consent.PENDING.value
-    consent_b: str = Consent.PENDING.value
+    state: State = State.PENDING
+    consent_a: Consent = Consent.PENDING
+    consent_b: Consent = Consent.PENDING
     note_a: str = ""  # private decline notes, never shown to anyone else
     note_b: str = ""
     suggested_id: int | None = None
@@ -94,21 +94,21 @@ class Connection:
             Answer.DECLINE: Consent.DECLINED,
         }[answer]
         if member_id == self.party_a_id:
-            self.consent_a, self.note_a = consent.value, note
+            self.consent_a, self.note_a = consent, note
         else:
-            self.consent_b, self.note_b = consent.value, note
+            self.consent_b, self.note_b = consent, note
         self.updated_at = now
         if consent is Consent.DECLINED:
-            self.state = State.DECLINED.value
-        elif self.consent_a == Consent.ACCEPTED and self.consent_b == Consent.ACCEPTED:
-            self.state = State.CONNECTED.value
+            self.state = State.DECLINED
+        elif self.consent_a is Consent.ACCEPTED and self.consent_b is Consent.ACCEPTED:
+            self.state = State.CONNECTED
             self.connected_at = now
-        return State(self.state)
+        return self.state
 
     def ensure_awaiting(self, member_id: int) -> None:
         """Raise unless this member still has to answer (stale buttons, wrong person)."""
-        if self.state != State.PENDING:
-            raise UserError(_closed_message(State(self.state)))
+        if self.state is not State.PENDING:
+            raise UserError(_closed_message(self.state))
         if member_id not in self.awaiting():
             if member_id in self.parties:
                 raise UserError("You have already answered this one. Thank you!")
@@ -116,14 +116,14 @@ class Connection:
 
     def send(self, now: datetime) -> None:
         """A draft goes out: from now on the parties are asked."""
-        if self.state != State.DRAFT:
-            raise UserError(_closed_message(State(self.state)))
-        self.state = State.PENDING.value
+        if self.state is not State.DRAFT:
+            raise UserError(_closed_message(self.state))
+        self.state = State.PENDING
         self.created_at = self.updated_at = now
 
     def cancel(self, now: datetime) -> None:
         if self.state in OPEN_STATES:
-            self.state = State.CANCELLED.value
+            self.state = State.CANCELLED
             self.updated_at = now
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.domain.connections import Answer, Connection, Kind, State
+from bot.domain.connections import Answer, Connection, Consent, Kind, State
 from bot.domain.errors import UserError
 from bot.domain.members import Member
 from bot.domain.profile import Availability
@@ -65,7 +65,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
             "I'll tell the introducer how it goes.",
         )
     conn = await _create(
-        ctx, Connection(ctx.community_id, Kind.INTRO.value, _id(ctx.me), _id(a), _id(b), reason)
+        ctx, Connection(ctx.community_id, Kind.INTRO, _id(ctx.me), _id(a), _id(b), reason)
     )
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
@@ -99,18 +99,18 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
     topic = topic or await _topic_of(ctx, request, helper)
     conn = Connection(
         ctx.community_id,
-        Kind.REQUEST.value,
+        Kind.REQUEST,
         _id(ctx.me),
         _id(ctx.me),
         _id(helper),
         request,
         topic,
-        consent_a="accepted",
+        consent_a=Consent.ACCEPTED,  # asking is the requester's consent
     )
     window = timedelta(days=int(ctx.setting("repeat_ask_window_days")))
     earlier = await ctx.uow.connections.asks_between(_id(ctx.me), _id(helper), ctx.now - window)
     if earlier >= int(ctx.setting("repeat_ask_limit")):
-        conn.state = State.DRAFT.value
+        conn.state = State.DRAFT
         conn = await _create(ctx, conn)
         return await _suggest_others(ctx, conn, helper, earlier, window.days)
     conn = await _create(ctx, conn)

@@ -19,7 +19,7 @@ def clock() -> FakeClock:
 def intro(**kwargs: object) -> Connection:
     fields: dict[str, object] = {
         "community_id": 1,
-        "kind": Kind.INTRO.value,
+        "kind": Kind.INTRO,
         "initiator_id": INTRODUCER,
         "party_a_id": ANA,
         "party_b_id": BEN,
@@ -31,9 +31,9 @@ def intro(**kwargs: object) -> Connection:
 def request(**kwargs: object) -> Connection:
     """Ana asks Ben for help: asking is Ana's consent."""
     fields: dict[str, object] = {
-        "kind": Kind.REQUEST.value,
+        "kind": Kind.REQUEST,
         "initiator_id": ANA,
-        "consent_a": Consent.ACCEPTED.value,
+        "consent_a": Consent.ACCEPTED,
     }
     return intro(**(fields | kwargs))
 
@@ -180,7 +180,7 @@ def test_changing_an_acceptance_into_a_decline_is_refused(clock: FakeClock) -> N
     ],
 )
 def test_buttons_of_a_closed_request_explain_why(state: State, says: str, clock: FakeClock) -> None:
-    conn = intro(state=state.value)
+    conn = intro(state=state)
     assert says in refusal(conn, ANA, Answer.ACCEPT, clock)
     assert conn.state == state
     assert conn.consent_a == Consent.PENDING
@@ -200,7 +200,7 @@ def test_an_answer_after_connecting_changes_nothing(clock: FakeClock) -> None:
 
 
 def test_a_draft_asks_nobody_until_sent(clock: FakeClock) -> None:
-    draft = request(state=State.DRAFT.value)
+    draft = request(state=State.DRAFT)
     assert "never sent" in refusal(draft, BEN, Answer.ACCEPT, clock)
     clock.advance(hours=1)
     draft.send(clock.now())
@@ -210,14 +210,14 @@ def test_a_draft_asks_nobody_until_sent(clock: FakeClock) -> None:
 
 
 def test_a_draft_is_sent_only_once(clock: FakeClock) -> None:
-    draft = request(state=State.DRAFT.value)
+    draft = request(state=State.DRAFT)
     draft.send(clock.now())
     with pytest.raises(UserError):
         draft.send(clock.now())
 
 
 def test_a_cancelled_draft_cannot_be_sent(clock: FakeClock) -> None:
-    draft = request(state=State.DRAFT.value)
+    draft = request(state=State.DRAFT)
     draft.cancel(clock.now())
     assert draft.state == State.CANCELLED
     with pytest.raises(UserError, match="withdrawn"):
@@ -233,7 +233,7 @@ def test_cancel_withdraws_a_pending_request(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize("state", [State.CONNECTED, State.DECLINED, State.EXPIRED])
 def test_cancel_does_not_undo_a_finished_request(state: State, clock: FakeClock) -> None:
-    conn = intro(state=state.value)
+    conn = intro(state=state)
     conn.cancel(clock.now())
     assert conn.state == state
 
