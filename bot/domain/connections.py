@@ -74,16 +74,58 @@ class Connection:
     def parties(self) -> tuple[int, int]:
         return (self.party_a_id, self.party_b_id)
 
-    def awaiting(self) -> list[int]:
-        """Parties whose consent is still needed."""
-        pairs = ((self.party_a_id, self.consent_a), (self.party_b_id, self.consent_b))
-        return [m for m, c in pairs if c in (Consent.PENDING, Consent.SNOOZED)]
+    @property
+    def is_intro(self) -> bool:
+        return self.kind is Kind.INTRO
+
+    @property
+    def is_open(self) -> bool:
+        """A draft or waiting for answers: it can still be sent, answered or withdrawn."""
+        return self.state in OPEN_STATES
+
+    @property
+    def introducer(self) -> int | None:
+        """Who made the introduction; a help request has none."""
+        return self.initiator_id if self.is_intro else None
 
     def involves(self, member_id: int) -> bool:
         return member_id in (self.initiator_id, self.party_a_id, self.party_b_id)
 
     def other_party(self, member_id: int) -> int:
         return self.party_b_id if member_id == self.party_a_id else self.party_a_id
+
+    # --- consent ---------------------------------------------------------------------------
+
+    def consent_of(self, member_id: int) -> Consent | None:
+        """A party's answer so far; None for anyone who is not a party."""
+        if member_id == self.party_a_id:
+            return self.consent_a
+        if member_id == self.party_b_id:
+            return self.consent_b
+        return None
+
+    def accepted_by(self, member_id: int) -> bool:
+        return self.consent_of(member_id) is Consent.ACCEPTED
+
+    def declined_by(self, member_id: int) -> bool:
+        return self.consent_of(member_id) is Consent.DECLINED
+
+    @property
+    def both_accepted(self) -> bool:
+        return self.consent_a is Consent.ACCEPTED and self.consent_b is Consent.ACCEPTED
+
+    @property
+    def decliner(self) -> int | None:
+        """The party who said no, if one did (the bot never tells anyone who)."""
+        return next((m for m in self.parties if self.declined_by(m)), None)
+
+    def awaiting(self) -> list[int]:
+        """Parties whose consent is still needed."""
+        return [m for m in self.parties if self.consent_of(m) in (Consent.PENDING, Consent.SNOOZED)]
+
+    def waits_for(self, member_id: int) -> bool:
+        """Whether this member has yet to answer a request that is out."""
+        return self.state is State.PENDING and member_id in self.awaiting()
 
     def answer(self, member_id: int, answer: Answer, now: datetime, note: str = "") -> State:
         """Record one party's answer; returns the resulting state. Raises on stale answers."""
@@ -100,7 +142,7 @@ class Connection:
         self.updated_at = now
         if consent is Consent.DECLINED:
             self.state = State.DECLINED
-        elif self.consent_a is Consent.ACCEPTED and self.consent_b is Consent.ACCEPTED:
+        elif self.both_accepted:
             self.state = State.CONNECTED
             self.connected_at = now
         return self.state
@@ -122,7 +164,7 @@ class Connection:
         self.created_at = self.updated_at = now
 
     def cancel(self, now: datetime) -> None:
-        if self.state in OPEN_STATES:
+        if self.is_open:
             self.state = State.CANCELLED
             self.updated_at = now
 

@@ -86,7 +86,7 @@ async def render(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def consent_reminder(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.PENDING or prompt.recipient_id not in conn.awaiting():
+    if conn is None or not conn.waits_for(prompt.recipient_id):
         return Skip("answered")
     expires = batch.planner(prompt).after("consent_expires_after")
     if conn.created_at is not None and conn.created_at + expires <= batch.now:
@@ -104,7 +104,7 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     recipient's contact window. Only if it is still unanswered: an answer that lands at
     the same moment wins."""
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.PENDING:
+    if conn is None or conn.state is not State.PENDING:
         return
     c = connections.c
     result = await batch.uow.session.execute(
@@ -121,9 +121,9 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     await batch.uow.prompts.cancel(
         "expired", subject_id=conn.id, kinds=[PromptKind.CONSENT_REMINDER.value]
     )
-    if conn.kind == Kind.INTRO:  # a party who said yes hears it won't go ahead
+    if conn.is_intro:  # a party who said yes hears it won't go ahead
         for party in conn.parties:
-            if party not in conn.awaiting():
+            if conn.accepted_by(party):
                 await planner.add(
                     PromptKind.CONSENT_EXPIRY,
                     party,
@@ -135,11 +135,11 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
 
 async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.EXPIRED:
+    if conn is None or conn.state is not State.EXPIRED:
         return Skip("answered")
     people = await batch.people([conn.initiator_id, *conn.parties])
     a, b = people[conn.party_a_id], people[conn.party_b_id]
-    if prompt.recipient_id in conn.parties and conn.kind == Kind.INTRO:
+    if prompt.recipient_id in conn.parties and conn.is_intro:
         other = people[conn.other_party(prompt.recipient_id)]
         return message(
             line(
@@ -148,7 +148,7 @@ async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
                 " didn't get both answers in time, so I've closed it. Thanks for being open to it!",
             )
         )
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         return message(
             line(
                 "Your introduction of ",
@@ -176,7 +176,7 @@ async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.CONNECTED:
+    if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
     if conn.outcome not in (None, "not_yet"):
         return Skip("answered")
@@ -185,7 +185,7 @@ async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
     other = people[conn.party_b_id]
     if other.forgotten:
         return Skip("member gone")
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         how = line(
             "How did it go with ",
             mention(other),
@@ -241,7 +241,7 @@ async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.kind != Kind.INTRO:
+    if conn is None or not conn.is_intro:
         return Skip("not an introduction")
     outcome = OUTCOMES.get(str(prompt.payload.get("outcome")))
     if outcome is None:
@@ -271,7 +271,7 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.CONNECTED:
+    if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
     other_id = conn.other_party(prompt.recipient_id)
     other = (await batch.people([other_id])).get(other_id)

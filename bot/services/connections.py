@@ -208,7 +208,7 @@ def consent_message(
         Button("Not now", "consent.not_now", str(conn.id)),
         Button("Decline", "consent.decline", str(conn.id), Style.DANGER),
     )
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         # A hidden member's skills are not shown, not even to the other party.
         skills = ", ".join(list(other.skills)[:5]) if other.discoverable else ""
         return message(
@@ -300,7 +300,7 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
     people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
     initiator = people[conn.initiator_id]
     decliner = ctx.me
-    if conn.kind == Kind.REQUEST:
+    if conn.kind is Kind.REQUEST:
         lines = [line(mention(decliner), " can't help with this one right now. No hard feelings!")]
         buttons: list[Button] = []
         if suggested:
@@ -338,7 +338,7 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
             Button("No thanks", "suggest.dismiss", str(conn.id)),
         ]
     ctx.dm(initiator, message(*lines, buttons=buttons))
-    if _accepted(conn, _id(other)):
+    if conn.accepted_by(_id(other)):
         ctx.dm(
             other,
             message(
@@ -351,15 +351,10 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
         )
 
 
-def _accepted(conn: Connection, member_id: int) -> bool:
-    consent = conn.consent_a if member_id == conn.party_a_id else conn.consent_b
-    return consent == "accepted"
-
-
 async def _open_conversation(ctx: Context, conn: Connection) -> None:
     people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
     a, b, initiator = people[conn.party_a_id], people[conn.party_b_id], people[conn.initiator_id]
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         text = message(
             line(mention(a), ", meet ", mention(b), "! ", mention(initiator), " introduced you:"),
             line(Quote(conn.reason)),
@@ -414,9 +409,10 @@ async def suggestion(ctx: Context, cmd: Press) -> Reply:
     conn.suggested_id = None  # a suggestion is used once
     if cmd.action == "suggest.dismiss" or suggested is None:
         return reply("Okay, I'll leave it there.")
-    if conn.kind == Kind.REQUEST:
+    if conn.kind is Kind.REQUEST:
         return await start_request(ctx, suggested, conn.reason, conn.topic)
-    decliner = conn.party_a_id if conn.consent_a == "declined" else conn.party_b_id
+    decliner = conn.decliner
+    assert decliner is not None  # a suggestion only comes with a decline
     remaining = await ctx.uow.members.get(conn.other_party(decliner))
     assert remaining is not None
     return await intro(ctx, Intro(_ref(remaining), _ref(suggested), conn.reason))
@@ -430,7 +426,7 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
     conn = await _connection(ctx, cmd.value)
     if conn.initiator_id != ctx.me.id:
         raise UserError("Only the person who wrote this request can choose this.")
-    if conn.state != State.DRAFT:
+    if conn.state is not State.DRAFT:
         raise UserError("That request was already sent or withdrawn.")
     if cmd.action == "draft.cancel":
         # A draft was never sent: drop it, so it counts as nobody's ask (load, capacity, stats).

@@ -108,9 +108,9 @@ class Planner:
                 kinds=[PromptKind.CONSENT_REMINDER.value],
                 recipient_id=member_id,
             )
-        if conn.state != State.PENDING:
+        if conn.state is not State.PENDING:
             await self.connection_closed(conn, "answered")
-        if conn.state == State.CONNECTED:
+        if conn.state is State.CONNECTED:
             await self.connected(conn)
 
     async def connection_closed(self, conn: Connection, reason: str) -> None:

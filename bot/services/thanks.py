@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.connections import Connection, Kind, State
+from bot.domain.connections import Connection, State
 from bot.domain.errors import UserError
 from bot.domain.members import Member
 from bot.domain.text import NOTE_MAX, clean
@@ -54,11 +54,7 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
             line(mention(ctx.me), " thanked you: ", Quote(note)),
         ),
     )
-    if (
-        related
-        and related.kind == Kind.INTRO
-        and related.initiator_id not in (ctx.me.id, receiver.id)
-    ):
+    if related and related.is_intro and related.initiator_id not in (ctx.me.id, receiver.id):
         introducer = await ctx.uow.members.get(related.initiator_id)
         if introducer:
             ctx.dm(
@@ -85,11 +81,7 @@ async def _related_connection(ctx: Context, giver: Member, receiver: Member) -> 
     """The latest connection both took part in (as a party or the introducer)."""
     assert giver.id is not None and receiver.id is not None
     for conn in reversed(await ctx.uow.connections.involving(giver.id)):
-        if conn.state == State.CONNECTED and receiver.id in (
-            conn.initiator_id,
-            conn.party_a_id,
-            conn.party_b_id,
-        ):
+        if conn.state is State.CONNECTED and conn.involves(receiver.id):
             return conn
     return None
 

@@ -252,3 +252,86 @@ def test_involvement_and_the_other_party() -> None:
     assert not conn.involves(STRANGER)
     assert conn.other_party(ANA) == BEN
     assert conn.other_party(BEN) == ANA
+
+
+def test_an_intro_has_an_introducer_and_a_request_has_none() -> None:
+    assert intro().is_intro and intro().introducer == INTRODUCER
+    assert not request().is_intro and request().introducer is None
+
+
+# --- consent as each party gave it ----------------------------------------------------------
+
+
+def test_consent_of_each_party_and_of_nobody_else(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(BEN, Answer.NOT_NOW, clock.now())
+    assert conn.consent_of(ANA) is Consent.PENDING
+    assert conn.consent_of(BEN) is Consent.SNOOZED
+    assert conn.consent_of(INTRODUCER) is None
+    assert conn.consent_of(STRANGER) is None
+
+
+def test_accepted_by_names_only_the_party_who_said_yes(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(BEN, Answer.ACCEPT, clock.now())
+    assert conn.accepted_by(BEN)
+    assert not conn.accepted_by(ANA)
+    assert not conn.accepted_by(INTRODUCER)
+    assert request().accepted_by(ANA)  # asking is the requester's yes
+
+
+@pytest.mark.parametrize("decliner", [ANA, BEN])
+def test_the_decliner_is_known_to_the_connection(decliner: int, clock: FakeClock) -> None:
+    conn = intro()
+    assert conn.decliner is None
+    conn.answer(decliner, Answer.DECLINE, clock.now())
+    assert conn.decliner == decliner
+    assert conn.declined_by(decliner)
+    assert not conn.declined_by(conn.other_party(decliner))
+
+
+def test_not_now_is_not_a_decline(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(ANA, Answer.NOT_NOW, clock.now())
+    assert not conn.declined_by(ANA)
+    assert conn.decliner is None
+
+
+def test_both_accepted_only_after_the_second_yes(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(ANA, Answer.ACCEPT, clock.now())
+    assert not conn.both_accepted
+    conn.answer(BEN, Answer.ACCEPT, clock.now())
+    assert conn.both_accepted
+
+
+def test_waits_for_a_party_until_they_answer(clock: FakeClock) -> None:
+    conn = intro()
+    assert conn.waits_for(ANA) and conn.waits_for(BEN)
+    assert not conn.waits_for(INTRODUCER)
+    conn.answer(ANA, Answer.NOT_NOW, clock.now())
+    assert conn.waits_for(ANA)  # "not now" still owes an answer
+    conn.answer(ANA, Answer.ACCEPT, clock.now())
+    assert not conn.waits_for(ANA)
+
+
+@pytest.mark.parametrize("state", [State.DRAFT, State.EXPIRED, State.CANCELLED])
+def test_a_request_that_is_not_out_waits_for_nobody(state: State) -> None:
+    conn = request(state=state)
+    assert conn.awaiting() == [BEN]
+    assert not conn.waits_for(BEN)
+
+
+@pytest.mark.parametrize(
+    ("state", "is_open"),
+    [
+        (State.DRAFT, True),
+        (State.PENDING, True),
+        (State.CONNECTED, False),
+        (State.DECLINED, False),
+        (State.EXPIRED, False),
+        (State.CANCELLED, False),
+    ],
+)
+def test_open_means_draft_or_waiting_for_answers(state: State, is_open: bool) -> None:
+    assert intro(state=state).is_open is is_open
