@@ -41,6 +41,15 @@ class Answer(StrEnum):
     DECLINE = "decline"
 
 
+class Outcome(StrEnum):
+    """The requester's answer to "did you connect?"."""
+
+    HELPFUL = "helpful"
+    TALKED = "talked"  # "We talked"
+    NOT_YET = "not_yet"  # asked once more later
+    NO = "no"  # "It didn't happen"
+
+
 OPEN_STATES = (State.DRAFT, State.PENDING)
 
 
@@ -62,7 +71,7 @@ class Connection:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     connected_at: datetime | None = None
-    outcome: str | None = None  # the requester's answer to "did you connect?"
+    outcome: Outcome | None = None
     id: int | None = None
     pair_low: int = field(init=False)  # the pair, order-free: one open intro per pair
     pair_high: int = field(init=False)
@@ -167,6 +176,38 @@ class Connection:
         if self.is_open:
             self.state = State.CANCELLED
             self.updated_at = now
+
+    # --- after connecting ------------------------------------------------------------------
+
+    @property
+    def outcome_open(self) -> bool:
+        """Whether "did you connect?" still wants an answer: none yet, or "not yet"."""
+        return self.outcome in (None, Outcome.NOT_YET)
+
+    def record_outcome(
+        self, member_id: int, outcome: Outcome, now: datetime, *, last_round: bool
+    ) -> None:
+        """The answer to "did you connect?", asked of party a (the requester, or the first
+        person an intro names). "Not yet" is taken once, and not in the last round."""
+        if member_id != self.party_a_id:
+            raise UserError("This question was for someone else.")
+        if self.state is not State.CONNECTED:
+            raise UserError("This one isn't an open connection any more.")
+        if not self.outcome_open:
+            raise UserError("You've already told me how it went. Thank you!")
+        if outcome is Outcome.NOT_YET and last_round:
+            raise UserError("I'll stop asking about this one. Thanks for letting me know!")
+        if outcome is Outcome.NOT_YET and self.outcome is Outcome.NOT_YET:
+            raise UserError("You told me already. I'll ask once more in a few days.")
+        self.outcome = outcome
+        self.updated_at = now  # an answer is an interaction: keep-in-touch counts from here
+
+    def to_thank(self) -> list[int]:
+        """Whom party a may thank when it helped: the other party, and the introducer."""
+        to = [self.party_b_id]
+        if self.is_intro and self.initiator_id not in to:
+            to.append(self.initiator_id)
+        return to
 
 
 def _closed_message(state: State) -> str:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select, update
 
 from bot.config import Settings
-from bot.domain.connections import Connection, Kind, State
+from bot.domain.connections import Connection, Kind, Outcome, State
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptKind
 from bot.messages import Bold, Button, Message, Section, Style, line, message
@@ -27,9 +27,9 @@ from bot.services.unit_of_work import UnitOfWork
 from bot.store.tables import connections, member_topics, thanks
 
 OUTCOMES = {
-    "helpful": "it was helpful",
-    "talked": "they talked",
-    "no": "it didn't happen this time",
+    Outcome.HELPFUL: "it was helpful",
+    Outcome.TALKED: "they talked",
+    Outcome.NO: "it didn't happen this time",
 }
 DIGEST_WINDOW = timedelta(days=7)
 LIVE = (State.PENDING, State.CONNECTED)
@@ -178,7 +178,7 @@ async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
     if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
-    if conn.outcome not in (None, "not_yet"):
+    if not conn.outcome_open:
         return Skip("answered")
     first = int(prompt.payload.get("round", 1)) == 1
     people = await batch.people([conn.initiator_id, *conn.parties])
@@ -243,8 +243,9 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
     if conn is None or not conn.is_intro:
         return Skip("not an introduction")
-    outcome = OUTCOMES.get(str(prompt.payload.get("outcome")))
-    if outcome is None:
+    outcome = _outcome(prompt)
+    said = OUTCOMES.get(outcome) if outcome is not None else None
+    if said is None:  # "not yet" closes no loop
         return Skip("no outcome")
     people = await batch.people(list(conn.parties))
     a, b = people[conn.party_a_id], people[conn.party_b_id]
@@ -252,7 +253,7 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
         return Skip("member gone")
     closing = (
         "Thank you for connecting them!"
-        if prompt.payload.get("outcome") != "no"
+        if outcome is not Outcome.NO
         else "Not every introduction clicks; thank you for making it."
     )
     return message(
@@ -263,10 +264,17 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
             mention(b),
             " turned out: ",
             mention(a),
-            f" says {outcome}.",
+            f" says {said}.",
         ),
         closing,
     )
+
+
+def _outcome(prompt: Prompt) -> Outcome | None:
+    try:
+        return Outcome(str(prompt.payload.get("outcome")))
+    except ValueError:
+        return None
 
 
 async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 
 from bot.config import Settings
-from bot.domain.connections import Connection, State
+from bot.domain.connections import Connection, Outcome, State
 from bot.domain.members import Community, MemberSnapshot
 from bot.domain.prompts import PromptKind
 from bot.messages import Outbox
@@ -166,7 +166,7 @@ class Planner:
             payload={"to": to},
         )
 
-    async def close_loop(self, conn: Connection, outcome: str) -> None:
+    async def close_loop(self, conn: Connection, outcome: Outcome) -> None:
         assert conn.id is not None
         await self.add(
             PromptKind.LOOP_CLOSING,
@@ -174,7 +174,7 @@ class Planner:
             self.now,
             f"loop:{conn.id}",
             subject_id=conn.id,
-            payload={"outcome": outcome},
+            payload={"outcome": outcome.value},
         )
 
     # --- members ------------------------------------------------------------------------

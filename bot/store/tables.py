@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from bot.domain.connections import Connection, Consent, Kind, State
+from bot.domain.connections import Connection, Consent, Kind, Outcome, State
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt
 from bot.domain.thanks import Endorsement, Thanks
@@ -148,7 +148,7 @@ connections = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("connected_at", UTCDateTime),
-    Column("outcome", String(10)),  # the requester's answer to "did you connect?"
+    Column("outcome", EnumString(Outcome, 10)),  # the requester's answer to "did you connect?"
     Index("ix_connections_party_b", "party_b_id", "created_at"),
     Index("ix_connections_party_a", "party_a_id", "created_at"),
     Index("ix_connections_initiator", "initiator_id", "created_at"),

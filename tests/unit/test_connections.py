@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.connections import Answer, Connection, Consent, Kind, State
+from bot.domain.connections import Answer, Connection, Consent, Kind, Outcome, State
 from bot.domain.errors import UserError
 from tests.fakes import FakeClock
 
@@ -335,3 +335,67 @@ def test_a_request_that_is_not_out_waits_for_nobody(state: State) -> None:
 )
 def test_open_means_draft_or_waiting_for_answers(state: State, is_open: bool) -> None:
     assert intro(state=state).is_open is is_open
+
+
+# --- "did you connect?" ----------------------------------------------------------------------
+
+
+def connected(kind: Kind = Kind.REQUEST) -> Connection:
+    conn = request() if kind is Kind.REQUEST else intro()
+    conn.state = State.CONNECTED
+    return conn
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_the_requester_answers_how_it_went(outcome: Outcome, clock: FakeClock) -> None:
+    conn = connected()
+    assert conn.outcome_open
+    conn.record_outcome(ANA, outcome, clock.now(), last_round=False)
+    assert conn.outcome is outcome
+    assert conn.updated_at == clock.now()  # keep-in-touch counts from this answer
+    assert conn.outcome_open is (outcome is Outcome.NOT_YET)
+
+
+@pytest.mark.parametrize("member", [BEN, INTRODUCER, STRANGER])
+def test_only_the_first_party_is_asked_how_it_went(member: int, clock: FakeClock) -> None:
+    conn = connected(Kind.INTRO)
+    with pytest.raises(UserError, match="for someone else"):
+        conn.record_outcome(member, Outcome.HELPFUL, clock.now(), last_round=False)
+    assert conn.outcome is None
+
+
+@pytest.mark.parametrize("state", [State.PENDING, State.DECLINED, State.EXPIRED, State.CANCELLED])
+def test_how_it_went_needs_a_connection(state: State, clock: FakeClock) -> None:
+    conn = request(state=state)
+    with pytest.raises(UserError, match="isn't an open connection"):
+        conn.record_outcome(ANA, Outcome.HELPFUL, clock.now(), last_round=False)
+    assert conn.outcome is None
+
+
+def test_a_final_answer_is_not_changed(clock: FakeClock) -> None:
+    conn = connected()
+    conn.record_outcome(ANA, Outcome.TALKED, clock.now(), last_round=False)
+    with pytest.raises(UserError, match="already told me"):
+        conn.record_outcome(ANA, Outcome.HELPFUL, clock.now(), last_round=False)
+    assert conn.outcome is Outcome.TALKED
+
+
+def test_not_yet_is_taken_once(clock: FakeClock) -> None:
+    conn = connected()
+    conn.record_outcome(ANA, Outcome.NOT_YET, clock.now(), last_round=False)
+    with pytest.raises(UserError, match="told me already"):
+        conn.record_outcome(ANA, Outcome.NOT_YET, clock.now(), last_round=False)
+    conn.record_outcome(ANA, Outcome.HELPFUL, clock.now(), last_round=True)
+    assert conn.outcome is Outcome.HELPFUL
+
+
+def test_not_yet_is_refused_in_the_last_round(clock: FakeClock) -> None:
+    conn = connected()
+    with pytest.raises(UserError, match="stop asking"):
+        conn.record_outcome(ANA, Outcome.NOT_YET, clock.now(), last_round=True)
+    assert conn.outcome is None
+
+
+def test_who_to_thank_when_it_helped() -> None:
+    assert connected(Kind.REQUEST).to_thank() == [BEN]
+    assert connected(Kind.INTRO).to_thank() == [BEN, INTRODUCER]
