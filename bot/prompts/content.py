@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 
 from bot.actions import Action
 from bot.config import Settings
-from bot.domain.connections import Connection, Kind, State
+from bot.domain.connections import Connection, Kind, Outcome, State
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptKind
 from bot.messages import Bold, Button, Message, Section, Style, line, message
@@ -28,9 +28,9 @@ from bot.services.unit_of_work import UnitOfWork
 from bot.store.tables import connections, member_topics, thanks
 
 OUTCOMES = {
-    "helpful": "it was helpful",
-    "talked": "they talked",
-    "no": "it didn't happen this time",
+    Outcome.HELPFUL: "it was helpful",
+    Outcome.TALKED: "they talked",
+    Outcome.NO: "it didn't happen this time",
 }
 DIGEST_WINDOW = timedelta(days=7)
 LIVE = (State.PENDING, State.CONNECTED)
@@ -87,7 +87,7 @@ async def render(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def consent_reminder(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.PENDING or prompt.recipient_id not in conn.awaiting():
+    if conn is None or not conn.waits_for(prompt.recipient_id):
         return Skip("answered")
     expires = batch.planner(prompt).after("consent_expires_after")
     if conn.created_at is not None and conn.created_at + expires <= batch.now:
@@ -105,7 +105,7 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     recipient's contact window. Only if it is still unanswered: an answer that lands at
     the same moment wins."""
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.PENDING:
+    if conn is None or conn.state is not State.PENDING:
         return
     c = connections.c
     result = await batch.uow.session.execute(
@@ -122,9 +122,9 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     await batch.uow.prompts.cancel(
         "expired", subject_id=conn.id, kinds=[PromptKind.CONSENT_REMINDER.value]
     )
-    if conn.kind == Kind.INTRO:  # a party who said yes hears it won't go ahead
+    if conn.is_intro:  # a party who said yes hears it won't go ahead
         for party in conn.parties:
-            if party not in conn.awaiting():
+            if conn.accepted_by(party):
                 await planner.add(
                     PromptKind.CONSENT_EXPIRY,
                     party,
@@ -136,11 +136,11 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
 
 async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.EXPIRED:
+    if conn is None or conn.state is not State.EXPIRED:
         return Skip("answered")
     people = await batch.people([conn.initiator_id, *conn.parties])
     a, b = people[conn.party_a_id], people[conn.party_b_id]
-    if prompt.recipient_id in conn.parties and conn.kind == Kind.INTRO:
+    if prompt.recipient_id in conn.parties and conn.is_intro:
         other = people[conn.other_party(prompt.recipient_id)]
         return message(
             line(
@@ -149,7 +149,7 @@ async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
                 " didn't get both answers in time, so I've closed it. Thanks for being open to it!",
             )
         )
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         return message(
             line(
                 "Your introduction of ",
@@ -177,16 +177,16 @@ async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.CONNECTED:
+    if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
-    if conn.outcome not in (None, "not_yet"):
+    if not conn.outcome_open:
         return Skip("answered")
     first = int(prompt.payload.get("round", 1)) == 1
     people = await batch.people([conn.initiator_id, *conn.parties])
     other = people[conn.party_b_id]
     if other.forgotten:
         return Skip("member gone")
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         how = line(
             "How did it go with ",
             mention(other),
@@ -242,10 +242,11 @@ async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.kind != Kind.INTRO:
+    if conn is None or not conn.is_intro:
         return Skip("not an introduction")
-    outcome = OUTCOMES.get(str(prompt.payload.get("outcome")))
-    if outcome is None:
+    outcome = _outcome(prompt)
+    said = OUTCOMES.get(outcome) if outcome is not None else None
+    if said is None:  # "not yet" closes no loop
         return Skip("no outcome")
     people = await batch.people(list(conn.parties))
     a, b = people[conn.party_a_id], people[conn.party_b_id]
@@ -253,7 +254,7 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
         return Skip("member gone")
     closing = (
         "Thank you for connecting them!"
-        if prompt.payload.get("outcome") != "no"
+        if outcome is not Outcome.NO
         else "Not every introduction clicks; thank you for making it."
     )
     return message(
@@ -264,15 +265,22 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
             mention(b),
             " turned out: ",
             mention(a),
-            f" says {outcome}.",
+            f" says {said}.",
         ),
         closing,
     )
 
 
+def _outcome(prompt: Prompt) -> Outcome | None:
+    try:
+        return Outcome(str(prompt.payload.get("outcome")))
+    except ValueError:
+        return None
+
+
 async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.CONNECTED:
+    if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
     other_id = conn.other_party(prompt.recipient_id)
     other = (await batch.people([other_id])).get(other_id)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.actions import Action
-from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.thanks import Thanks
 from bot.messages import Button, Field, Message, Quote, Reply, Section, Style, line, message, reply
@@ -29,8 +29,8 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
     people = await ctx.uow.members.many(
         {m for c in conns for m in (c.initiator_id, c.party_a_id, c.party_b_id)}
     )
-    to_answer = [c for c in conns if c.state == State.PENDING and member.id in c.awaiting()]
-    waiting = [c for c in conns if c.state == State.PENDING and c.initiator_id == member.id]
+    to_answer = [c for c in conns if c.waits_for(member.id)]
+    waiting = [c for c in conns if c.state is State.PENDING and c.initiator_id == member.id]
     sections = [
         Section(
             text=line("Your Networker summary"),
@@ -40,7 +40,7 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
     buttons: list[Button] = []
     for conn in to_answer:
         who = people[conn.initiator_id]
-        what = "an introduction" if conn.kind == Kind.INTRO else "a request for help"
+        what = "an introduction" if conn.is_intro else "a request for help"
         sections.append(
             Section(text=line("Waiting for your answer: ", what, " from ", mention(who), "."))
         )
@@ -76,14 +76,10 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
 
 
 def _balance(member_id: int, conns: Sequence[Connection], thanks_: Sequence[Thanks]) -> str:
-    connected = [c for c in conns if c.state == State.CONNECTED]
-    given = sum(1 for c in connected if c.kind == Kind.REQUEST and c.party_b_id == member_id)
-    received = sum(1 for c in connected if c.kind == Kind.REQUEST and c.party_a_id == member_id)
-    intros = sum(
-        1
-        for c in conns
-        if c.kind == Kind.INTRO and c.initiator_id == member_id and c.state != State.DRAFT
-    )
+    connected = [c for c in conns if c.state is State.CONNECTED]
+    given = sum(1 for c in connected if c.kind is Kind.REQUEST and c.party_b_id == member_id)
+    received = sum(1 for c in connected if c.kind is Kind.REQUEST and c.party_a_id == member_id)
+    intros = sum(1 for c in conns if c.introducer == member_id and c.state is not State.DRAFT)
     thanks_given = sum(1 for t in thanks_ if t.giver_id == member_id)
     thanks_received = sum(1 for t in thanks_ if t.receiver_id == member_id)
     text = (
@@ -211,9 +207,9 @@ async def erase(ctx: Context, member: Member) -> None:
     assert member.id is not None
     mid, session = member.id, ctx.uow.session
     for conn in await ctx.uow.connections.involving(mid):
-        if conn.state == State.DRAFT:  # never sent: nobody's ask, nothing to keep
+        if conn.state is State.DRAFT:  # never sent: nobody's ask, nothing to keep
             await session.delete(conn)
-        elif conn.state in OPEN_STATES:
+        elif conn.is_open:
             conn.cancel(ctx.now)
             await ctx.prompts.connection_closed(conn, "member forgotten")
     await ctx.prompts.member_gone(mid, "member forgotten")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Action
-from bot.domain.connections import Answer, Connection, Kind, State
+from bot.domain.connections import Answer, Connection, Consent, Kind, State
 from bot.domain.errors import UserError
 from bot.domain.members import Member
 from bot.domain.profile import Availability
@@ -66,7 +66,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
             "I'll tell the introducer how it goes.",
         )
     conn = await _create(
-        ctx, Connection(ctx.community_id, Kind.INTRO.value, _id(ctx.me), _id(a), _id(b), reason)
+        ctx, Connection(ctx.community_id, Kind.INTRO, _id(ctx.me), _id(a), _id(b), reason)
     )
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
@@ -100,18 +100,18 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
     topic = topic or await _topic_of(ctx, request, helper)
     conn = Connection(
         ctx.community_id,
-        Kind.REQUEST.value,
+        Kind.REQUEST,
         _id(ctx.me),
         _id(ctx.me),
         _id(helper),
         request,
         topic,
-        consent_a="accepted",
+        consent_a=Consent.ACCEPTED,  # asking is the requester's consent
     )
     window = timedelta(days=int(ctx.setting("repeat_ask_window_days")))
     earlier = await ctx.uow.connections.asks_between(_id(ctx.me), _id(helper), ctx.now - window)
     if earlier >= int(ctx.setting("repeat_ask_limit")):
-        conn.state = State.DRAFT.value
+        conn.state = State.DRAFT
         conn = await _create(ctx, conn)
         return await _suggest_others(ctx, conn, helper, earlier, window.days)
     conn = await _create(ctx, conn)
@@ -211,7 +211,7 @@ def consent_message(
         Button("Not now", Action.CONSENT_NOT_NOW, str(conn.id)),
         Button("Decline", Action.CONSENT_DECLINE, str(conn.id), Style.DANGER),
     )
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         # A hidden member's skills are not shown, not even to the other party.
         skills = ", ".join(list(other.skills)[:5]) if other.discoverable else ""
         return message(
@@ -305,7 +305,7 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
     people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
     initiator = people[conn.initiator_id]
     decliner = ctx.me
-    if conn.kind == Kind.REQUEST:
+    if conn.kind is Kind.REQUEST:
         lines = [line(mention(decliner), " can't help with this one right now. No hard feelings!")]
         buttons: list[Button] = []
         if suggested:
@@ -346,7 +346,7 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
             Button("No thanks", Action.SUGGEST_DISMISS, str(conn.id)),
         ]
     ctx.dm(initiator, message(*lines, buttons=buttons))
-    if _accepted(conn, _id(other)):
+    if conn.accepted_by(_id(other)):
         ctx.dm(
             other,
             message(
@@ -359,15 +359,10 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
         )
 
 
-def _accepted(conn: Connection, member_id: int) -> bool:
-    consent = conn.consent_a if member_id == conn.party_a_id else conn.consent_b
-    return consent == "accepted"
-
-
 async def _open_conversation(ctx: Context, conn: Connection) -> None:
     people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
     a, b, initiator = people[conn.party_a_id], people[conn.party_b_id], people[conn.initiator_id]
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         text = message(
             line(mention(a), ", meet ", mention(b), "! ", mention(initiator), " introduced you:"),
             line(Quote(conn.reason)),
@@ -422,9 +417,10 @@ async def suggestion(ctx: Context, cmd: Press) -> Reply:
     conn.suggested_id = None  # a suggestion is used once
     if cmd.action == Action.SUGGEST_DISMISS or suggested is None:
         return reply("Okay, I'll leave it there.")
-    if conn.kind == Kind.REQUEST:
+    if conn.kind is Kind.REQUEST:
         return await start_request(ctx, suggested, conn.reason, conn.topic)
-    decliner = conn.party_a_id if conn.consent_a == "declined" else conn.party_b_id
+    decliner = conn.decliner
+    assert decliner is not None  # a suggestion only comes with a decline
     remaining = await ctx.uow.members.get(conn.other_party(decliner))
     assert remaining is not None
     return await intro(ctx, Intro(_ref(remaining), _ref(suggested), conn.reason))
@@ -438,7 +434,7 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
     conn = await _connection(ctx, cmd.value)
     if conn.initiator_id != ctx.me.id:
         raise UserError("Only the person who wrote this request can choose this.")
-    if conn.state != State.DRAFT:
+    if conn.state is not State.DRAFT:
         raise UserError("That request was already sent or withdrawn.")
     if cmd.action == Action.DRAFT_CANCEL:
         # A draft was never sent: drop it, so it counts as nobody's ask (load, capacity, stats).

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 
 from bot.config import Settings
-from bot.domain.connections import Connection, State
+from bot.domain.connections import Connection, Outcome, State
 from bot.domain.members import Community, MemberSnapshot
 from bot.domain.prompts import PromptKind
 from bot.messages import Outbox
@@ -108,9 +108,9 @@ class Planner:
                 kinds=[PromptKind.CONSENT_REMINDER.value],
                 recipient_id=member_id,
             )
-        if conn.state != State.PENDING:
+        if conn.state is not State.PENDING:
             await self.connection_closed(conn, "answered")
-        if conn.state == State.CONNECTED:
+        if conn.state is State.CONNECTED:
             await self.connected(conn)
 
     async def connection_closed(self, conn: Connection, reason: str) -> None:
@@ -166,7 +166,7 @@ class Planner:
             payload={"to": to},
         )
 
-    async def close_loop(self, conn: Connection, outcome: str) -> None:
+    async def close_loop(self, conn: Connection, outcome: Outcome) -> None:
         assert conn.id is not None
         await self.add(
             PromptKind.LOOP_CLOSING,
@@ -174,7 +174,7 @@ class Planner:
             self.now,
             f"loop:{conn.id}",
             subject_id=conn.id,
-            payload={"outcome": outcome},
+            payload={"outcome": outcome.value},
         )
 
     # --- members ------------------------------------------------------------------------
