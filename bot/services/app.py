@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from sqlalchemy import text
@@ -67,16 +67,18 @@ class Networker:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         config: Config,
-        messengers: dict[str, Messenger] | None = None,
+        messengers: Mapping[str, Messenger] | None = None,
+        *,
+        prompts_due: Callable[[], None] | None = None,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.config = config
-        self.messengers = messengers or {}
+        self.messengers: Mapping[str, Messenger] = messengers or {}
         self.caches = Caches()
         # Called after a command scheduled a prompt due at once (e.g. the thank-you
         # prompt after "Helpful"), so it goes out now rather than at the next interval.
-        self.prompts_due: Callable[[], None] | None = None
+        self.prompts_due = prompts_due
 
     # --- communities ------------------------------------------------------------------
 
