@@ -18,6 +18,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot adapters migrations tests benchmarks
 	$(BIN)/ruff format --check bot adapters migrations tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy bot adapters
@@ -29,4 +30,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/whoknows.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
+
+from bot.messages import Outbox, Reply, reply
+from bot.services.app import Networker, with_delivery_note
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +37,16 @@ class AfterReply:
         """Let work still running finish (shutdown)."""
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+async def deliver(
+    core: Networker,
+    platform: str,
+    community: str,
+    outbox: Outbox,
+    tell: Callable[[Reply], Awaitable[None]],
+) -> None:
+    """Send what a command produced, then tell the member whom it could not reach."""
+    failures = await core.deliver(platform, community, outbox)
+    if failures:
+        await tell(with_delivery_note(reply(""), failures))

@@ -1,19 +1,22 @@
 """Slash-command text → core commands, for every adapter that receives typed text.
 
-Adapters differ only in how a member is mentioned (@name in the console, <@U…> on
-Slack), in how typed text arrives (Slack escapes it), and in what a bare /profile
-opens; a `Dialect` says which.
+The commands and their arguments come from the core's registry; adapters differ only in
+how a member is mentioned (@name in the console, <@U…> on Slack), in how typed text
+arrives (Slack escapes it), and in whether they show forms; a `Dialect` says which.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from bot.domain.errors import UserError
 from bot.services import commands as c
+from bot.services.declarations import Arg, ArgKind, Args, CommandSpec
+from bot.services.registry import NETWORKER, REGISTRY
 
-COMMANDS = ("whoknows", "intro", "ask", "thanks", "profile", "networker")
+COMMANDS = tuple(REGISTRY.top_names())
 ReadMention = Callable[[str, str], Awaitable[tuple[c.MemberRef, str]]]  # (text, usage)
 
 
@@ -27,80 +30,73 @@ class Dialect:
     mention_prefix: str  # what a mention starts with ("@" or "<@")
     typed: Callable[[str], str] = _same  # member text as they typed it
     setting: Callable[[str], str] = _same  # a setting's value, readable (channels)
-    bare_profile: c.Command = field(default_factory=lambda: c.EditProfile(text=""))
+    forms: bool = False  # a bare /profile opens a form
 
 
 async def parse(name: str, text: str, dialect: Dialect) -> c.Command:
-    """`name` without its slash; `text` is everything after it."""
+    """`name` with or without its slash; `text` is everything after it."""
+    spec, rest = find(name, text)
+    values = await read_args(spec, rest, dialect)
+    return spec.make(Args(values, forms=dialect.forms))
+
+
+def find(name: str, text: str) -> tuple[CommandSpec, str]:
+    """The command `/name text` names, and the text left for its arguments."""
     name, text = name.lstrip("/").lower(), text.strip()
-    mention = dialect.read_mention
-    if name == "whoknows":
-        return c.WhoKnows(dialect.typed(text))
-    if name == "intro":
-        a, rest = await mention(text, "/intro @a @b <why>")
-        b, reason = await mention(rest, "/intro @a @b <why>")
-        return c.Intro(a, b, dialect.typed(reason))
-    if name == "ask":
-        helper, request = await mention(text, "/ask @member <what you need>")
-        return c.Ask(helper, dialect.typed(request))
-    if name == "thanks":
-        member, note = await mention(text, "/thanks @member <for what>")
-        return c.Thank(member, dialect.typed(note))
-    if name == "profile":
-        if not text:
-            return dialect.bare_profile
-        if text.startswith(dialect.mention_prefix):
-            member, extra = await mention(text, "/profile @member")
-            if extra:
-                raise UserError("You can only edit your own profile.", "Use /profile key=value …")
-            return c.ViewProfile(member)
-        return c.EditProfile(text=dialect.typed(text))
-    if name == "networker":
-        return await _networker(text, dialect)
-    raise UserError(f"I don't know the command /{name}.", "Type /networker help to see them all.")
+    spec = REGISTRY.top_level(name)
+    if spec is not None:
+        return spec, text
+    if not REGISTRY.group(name):
+        raise UserError(
+            f"I don't know the command /{name}.", "Type /networker help to see them all."
+        )
+    sub, _, rest = text.partition(" ")
+    spec = REGISTRY.find((name, sub.lower() or "help"))
+    if spec is None:
+        raise UserError(
+            f"I don't know /{name} {sub}.", f"Type /{NETWORKER} help to see the commands."
+        )
+    return spec, rest.strip()
 
 
-async def _networker(text: str, dialect: Dialect) -> c.Command:
-    sub, _, args = text.partition(" ")
-    sub, args = sub.lower(), args.strip()
-    simple: dict[str, c.Command] = {
-        "": c.Help(),
-        "help": c.Help(),
-        "me": c.Me(),
-        "export": c.Export(),
-        "forget": c.Forget(),
-        "pause": c.Pause(True),
-        "resume": c.Pause(False),
-        "stats": c.Stats(),
-        "profile": c.ProfileForm(),
-    }
-    if sub in simple and not args:
-        return simple[sub]
-    if sub == "settings":
-        if not args:
-            return c.Settings()
-        key, sep, value = args.partition("=")
-        if not sep:
-            key, _, value = args.partition(" ")
-        return c.Settings(key.strip(), dialect.setting(value.strip()) or None)
-    if sub == "alias":
-        parts = args.split(None, 1)
-        if len(parts) != 2:
-            raise UserError(
-                "Usage: /networker alias <alias> <topic>", "e.g. /networker alias k8s kubernetes"
-            )
-        return c.AddAlias(parts[0], parts[1])
-    if sub == "prompts":
-        if not args:
-            return c.PromptSwitch()
-        switch, _, kind = args.partition(" ")
-        if switch.lower() not in ("on", "off") or not kind.strip():
-            raise UserError(
-                "Usage: /networker prompts [on|off <kind>]",
-                "e.g. /networker prompts off keep_in_touch; /networker prompts lists the kinds.",
-            )
-        return c.PromptSwitch(kind.strip(), on=switch.lower() == "on")
-    if sub == "endorse":
-        member, topic = await dialect.read_mention(args, "/networker endorse @member <skill>")
-        return c.Endorse(member, dialect.typed(topic))
-    raise UserError(f"I don't know /networker {sub}.", "Type /networker help to see the commands.")
+async def read_args(spec: CommandSpec, text: str, dialect: Dialect) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    rest = text.strip()
+    for i, arg in enumerate(spec.args):
+        last = i == len(spec.args) - 1
+        values[arg.name], rest = await _read(arg, rest, spec, dialect, last=last)
+        rest = rest.strip()
+    if rest:
+        raise UserError(
+            f"/{spec.name} takes nothing more: I didn't understand “{rest[:60]}”.",
+            f"Usage: {spec.usage}",
+        )
+    return values
+
+
+async def _read(
+    arg: Arg, text: str, spec: CommandSpec, dialect: Dialect, *, last: bool
+) -> tuple[Any, str]:
+    """One argument's value from the front of `text`, and what is left."""
+    if arg.kind is ArgKind.MEMBER:
+        if not arg.required and not text.startswith(dialect.mention_prefix):
+            return None, text
+        return await dialect.read_mention(text, spec.usage)
+    if arg.kind in (ArgKind.TOPIC, ArgKind.TEXT):
+        return (dialect.typed(text) if text or arg.required else None), ""
+    if arg.kind is ArgKind.VALUE:
+        return (dialect.setting(text) or None), ""
+    if arg.kind is ArgKind.KEY:  # key=value, key = value, or key value
+        key, sep, rest = text.partition("=")
+        if not sep or " " in key.strip():
+            key, _, rest = text.partition(" ")
+        return (key.strip() or None), rest
+    if last and arg.kind in (ArgKind.CHOICE, ArgKind.DURATION):  # "keep in touch", "1w 2d"
+        word, rest = text, ""
+    else:  # WORD, CHOICE, DURATION, CHANNEL: one token
+        word, _, rest = text.partition(" ")
+    if not word:
+        if arg.required:
+            raise spec.usage_error()
+        return None, ""
+    return (dialect.setting(word) if arg.kind is ArgKind.CHANNEL else word), rest

@@ -1,8 +1,16 @@
-"""The composition root: builds the core with its dependencies, nothing at import time."""
+"""The composition root: builds the core with its dependencies, nothing at import time.
+
+Order matters, and nothing is patched in afterwards: the platforms' adapters are built
+first (the core delivers through their messengers), then the prompt scheduler (the core
+nudges it when a prompt falls due at once), then the core; `Runtime.start_adapters`
+hands each adapter the core it feeds.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,36 +24,78 @@ from bot.store.migrate import upgrade_async
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 
 
+class PlatformAdapter(Protocol):
+    """One platform's side of a process: its messenger, and its listeners."""
+
+    @property
+    def name(self) -> str:
+        """The platform, as communities and messengers are keyed."""
+        ...
+
+    @property
+    def messenger(self) -> Messenger: ...
+
+    async def start(self, core: Networker, *, listen: bool) -> None:
+        """Connect to the platform for `core`; `listen` also receives its commands and
+        events (without it: send only, as `networker dispatch` does)."""
+        ...
+
+    async def stop(self) -> None:
+        """Finish the work under way and disconnect."""
+        ...
+
+
+class AdapterFactory(Protocol):
+    """Declared by each adapter module. `engine`: for an adapter that keeps its library's
+    own records in our database (Slack's OAuth installations)."""
+
+    def __call__(self, settings: Settings, engine: AsyncEngine, /) -> PlatformAdapter: ...
+
+
 @dataclass
 class Runtime:
     app: Networker
     engine: AsyncEngine
     dispatcher: Dispatcher
-    scheduler: PromptScheduler | None = None
+    scheduler: PromptScheduler
+    adapters: tuple[PlatformAdapter, ...] = ()
+    _started: list[PlatformAdapter] = field(default_factory=list, init=False, repr=False)
+
+    async def start_adapters(self, *, listen: bool = True) -> None:
+        for adapter in self.adapters:
+            self._started.append(adapter)  # stopped on close, also if it fails half-way
+            await adapter.start(self.app, listen=listen)
 
     def start_prompts(self) -> None:
         """Send due prompts on an interval from now on (every bot process does)."""
-        self.scheduler = PromptScheduler(self.dispatcher, self.app.config.prompt_interval)
         self.scheduler.start()
-        self.app.prompts_due = self.scheduler.kick
 
     async def close(self) -> None:
-        if self.scheduler is not None:
-            await self.scheduler.stop()
+        # The dispatch pass under way finishes first, while the adapters can still send.
+        await self.scheduler.stop()
+        while self._started:
+            await self._started.pop().stop()
         await self.engine.dispose()
 
 
 async def bootstrap(
     settings: Settings,
+    adapters: Sequence[AdapterFactory] = (),
     *,
     clock: Clock | None = None,
-    messengers: dict[str, Messenger] | None = None,
+    messengers: Mapping[str, Messenger] | None = None,
     migrate: bool = True,
 ) -> Runtime:
+    """`adapters`: the platforms this process serves. `messengers`: those of platforms
+    the caller drives itself (the console, tests)."""
     if migrate:
         await upgrade_async(settings.database_url)
     engine = make_engine(settings.database_url)
-    app = Networker(SqlUnitOfWorkFactory(engine), clock or SystemClock(), settings, messengers)
-    # The dispatcher shares the app's messengers: adapters add theirs as they start.
-    dispatcher = Dispatcher(app.units, app.clock, settings, app.messengers)
-    return Runtime(app, engine, dispatcher)
+    built = tuple(factory(settings, engine) for factory in adapters)
+    every = {**(messengers or {}), **{adapter.name: adapter.messenger for adapter in built}}
+    units = SqlUnitOfWorkFactory(engine)
+    clock = clock or SystemClock()
+    dispatcher = Dispatcher(units, clock, settings, every)
+    scheduler = PromptScheduler(dispatcher, settings.prompt_interval)
+    app = Networker(units, clock, settings, every, prompts_due=scheduler.kick)
+    return Runtime(app, engine, dispatcher, scheduler, built)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.actions import Action
+
 
 @dataclass(frozen=True)
 class Plain:
@@ -64,7 +66,7 @@ class Style(StrEnum):
 @dataclass(frozen=True)
 class Button:
     label: str
-    action: str  # stable id, e.g. "consent.accept"
+    action: Action
     value: str  # small payload, e.g. a connection id
     style: Style = Style.DEFAULT
 
@@ -90,7 +92,7 @@ class Form:
     """Questions to ask before an action runs (a modal on Slack and Discord)."""
 
     title: str
-    action: str
+    action: Action
     value: str
     inputs: tuple[Input, ...]
     submit: str = "Send"
@@ -131,6 +133,8 @@ class Reply:
     message: Message
     private: bool = True
     ok: bool = True
+    # A button's answer shows in place of the message it was on (the question is settled).
+    replaces: bool = False
 
     @property
     def text(self) -> str:

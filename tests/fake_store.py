@@ -248,7 +248,7 @@ class FakeConnections:
     async def expire(self, connection: Connection, now: datetime) -> bool:
         if connection.state != State.PENDING:
             return False
-        connection.state, connection.updated_at = State.EXPIRED.value, now
+        connection.state, connection.updated_at = State.EXPIRED, now
         return True
 
     async def last_interaction(self, a: int, b: int) -> datetime | None:

@@ -13,7 +13,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.after_reply import AfterReply
+from adapters.after_reply import AfterReply, deliver
+from adapters.discord.commands import build_tree, ref
 from adapters.discord.render import (
     allowed_mentions,
     content,
@@ -22,28 +23,18 @@ from adapters.discord.render import (
     parse_custom_id,
     view,
 )
-from bot.domain.prompts import KIND_LABELS, SWITCHABLE
+from bot.domain.errors import UserError
 from bot.messages import Reply, reply
 from bot.services import commands as c
-from bot.services.app import Networker, Outcome, with_delivery_note
+from bot.services.app import Networker, Outcome
 
 PLATFORM = "discord"
 log = logging.getLogger(__name__)
-REPLACES_ORIGINAL = ("consent.", "suggest.", "draft.", "followup.")
 NEEDS_GUILD = reply(
     "Networker's commands work inside your community's server.",
     "Run the command there; the bot's buttons in DMs work anywhere.",
     ok=False,
 )
-PROMPTS_USAGE = reply(
-    "Pick both: switch (on or off) and the kind of message.",
-    "/networker prompts with neither lists the kinds and whether each is on.",
-    ok=False,
-)
-
-
-def ref(user: discord.abc.User) -> c.MemberRef:
-    return c.MemberRef(str(user.id), user.display_name)
 
 
 class NetworkerBot(discord.AutoShardedClient):
@@ -57,9 +48,9 @@ class NetworkerBot(discord.AutoShardedClient):
     ) -> None:
         super().__init__(intents=intents, shard_count=shard_count)
         self.core = core
-        self.tree = app_commands.CommandTree(self)
+        self.tree = build_tree(self, self.execute, self.refuse)
         self.after = AfterReply(background=background)
-        register_commands(self)
+        self.tree.error(self.on_command_error)
 
     # --- running a core command for an interaction ------------------------------------------
 
@@ -79,6 +70,18 @@ class NetworkerBot(discord.AutoShardedClient):
             await self.answer(interaction, outcome.reply, community)
         finally:  # the command is saved: its DMs go out even when Discord refused the answer
             await self.after.later(self.deliver(interaction, community, outcome))
+
+    async def refuse(self, interaction: discord.Interaction, error: UserError) -> None:
+        await self.answer(interaction, reply(error.message, *filter(None, [error.hint]), ok=False))
+
+    async def on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        log.error("discord command failed", exc_info=error)
+        if not interaction.response.is_done():
+            await self.answer(
+                interaction, reply("Something went wrong; please try again.", ok=False)
+            )
 
     async def answer(
         self,
@@ -110,15 +113,17 @@ class NetworkerBot(discord.AutoShardedClient):
     async def deliver(
         self, interaction: discord.Interaction, community: str, outcome: Outcome
     ) -> None:
-        failures = await self.core.deliver(PLATFORM, community, outcome.outbox)
-        if failures:
-            note = with_delivery_note(reply(""), failures).message
+        async def tell(note: Reply) -> None:
             try:
                 await interaction.followup.send(
-                    content(note), ephemeral=True, allowed_mentions=allowed_mentions(note)
+                    content(note.message),
+                    ephemeral=True,
+                    allowed_mentions=allowed_mentions(note.message),
                 )
             except discord.HTTPException:  # e.g. the answer itself failed: no follow-up then
                 log.warning("could not tell the member about a failed delivery", exc_info=True)
+
+        await deliver(self.core, PLATFORM, community, outcome.outbox, tell)
 
     # --- buttons and modals ---------------------------------------------------------------
 
@@ -147,9 +152,8 @@ class NetworkerBot(discord.AutoShardedClient):
         assert outcome.reply is not None
         from_dm = interaction.guild_id is None and interaction.message is not None
         replace = (
-            outcome.reply.ok
+            outcome.reply.replaces
             and from_dm
-            and action.startswith(REPLACES_ORIGINAL)
             and interaction.type is discord.InteractionType.component
         )
         try:
@@ -176,121 +180,3 @@ class NetworkerBot(discord.AutoShardedClient):
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         await self.core.set_community_active(PLATFORM, str(guild.id), False)
-
-
-def register_commands(bot: NetworkerBot) -> None:
-    tree = bot.tree
-
-    @tree.command(name="whoknows", description="Find members who can help with a topic")
-    @app_commands.describe(topic="e.g. kubernetes, public speaking, grant writing")
-    async def whoknows(interaction: discord.Interaction, topic: str) -> None:
-        await bot.execute(interaction, c.WhoKnows(topic))
-
-    @tree.command(name="intro", description="Introduce two members (both must accept)")
-    @app_commands.describe(a="one person", b="the other", why="why they should meet")
-    async def intro(
-        interaction: discord.Interaction, a: discord.User, b: discord.User, why: str
-    ) -> None:
-        await bot.execute(interaction, c.Intro(ref(a), ref(b), why))
-
-    @tree.command(name="ask", description="Ask a member for help")
-    @app_commands.describe(member="who", request="what you need, specifically")
-    async def ask(interaction: discord.Interaction, member: discord.User, request: str) -> None:
-        await bot.execute(interaction, c.Ask(ref(member), request))
-
-    @tree.command(name="thanks", description="Thank a member")
-    @app_commands.describe(member="who", note="for what")
-    async def thanks(interaction: discord.Interaction, member: discord.User, note: str) -> None:
-        await bot.execute(interaction, c.Thank(ref(member), note))
-
-    @tree.command(name="profile", description="Edit your profile, or view a member's")
-    @app_commands.describe(
-        member="view this member's profile",
-        changes='edit in one line, e.g. skills="python:expert" tz=Europe/Berlin',
-    )
-    async def profile(
-        interaction: discord.Interaction,
-        member: discord.User | None = None,
-        changes: str | None = None,
-    ) -> None:
-        if member is not None:
-            await bot.execute(interaction, c.ViewProfile(ref(member)))
-        elif changes:
-            await bot.execute(interaction, c.EditProfile(text=changes))
-        else:
-            await bot.execute(interaction, c.ProfileForm())
-
-    group = app_commands.Group(name="networker", description="Help, your summary and settings")
-    simple: dict[str, tuple[str, c.Command]] = {
-        "help": ("Every command", c.Help()),
-        "me": ("What is waiting for you, and your give/ask balance", c.Me()),
-        "pause": ("Stop all DMs from the bot", c.Pause(True)),
-        "resume": ("Start the bot's DMs again", c.Pause(False)),
-        "export": ("Everything Networker keeps about you", c.Export()),
-        "forget": ("Delete your profile and everything you wrote", c.Forget()),
-        "stats": ("Organisers: how the network is doing", c.Stats()),
-    }
-    for name, (description, command) in simple.items():
-        group.add_command(_simple(bot, name, description, command))
-
-    @group.command(name="settings", description="Organisers: community settings")
-    async def settings(
-        interaction: discord.Interaction, key: str | None = None, value: str | None = None
-    ) -> None:
-        if key and value is None and "=" in key:  # typed as /networker help shows it
-            key, _, value = key.partition("=")
-            key, value = key.strip(), value.strip()
-        await bot.execute(interaction, c.Settings(key, value))
-
-    @group.command(name="alias", description="Organisers: teach an abbreviation")
-    async def alias(interaction: discord.Interaction, alias: str, topic: str) -> None:
-        await bot.execute(interaction, c.AddAlias(alias, topic))
-
-    @group.command(name="endorse", description="Vouch for a member's skill")
-    async def endorse(interaction: discord.Interaction, member: discord.User, skill: str) -> None:
-        await bot.execute(interaction, c.Endorse(ref(member), skill))
-
-    @group.command(name="prompts", description="The messages the bot sends you on its own")
-    @app_commands.describe(
-        switch="turn one kind on or off (leave both empty to list them)",
-        kind="which kind of message",
-    )
-    @app_commands.choices(
-        switch=[app_commands.Choice(name=v, value=v) for v in ("on", "off")],
-        kind=[
-            app_commands.Choice(name=f"{k.value}: {KIND_LABELS[k]}"[:100], value=k.value)
-            for k in SWITCHABLE
-        ],
-    )
-    async def prompts(
-        interaction: discord.Interaction,
-        switch: app_commands.Choice[str] | None = None,
-        kind: app_commands.Choice[str] | None = None,
-    ) -> None:
-        if switch is None and kind is None:
-            await bot.execute(interaction, c.PromptSwitch())
-        elif switch is None or kind is None:
-            await bot.answer(interaction, PROMPTS_USAGE)
-        else:
-            await bot.execute(interaction, c.PromptSwitch(kind.value, on=switch.value == "on"))
-
-    tree.add_command(group)
-
-    @tree.error
-    async def on_error(
-        interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        log.error("discord command failed", exc_info=error)
-        if not interaction.response.is_done():
-            await bot.answer(
-                interaction, reply("Something went wrong; please try again.", ok=False)
-            )
-
-
-def _simple(
-    bot: NetworkerBot, name: str, description: str, command: c.Command
-) -> app_commands.Command[Any, ..., None]:
-    async def callback(interaction: discord.Interaction) -> None:
-        await bot.execute(interaction, command)
-
-    return app_commands.Command(name=name, description=description, callback=callback)

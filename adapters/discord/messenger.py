@@ -26,10 +26,15 @@ def channel_id(ref: str) -> int | None:
 
 
 class DiscordMessenger:
-    def __init__(self, client: discord.Client, on_unreachable: OnUnreachable) -> None:
-        self.client = client
+    def __init__(self, client: Callable[[], discord.Client], on_unreachable: OnUnreachable) -> None:
+        # The client is made with the core it feeds, after the core got this messenger.
+        self._client = client
         self.on_unreachable = on_unreachable
         self.sent = 0
+
+    @property
+    def client(self) -> discord.Client:
+        return self._client()
 
     async def send_dm(self, community: str, dm: DirectMessage) -> None:
         try:

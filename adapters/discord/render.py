@@ -11,7 +11,8 @@ from typing import Any
 
 import discord
 
-from bot.messages import Bold, Form, InputKind, Mention, Message, Plain, Quote, Span, Style
+from adapters.markup import Markup
+from bot.messages import Form, InputKind, Mention, Message, Span, Style
 
 CONTENT_MAX = 2000  # Discord's limit for a message's content
 CUSTOM_ID_MAX = 100
@@ -24,18 +25,11 @@ def escape(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
+MARKDOWN = Markup(escape, bold="**")
+
+
 def markdown(spans: Sequence[Span]) -> str:
-    out: list[str] = []
-    for span in spans:
-        if isinstance(span, Mention):
-            out.append(f"<@{span.user_id}>")
-        elif isinstance(span, Bold):
-            out.append(f"**{escape(span.text)}**")
-        elif isinstance(span, Quote):
-            out.append(f"“{escape(span.text)}”")
-        elif isinstance(span, Plain):
-            out.append(escape(span.text))
-    return "".join(out)
+    return MARKDOWN.spans(spans)
 
 
 def content(message: Message) -> str:

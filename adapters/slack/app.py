@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -17,27 +18,23 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.after_reply import AfterReply
+from adapters.after_reply import AfterReply, deliver
 from adapters.slack.directory import Directory
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
 from adapters.text_commands import COMMANDS
+from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
 from bot.services import commands as c
-from bot.services.app import NOT_SET_UP, Networker, Outcome, with_delivery_note
+from bot.services.app import NOT_SET_UP, Networker, Outcome
+from bot.services.registry import REGISTRY
 
 PLATFORM = "slack"
 log = logging.getLogger(__name__)
 ACTION_ID = re.compile(r"^[a-z_]+\.[a-z_]+:\d+$")
 CALLBACK_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
 ANY = re.compile(r".*")
-# Buttons whose answer replaces the DM they were on (the question is settled).
-REPLACES_ORIGINAL = ("consent.", "suggest.", "draft.", "followup.")
-ORGANISER_ONLY = (c.Settings, c.AddAlias, c.Stats)
-# Commands whose answer needs users.info first: the organiser role, or the time zone a
-# profile shows and its form is prefilled with.
-NEEDS_SLACK_PROFILE = (*ORGANISER_ONLY, c.ProfileForm, c.EditProfile)
 # Slack errors that only an organiser can fix (reinstall with the scopes asked for).
 NEEDS_ORGANISER = {
     "missing_scope",
@@ -134,7 +131,7 @@ class SlackListeners:
                 team,
                 user,
                 body.get("user_name"),
-                exact=isinstance(command, NEEDS_SLACK_PROFILE),
+                exact=needs_profile(command),
             )
         except UserError as error:
             await ack(**ephemeral(reply(error.message, *[h for h in [error.hint] if h], ok=False)))
@@ -162,9 +159,10 @@ class SlackListeners:
     async def _after_command(
         self, client: AsyncWebClient, team: str, user: str, outcome: Outcome, respond: Any
     ) -> None:
-        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
-        if failures:
-            await respond(**ephemeral(with_delivery_note(reply(""), failures)))
+        async def tell(note: Reply) -> None:
+            await respond(**ephemeral(note))
+
+        await deliver(self.core, PLATFORM, team, outcome.outbox, tell)
         if outcome.actor_incomplete:
             await self._learn(client, team, user)
 
@@ -195,7 +193,9 @@ class SlackListeners:
         name = str(action.get("action_id", "")).rsplit(":", 1)[0]
         user_name = (body.get("user") or {}).get("name")
         try:  # the profile form shows the time zone Slack knows
-            actor = await self.actor(client, team, user, user_name, exact=name == "profile.edit")
+            actor = await self.actor(
+                client, team, user, user_name, exact=name == Action.PROFILE_EDIT
+            )
         except (SlackApiError, UserError):  # then without it
             actor = await self.actor(client, team, user, user_name, exact=False)
         outcome = await self.core.execute(actor, c.Press(name, str(action.get("value", ""))))
@@ -209,13 +209,10 @@ class SlackListeners:
                 await self._dm(client, user, trouble)
         elif body.get("response_url"):
             # An answered consent or "did you connect?" DM shows the outcome instead.
-            replace = result.ok and name.startswith(REPLACES_ORIGINAL)
-            await respond(**ephemeral(result), replace_original=replace)
+            await respond(**ephemeral(result), replace_original=result.replaces)
         else:  # App Home has no response_url: answer in the app's DM, then refresh Home
             await self._dm(client, user, result)
-        failures = await self.core.deliver(PLATFORM, team, outcome.outbox)
-        if failures:
-            await self._dm(client, user, with_delivery_note(reply(""), failures))
+        await deliver(self.core, PLATFORM, team, outcome.outbox, self._dm_to(client, user))
         if (body.get("view") or {}).get("type") == "home":
             await self._publish_home(client, team, user)
 
@@ -255,9 +252,7 @@ class SlackListeners:
         self, client: AsyncWebClient, team: str, user: str, result: Reply, outbox: Outbox
     ) -> None:
         await self._dm(client, user, result)
-        failures = await self.core.deliver(PLATFORM, team, outbox)
-        if failures:
-            await self._dm(client, user, with_delivery_note(reply(""), failures))
+        await deliver(self.core, PLATFORM, team, outbox, self._dm_to(client, user))
 
     # --- events ---------------------------------------------------------------------------
 
@@ -331,6 +326,11 @@ class SlackListeners:
             return slack_trouble(error, "open the form")
         return None
 
+    def _dm_to(
+        self, client: AsyncWebClient, user: str
+    ) -> Callable[[Reply], Coroutine[Any, Any, None]]:
+        return lambda result: self._dm(client, user, result)
+
     async def _dm(self, client: AsyncWebClient, user: str, result: Reply) -> None:
         """The acting member's own answer in their DM with the app; best effort, so that a
         refusal never keeps the other people's messages from going out."""
@@ -343,6 +343,13 @@ class SlackListeners:
             )
         except SlackApiError as error:
             log.warning("reply by DM failed", extra={"reason": error.response.get("error")})
+
+
+def needs_profile(command: c.Command) -> bool:
+    """The answer needs users.info first: the organiser role, or the time zone a profile
+    shows and its form is prefilled with."""
+    use = REGISTRY.use(command)
+    return use is not None and (use.needs_profile or use.organiser)
 
 
 def ephemeral(result: Reply) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.services.registry import REGISTRY
+
 LONG_DESCRIPTION = (
     "Networker turns your member list into a network people use. /whoknows finds who can "
     "help with a topic, and why; /intro makes warm, double opt-in introductions, where nobody "
@@ -27,14 +29,19 @@ EVENTS = [
     "app_uninstalled",
     "tokens_revoked",
 ]
-SLASH = {
-    "/whoknows": ("Find members who can help with a topic", "<topic>"),
-    "/intro": ("Introduce two members (both must accept)", "@a @b <why>"),
-    "/ask": ("Ask a member for help", "@member <what you need>"),
-    "/thanks": ("Thank a member", "@member <for what>"),
-    "/profile": ("Edit your profile, or view a member's", "[@member]"),
-    "/networker": ("Help, your summary, settings and more", "help | me | pause | export | …"),
-}
+
+
+def slash_commands() -> dict[str, tuple[str, str]]:
+    """Each slash command with its description and usage hint, from the registry."""
+    found: dict[str, tuple[str, str]] = {}
+    for name in REGISTRY.top_names():
+        spec = REGISTRY.top_level(name)
+        if spec is not None:
+            found[f"/{name}"] = (spec.description, spec.usage.removeprefix(f"/{name}").strip())
+        else:
+            subs = " | ".join(s.path[-1] for s in REGISTRY.group(name))
+            found[f"/{name}"] = ("Help, your summary, settings and more", subs)
+    return found
 
 
 def manifest(
@@ -43,7 +50,7 @@ def manifest(
     """`url` is the public base URL (https://host) for HTTP mode; unused in Socket Mode."""
     events_url = f"{url.rstrip('/')}/slack/events" if url else None
     commands = []
-    for command, (description, hint) in SLASH.items():
+    for command, (description, hint) in slash_commands().items():
         entry: dict[str, Any] = {
             "command": command,
             "description": description,

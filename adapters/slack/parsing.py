@@ -28,7 +28,7 @@ async def parse(command: str, text: str, resolve: Resolve) -> c.Command:
         mention_prefix="<@",
         typed=plain,
         setting=channel_names,
-        bare_profile=c.ProfileForm(),  # a modal
+        forms=True,  # a bare /profile opens a modal
     )
     return await text_commands.parse(command, text, dialect)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.messages import Bold, Form, InputKind, Mention, Message, Plain, Quote, Span, Style
+from adapters.markup import Markup
+from bot.messages import Form, InputKind, Message, Span, Style
 
 SECTION_MAX = 3000  # Slack's limit for a section's text
 BLOCKS_MAX = 50  # Slack's limit for a message
@@ -19,18 +20,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+MRKDWN = Markup(escape, bold="*")
+
+
 def mrkdwn(spans: Sequence[Span]) -> str:
-    out: list[str] = []
-    for span in spans:
-        if isinstance(span, Mention):
-            out.append(f"<@{span.user_id}>")
-        elif isinstance(span, Bold):
-            out.append(f"*{escape(span.text)}*")
-        elif isinstance(span, Quote):
-            out.append(f"“{escape(span.text)}”")
-        elif isinstance(span, Plain):
-            out.append(escape(span.text))
-    return "".join(out)
+    return MRKDWN.spans(spans)
 
 
 def fallback_text(message: Message) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.connections import State
+
 
 @dataclass(frozen=True)
 class CommunityHealth:
@@ -25,4 +27,4 @@ class AskSummary:
     topic: str
     asker_id: int
     helper_id: int
-    state: str
+    state: State

@@ -41,28 +41,37 @@ class Answer(StrEnum):
     DECLINE = "decline"
 
 
+class Outcome(StrEnum):
+    """The requester's answer to "did you connect?"."""
+
+    HELPFUL = "helpful"
+    TALKED = "talked"  # "We talked"
+    NOT_YET = "not_yet"  # asked once more later
+    NO = "no"  # "It didn't happen"
+
+
 OPEN_STATES = (State.DRAFT, State.PENDING)
 
 
 @dataclass(eq=False)
 class Connection:
     community_id: int
-    kind: str
+    kind: Kind
     initiator_id: int  # the introducer, or the requester of a help request
     party_a_id: int  # intro: first party; request: the requester
     party_b_id: int  # intro: second party; request: the helper
     reason: str
     topic: str | None = None
-    state: str = State.PENDING.value
-    consent_a: str = Consent.PENDING.value
-    consent_b: str = Consent.PENDING.value
+    state: State = State.PENDING
+    consent_a: Consent = Consent.PENDING
+    consent_b: Consent = Consent.PENDING
     note_a: str = ""  # private decline notes, never shown to anyone else
     note_b: str = ""
     suggested_id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     connected_at: datetime | None = None
-    outcome: str | None = None  # the requester's answer to "did you connect?"
+    outcome: Outcome | None = None
     id: int | None = None
     pair_low: int = field(init=False)  # the pair, order-free: one open intro per pair
     pair_high: int = field(init=False)
@@ -74,16 +83,58 @@ class Connection:
     def parties(self) -> tuple[int, int]:
         return (self.party_a_id, self.party_b_id)
 
-    def awaiting(self) -> list[int]:
-        """Parties whose consent is still needed."""
-        pairs = ((self.party_a_id, self.consent_a), (self.party_b_id, self.consent_b))
-        return [m for m, c in pairs if c in (Consent.PENDING, Consent.SNOOZED)]
+    @property
+    def is_intro(self) -> bool:
+        return self.kind is Kind.INTRO
+
+    @property
+    def is_open(self) -> bool:
+        """A draft or waiting for answers: it can still be sent, answered or withdrawn."""
+        return self.state in OPEN_STATES
+
+    @property
+    def introducer(self) -> int | None:
+        """Who made the introduction; a help request has none."""
+        return self.initiator_id if self.is_intro else None
 
     def involves(self, member_id: int) -> bool:
         return member_id in (self.initiator_id, self.party_a_id, self.party_b_id)
 
     def other_party(self, member_id: int) -> int:
         return self.party_b_id if member_id == self.party_a_id else self.party_a_id
+
+    # --- consent ---------------------------------------------------------------------------
+
+    def consent_of(self, member_id: int) -> Consent | None:
+        """A party's answer so far; None for anyone who is not a party."""
+        if member_id == self.party_a_id:
+            return self.consent_a
+        if member_id == self.party_b_id:
+            return self.consent_b
+        return None
+
+    def accepted_by(self, member_id: int) -> bool:
+        return self.consent_of(member_id) is Consent.ACCEPTED
+
+    def declined_by(self, member_id: int) -> bool:
+        return self.consent_of(member_id) is Consent.DECLINED
+
+    @property
+    def both_accepted(self) -> bool:
+        return self.consent_a is Consent.ACCEPTED and self.consent_b is Consent.ACCEPTED
+
+    @property
+    def decliner(self) -> int | None:
+        """The party who said no, if one did (the bot never tells anyone who)."""
+        return next((m for m in self.parties if self.declined_by(m)), None)
+
+    def awaiting(self) -> list[int]:
+        """Parties whose consent is still needed."""
+        return [m for m in self.parties if self.consent_of(m) in (Consent.PENDING, Consent.SNOOZED)]
+
+    def waits_for(self, member_id: int) -> bool:
+        """Whether this member has yet to answer a request that is out."""
+        return self.state is State.PENDING and member_id in self.awaiting()
 
     def answer(self, member_id: int, answer: Answer, now: datetime, note: str = "") -> State:
         """Record one party's answer; returns the resulting state. Raises on stale answers."""
@@ -94,21 +145,21 @@ class Connection:
             Answer.DECLINE: Consent.DECLINED,
         }[answer]
         if member_id == self.party_a_id:
-            self.consent_a, self.note_a = consent.value, note
+            self.consent_a, self.note_a = consent, note
         else:
-            self.consent_b, self.note_b = consent.value, note
+            self.consent_b, self.note_b = consent, note
         self.updated_at = now
         if consent is Consent.DECLINED:
-            self.state = State.DECLINED.value
-        elif self.consent_a == Consent.ACCEPTED and self.consent_b == Consent.ACCEPTED:
-            self.state = State.CONNECTED.value
+            self.state = State.DECLINED
+        elif self.both_accepted:
+            self.state = State.CONNECTED
             self.connected_at = now
-        return State(self.state)
+        return self.state
 
     def ensure_awaiting(self, member_id: int) -> None:
         """Raise unless this member still has to answer (stale buttons, wrong person)."""
-        if self.state != State.PENDING:
-            raise UserError(_closed_message(State(self.state)))
+        if self.state is not State.PENDING:
+            raise UserError(_closed_message(self.state))
         if member_id not in self.awaiting():
             if member_id in self.parties:
                 raise UserError("You have already answered this one. Thank you!")
@@ -116,15 +167,47 @@ class Connection:
 
     def send(self, now: datetime) -> None:
         """A draft goes out: from now on the parties are asked."""
-        if self.state != State.DRAFT:
-            raise UserError(_closed_message(State(self.state)))
-        self.state = State.PENDING.value
+        if self.state is not State.DRAFT:
+            raise UserError(_closed_message(self.state))
+        self.state = State.PENDING
         self.created_at = self.updated_at = now
 
     def cancel(self, now: datetime) -> None:
-        if self.state in OPEN_STATES:
-            self.state = State.CANCELLED.value
+        if self.is_open:
+            self.state = State.CANCELLED
             self.updated_at = now
+
+    # --- after connecting ------------------------------------------------------------------
+
+    @property
+    def outcome_open(self) -> bool:
+        """Whether "did you connect?" still wants an answer: none yet, or "not yet"."""
+        return self.outcome in (None, Outcome.NOT_YET)
+
+    def record_outcome(
+        self, member_id: int, outcome: Outcome, now: datetime, *, last_round: bool
+    ) -> None:
+        """The answer to "did you connect?", asked of party a (the requester, or the first
+        person an intro names). "Not yet" is taken once, and not in the last round."""
+        if member_id != self.party_a_id:
+            raise UserError("This question was for someone else.")
+        if self.state is not State.CONNECTED:
+            raise UserError("This one isn't an open connection any more.")
+        if not self.outcome_open:
+            raise UserError("You've already told me how it went. Thank you!")
+        if outcome is Outcome.NOT_YET and last_round:
+            raise UserError("I'll stop asking about this one. Thanks for letting me know!")
+        if outcome is Outcome.NOT_YET and self.outcome is Outcome.NOT_YET:
+            raise UserError("You told me already. I'll ask once more in a few days.")
+        self.outcome = outcome
+        self.updated_at = now  # an answer is an interaction: keep-in-touch counts from here
+
+    def to_thank(self) -> list[int]:
+        """Whom party a may thank when it helped: the other party, and the introducer."""
+        to = [self.party_b_id]
+        if self.is_intro and self.initiator_id not in to:
+            to.append(self.initiator_id)
+        return to
 
 
 def _closed_message(state: State) -> str:

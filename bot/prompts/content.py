@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.actions import Action
 from bot.config import Settings
-from bot.domain.connections import Connection, Kind, State
+from bot.domain.connections import Connection, Outcome, State
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptKind
 from bot.messages import Bold, Button, Message, Section, Style, line, message
@@ -24,9 +25,9 @@ from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
 
 OUTCOMES = {
-    "helpful": "it was helpful",
-    "talked": "they talked",
-    "no": "it didn't happen this time",
+    Outcome.HELPFUL: "it was helpful",
+    Outcome.TALKED: "they talked",
+    Outcome.NO: "it didn't happen this time",
 }
 DIGEST_WINDOW = timedelta(days=7)
 LIVE = (State.PENDING, State.CONNECTED)
@@ -83,7 +84,7 @@ async def render(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def consent_reminder(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.PENDING or prompt.recipient_id not in conn.awaiting():
+    if conn is None or not conn.waits_for(prompt.recipient_id):
         return Skip("answered")
     expires = batch.planner(prompt).after("consent_expires_after")
     if conn.created_at is not None and conn.created_at + expires <= batch.now:
@@ -101,7 +102,7 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     recipient's contact window. Only if it is still unanswered: an answer that lands at
     the same moment wins."""
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.PENDING:
+    if conn is None or conn.state is not State.PENDING:
         return
     if not await batch.uow.connections.expire(conn, batch.now):
         return
@@ -111,9 +112,9 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
     await batch.uow.prompts.cancel(
         "expired", subject_id=conn.id, kinds=[PromptKind.CONSENT_REMINDER.value]
     )
-    if conn.kind == Kind.INTRO:  # a party who said yes hears it won't go ahead
+    if conn.is_intro:  # a party who said yes hears it won't go ahead
         for party in conn.parties:
-            if party not in conn.awaiting():
+            if conn.accepted_by(party):
                 await planner.add(
                     PromptKind.CONSENT_EXPIRY,
                     party,
@@ -125,11 +126,11 @@ async def expire(batch: Batch, prompt: Prompt) -> None:
 
 async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.EXPIRED:
+    if conn is None or conn.state is not State.EXPIRED:
         return Skip("answered")
     people = await batch.people([conn.initiator_id, *conn.parties])
     a, b = people[conn.party_a_id], people[conn.party_b_id]
-    if prompt.recipient_id in conn.parties and conn.kind == Kind.INTRO:
+    if prompt.recipient_id in conn.parties and conn.is_intro:
         other = people[conn.other_party(prompt.recipient_id)]
         return message(
             line(
@@ -138,7 +139,7 @@ async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
                 " didn't get both answers in time, so I've closed it. Thanks for being open to it!",
             )
         )
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         return message(
             line(
                 "Your introduction of ",
@@ -166,16 +167,16 @@ async def consent_expiry(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.CONNECTED:
+    if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
-    if conn.outcome not in (None, "not_yet"):
+    if not conn.outcome_open:
         return Skip("answered")
     first = int(prompt.payload.get("round", 1)) == 1
     people = await batch.people([conn.initiator_id, *conn.parties])
     other = people[conn.party_b_id]
     if other.forgotten:
         return Skip("member gone")
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         how = line(
             "How did it go with ",
             mention(other),
@@ -189,12 +190,12 @@ async def connect_check(batch: Batch, prompt: Prompt) -> Verdict:
         how = line("Did you connect with ", mention(other), f" about your request for help{about}?")
     value = f"{conn.id}:{1 if first else 2}"
     buttons = [
-        Button("Helpful", "followup.helpful", value, Style.PRIMARY),
-        Button("We talked", "followup.talked", value),
+        Button("Helpful", Action.FOLLOWUP_HELPFUL, value, Style.PRIMARY),
+        Button("We talked", Action.FOLLOWUP_TALKED, value),
     ]
     if first:
-        buttons.append(Button("Not yet", "followup.not_yet", value))
-    buttons.append(Button("It didn't happen", "followup.no", value))
+        buttons.append(Button("Not yet", Action.FOLLOWUP_NOT_YET, value))
+    buttons.append(Button("It didn't happen", Action.FOLLOWUP_NO, value))
     return message(how, "One click is enough; only you see this.", buttons=buttons)
 
 
@@ -211,7 +212,7 @@ async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
     if not due:
         return Skip("already thanked")
     buttons = [
-        Button(f"Thank {m.display_name}", "thanks.start", f"{m.id}:{conn.id}", Style.PRIMARY)
+        Button(f"Thank {m.display_name}", Action.THANKS_START, f"{m.id}:{conn.id}", Style.PRIMARY)
         for m in due
     ]
     return message(
@@ -223,10 +224,11 @@ async def thanks_prompt(batch: Batch, prompt: Prompt) -> Verdict:
 
 async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.kind != Kind.INTRO:
+    if conn is None or not conn.is_intro:
         return Skip("not an introduction")
-    outcome = OUTCOMES.get(str(prompt.payload.get("outcome")))
-    if outcome is None:
+    outcome = _outcome(prompt)
+    said = OUTCOMES.get(outcome) if outcome is not None else None
+    if said is None:  # "not yet" closes no loop
         return Skip("no outcome")
     people = await batch.people(list(conn.parties))
     a, b = people[conn.party_a_id], people[conn.party_b_id]
@@ -234,7 +236,7 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
         return Skip("member gone")
     closing = (
         "Thank you for connecting them!"
-        if prompt.payload.get("outcome") != "no"
+        if outcome is not Outcome.NO
         else "Not every introduction clicks; thank you for making it."
     )
     return message(
@@ -245,15 +247,22 @@ async def loop_closing(batch: Batch, prompt: Prompt) -> Verdict:
             mention(b),
             " turned out: ",
             mention(a),
-            f" says {outcome}.",
+            f" says {said}.",
         ),
         closing,
     )
 
 
+def _outcome(prompt: Prompt) -> Outcome | None:
+    try:
+        return Outcome(str(prompt.payload.get("outcome")))
+    except ValueError:
+        return None
+
+
 async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
-    if conn is None or conn.state != State.CONNECTED:
+    if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
     other_id = conn.other_party(prompt.recipient_id)
     other = (await batch.people([other_id])).get(other_id)
@@ -271,7 +280,9 @@ async def keep_in_touch(batch: Batch, prompt: Prompt) -> Verdict:
             f" connected{about}. A short hello keeps a good connection warm.",
         ),
         "If they helped you, a thank-you is a nice way to start.",
-        buttons=[Button(f"Thank {other.display_name}", "thanks.start", f"{other.id}:{conn.id}")],
+        buttons=[
+            Button(f"Thank {other.display_name}", Action.THANKS_START, f"{other.id}:{conn.id}")
+        ],
     )
 
 

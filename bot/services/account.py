@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.actions import Action
+from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.prompts import Prompt
 from bot.domain.thanks import Thanks
@@ -49,8 +50,8 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
     people = await ctx.uow.members.many(
         {m for c in conns for m in (c.initiator_id, c.party_a_id, c.party_b_id)}
     )
-    to_answer = [c for c in conns if c.state == State.PENDING and member.id in c.awaiting()]
-    waiting = [c for c in conns if c.state == State.PENDING and c.initiator_id == member.id]
+    to_answer = [c for c in conns if c.waits_for(member.id)]
+    waiting = [c for c in conns if c.state is State.PENDING and c.initiator_id == member.id]
     sections = [
         Section(
             text=line("Your Networker summary"),
@@ -60,14 +61,14 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
     buttons: list[Button] = []
     for conn in to_answer:
         who = people[conn.initiator_id]
-        what = "an introduction" if conn.kind == Kind.INTRO else "a request for help"
+        what = "an introduction" if conn.is_intro else "a request for help"
         sections.append(
             Section(text=line("Waiting for your answer: ", what, " from ", mention(who), "."))
         )
         buttons += [
-            Button(f"Accept #{conn.id}", "consent.accept", str(conn.id), Style.PRIMARY),
-            Button(f"Not now #{conn.id}", "consent.not_now", str(conn.id)),
-            Button(f"Decline #{conn.id}", "consent.decline", str(conn.id), Style.DANGER),
+            Button(f"Accept #{conn.id}", Action.CONSENT_ACCEPT, str(conn.id), Style.PRIMARY),
+            Button(f"Not now #{conn.id}", Action.CONSENT_NOT_NOW, str(conn.id)),
+            Button(f"Decline #{conn.id}", Action.CONSENT_DECLINE, str(conn.id), Style.DANGER),
         ]
     for conn in waiting:
         names = [people[m] for m in conn.awaiting()]
@@ -96,14 +97,10 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
 
 
 def _balance(member_id: int, conns: Sequence[Connection], thanks_: Sequence[Thanks]) -> str:
-    connected = [c for c in conns if c.state == State.CONNECTED]
-    given = sum(1 for c in connected if c.kind == Kind.REQUEST and c.party_b_id == member_id)
-    received = sum(1 for c in connected if c.kind == Kind.REQUEST and c.party_a_id == member_id)
-    intros = sum(
-        1
-        for c in conns
-        if c.kind == Kind.INTRO and c.initiator_id == member_id and c.state != State.DRAFT
-    )
+    connected = [c for c in conns if c.state is State.CONNECTED]
+    given = sum(1 for c in connected if c.kind is Kind.REQUEST and c.party_b_id == member_id)
+    received = sum(1 for c in connected if c.kind is Kind.REQUEST and c.party_a_id == member_id)
+    intros = sum(1 for c in conns if c.introducer == member_id and c.state is not State.DRAFT)
     thanks_given = sum(1 for t in thanks_ if t.giver_id == member_id)
     thanks_received = sum(1 for t in thanks_ if t.receiver_id == member_id)
     text = (
@@ -196,7 +193,7 @@ async def forget(ctx: Context, cmd: Forget) -> Reply:
             "This deletes your profile and everything you wrote (reasons, notes, thank-yous). "
             "Others keep an anonymous record that a former member took part. It can't be undone.",
             "You can /networker export first to keep a copy.",
-            buttons=[Button("Yes, forget me", "forget.confirm", "yes", Style.DANGER)],
+            buttons=[Button("Yes, forget me", Action.FORGET_CONFIRM, "yes", Style.DANGER)],
         )
     await erase(ctx, ctx.me)
     return reply("Done. Everything you wrote is deleted and your profile is gone. Take care!")
@@ -207,9 +204,9 @@ async def erase(ctx: Context, member: Member) -> None:
     assert member.id is not None
     mid = member.id
     for conn in await ctx.uow.connections.involving(mid):
-        if conn.state == State.DRAFT:  # never sent: nobody's ask, nothing to keep
+        if conn.state is State.DRAFT:  # never sent: nobody's ask, nothing to keep
             await ctx.uow.connections.remove(conn)
-        elif conn.state in OPEN_STATES:
+        elif conn.is_open:
             conn.cancel(ctx.now)
             await ctx.prompts.connection_closed(conn, "member forgotten")
     await ctx.prompts.member_gone(mid, "member forgotten")
@@ -248,11 +245,11 @@ async def home(ctx: Context, _cmd: Home) -> Reply:
     """Profile summary, what is waiting, recent thanks and quick actions in one view."""
     profile = show_profile(ctx, ctx.me, own=True).message
     summary = await me(ctx, Me())
-    actions = [Button("Edit my profile", "profile.edit", "", Style.PRIMARY)]
+    actions = [Button("Edit my profile", Action.PROFILE_EDIT, "", Style.PRIMARY)]
     if ctx.me.paused:
-        actions.append(Button("Resume bot DMs", "account.resume", ""))
+        actions.append(Button("Resume bot DMs", Action.ACCOUNT_RESUME, ""))
     else:
-        actions.append(Button("Pause bot DMs", "account.pause", ""))
+        actions.append(Button("Pause bot DMs", Action.ACCOUNT_PAUSE, ""))
     sections = (
         Section(text=line("Welcome to Networker, ", mention(ctx.me), "!")),
         *profile.sections,
@@ -284,11 +281,11 @@ async def onboard(ctx: Context, cmd: Onboard) -> Reply:
                 "with what, make warm introductions and say thank you.",
             ),
             "Start by telling people what you can help with; it takes a minute.",
-            buttons=[Button("Set up my profile", "profile.edit", "", Style.PRIMARY)],
+            buttons=[Button("Set up my profile", Action.PROFILE_EDIT, "", Style.PRIMARY)],
         ),
     )
     return reply("Welcome message sent.")
 
 
 async def pause_button(ctx: Context, cmd: Press) -> Reply:
-    return await pause(ctx, Pause(paused=cmd.action == "account.pause"))
+    return await pause(ctx, Pause(paused=cmd.action == Action.ACCOUNT_PAUSE))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
+from bot.actions import Action
 from bot.config import Settings as Config
 from bot.domain.errors import UserError
 from bot.domain.members import Community
@@ -28,86 +28,19 @@ from bot.messages import (
     reply,
 )
 from bot.ports import Clock, DeliveryError, Messenger
-from bot.services import account, connections, followups, organiser, profiles, search, thanks
 from bot.services.caches import Caches
-from bot.services.commands import (
-    READ_ONLY,
-    Actor,
-    AddAlias,
-    Ask,
-    Command,
-    EditProfile,
-    Endorse,
-    Export,
-    Forget,
-    Help,
-    Home,
-    Intro,
-    Me,
-    MemberRef,
-    Onboard,
-    Pause,
-    Press,
-    ProfileForm,
-    PromptSwitch,
-    Settings,
-    Stats,
-    Thank,
-    ViewProfile,
-    WhoKnows,
-)
+from bot.services.commands import Actor, Command, MemberRef, Press
 from bot.services.context import Context, NeedsWrite, member_for
-from bot.services.help import show_help
+from bot.services.declarations import Handler
+from bot.services.registry import REGISTRY
 from bot.services.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Context, Any], Awaitable[Reply]]
 
-HANDLERS: dict[type, Handler] = {
-    WhoKnows: search.who_knows,
-    Intro: connections.intro,
-    Ask: connections.ask,
-    Thank: thanks.thank,
-    EditProfile: profiles.edit_profile,
-    ViewProfile: profiles.view_profile,
-    Endorse: profiles.endorse,
-    Me: account.me,
-    Export: account.export,
-    Forget: account.forget,
-    Pause: account.pause,
-    Help: show_help,
-    Settings: organiser.settings,
-    AddAlias: organiser.add_alias,
-    Stats: organiser.stats,
-    ProfileForm: profiles.profile_form,
-    Home: account.home,
-    Onboard: account.onboard,
-    PromptSwitch: followups.prompt_switch,
-}
-
-BUTTONS: dict[str, Handler] = {
-    "consent.accept": connections.answer,
-    "consent.not_now": connections.answer,
-    "consent.decline": connections.answer,
-    "consent.decline_submit": connections.answer,
-    "suggest.accept": connections.suggestion,
-    "suggest.dismiss": connections.suggestion,
-    "draft.send": connections.draft,
-    "draft.retarget": connections.draft,
-    "draft.cancel": connections.draft,
-    "ask.start": connections.ask_from_search,
-    "asks.post": connections.post_ask,
-    "profile.edit": lambda ctx, _cmd: profiles.profile_form(ctx, ProfileForm()),
-    "profile.save": profiles.save_profile_form,
-    "account.pause": account.pause_button,
-    "account.resume": account.pause_button,
-    "forget.confirm": lambda ctx, _cmd: account.forget(ctx, Forget(confirmed=True)),
-    "followup.helpful": followups.connect_answer,
-    "followup.talked": followups.connect_answer,
-    "followup.not_yet": followups.connect_answer,
-    "followup.no": followups.connect_answer,
-    "thanks.start": followups.thanks_start,
-}
+UNKNOWN_BUTTON = reply("That button isn't one I know any more. Try the command again.", ok=False)
+ORGANISERS_ONLY = reply(
+    "Only organisers can do that.", "Ask one of your community's organisers.", ok=False
+)
 
 
 NOT_SET_UP = reply(
@@ -131,16 +64,18 @@ class Networker:
         units: UnitOfWorkFactory,
         clock: Clock,
         config: Config,
-        messengers: dict[str, Messenger] | None = None,
+        messengers: Mapping[str, Messenger] | None = None,
+        *,
+        prompts_due: Callable[[], None] | None = None,
     ) -> None:
         self.units = units
         self.clock = clock
         self.config = config
-        self.messengers = messengers or {}
+        self.messengers: Mapping[str, Messenger] = messengers or {}
         self.caches = Caches()
         # Called after a command scheduled a prompt due at once (e.g. the thank-you
         # prompt after "Helpful"), so it goes out now rather than at the next interval.
-        self.prompts_due: Callable[[], None] | None = None
+        self.prompts_due = prompts_due
 
     # --- communities ------------------------------------------------------------------
 
@@ -254,23 +189,32 @@ class Networker:
 
         Adapters with a deadline (Slack's 3 s ack) answer first and deliver after.
         """
-        outbox = Outbox()
-        if isinstance(command, Press):
-            handler = BUTTONS.get(command.action)
-            if handler is None:
-                return Outcome(
-                    reply(
-                        "That button isn't one I know any more. Try the command again.", ok=False
-                    ),
-                    outbox,
-                )
-        else:
-            handler = HANDLERS[type(command)]
-        write = not isinstance(command, READ_ONLY) or event_id is not None
+        handler, write, organiser, replaces = self._route(command)
+        if handler is None:
+            return Outcome(UNKNOWN_BUTTON, Outbox())
+        write = write or event_id is not None
+        run = (actor, command, handler, event_id, organiser)
         try:
-            return await self._execute(actor, command, handler, event_id, write=write)
+            outcome = await self._execute(*run, write=write)
         except NeedsWrite:
-            return await self._execute(actor, command, handler, event_id, write=True)
+            outcome = await self._execute(*run, write=True)
+        if replaces and outcome.reply is not None and outcome.reply.ok:
+            outcome = replace(outcome, reply=replace(outcome.reply, replaces=True))
+        return outcome
+
+    @staticmethod
+    def _route(command: Command) -> tuple[Handler | None, bool, bool, bool]:
+        """(handler, writes, organisers only, answer replaces the message) for a command."""
+        if isinstance(command, Press):
+            action = Action.parse(command.action)
+            button = REGISTRY.button(action) if action is not None else None
+            if button is None:
+                return None, True, False, False
+            return button.handler, True, False, button.replaces
+        use = REGISTRY.use(command)
+        if use is None:
+            raise TypeError(f"no use case is declared for {type(command).__name__}")
+        return use.handler, not use.read_only, use.organiser, False
 
     async def _execute(
         self,
@@ -278,6 +222,7 @@ class Networker:
         command: Command,
         handler: Handler,
         event_id: str | None,
+        organiser: bool,
         *,
         write: bool,
     ) -> Outcome:
@@ -297,6 +242,9 @@ class Networker:
                 me = await member_for(
                     uow, community, actor.user, now, self.config, read_only=not write, acting=True
                 )
+                # The platform says who organises (workspace admins, guild managers), each time.
+                if organiser and not (me.is_organiser or actor.is_organiser):
+                    return Outcome(ORGANISERS_ONLY, outbox)
                 ctx = Context(
                     uow,
                     actor,

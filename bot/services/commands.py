@@ -174,6 +174,3 @@ Command = (
     | PromptSwitch
     | Press
 )
-
-# Commands that only read: they run without taking the write lock.
-READ_ONLY: tuple[type, ...] = (WhoKnows, ViewProfile, Me, Export, Help, Stats, ProfileForm, Home)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.connections import Answer, Connection, Kind, State
+from bot.actions import Action
+from bot.domain.connections import Answer, Connection, Consent, Kind, State
 from bot.domain.errors import UserError
 from bot.domain.members import Member
 from bot.domain.profile import Availability
@@ -63,7 +64,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
             "I'll tell the introducer how it goes.",
         )
     conn = await _create(
-        ctx, Connection(ctx.community_id, Kind.INTRO.value, _id(ctx.me), _id(a), _id(b), reason)
+        ctx, Connection(ctx.community_id, Kind.INTRO, _id(ctx.me), _id(a), _id(b), reason)
     )
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
@@ -97,18 +98,18 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
     topic = topic or await _topic_of(ctx, request, helper)
     conn = Connection(
         ctx.community_id,
-        Kind.REQUEST.value,
+        Kind.REQUEST,
         _id(ctx.me),
         _id(ctx.me),
         _id(helper),
         request,
         topic,
-        consent_a="accepted",
+        consent_a=Consent.ACCEPTED,  # asking is the requester's consent
     )
     window = timedelta(days=int(ctx.setting("repeat_ask_window_days")))
     earlier = await ctx.uow.connections.asks_between(_id(ctx.me), _id(helper), ctx.now - window)
     if earlier >= int(ctx.setting("repeat_ask_limit")):
-        conn.state = State.DRAFT.value
+        conn.state = State.DRAFT
         conn = await _create(ctx, conn)
         return await _suggest_others(ctx, conn, helper, earlier, window.days)
     conn = await _create(ctx, conn)
@@ -134,12 +135,14 @@ async def _suggest_others(
         m for m, _ in await find_helpers(ctx, matches, exclude=ctx.me, limit=4) if m.id != helper.id
     ]
     buttons = [
-        Button(f"Ask {m.display_name} instead", "draft.retarget", f"{draft.id}:{m.id}")
+        Button(f"Ask {m.display_name} instead", Action.DRAFT_RETARGET, f"{draft.id}:{m.id}")
         for m in others[:3]
     ]
     buttons += [
-        Button(f"Ask {helper.display_name} anyway", "draft.send", str(draft.id), Style.PRIMARY),
-        Button("Cancel", "draft.cancel", str(draft.id)),
+        Button(
+            f"Ask {helper.display_name} anyway", Action.DRAFT_SEND, str(draft.id), Style.PRIMARY
+        ),
+        Button("Cancel", Action.DRAFT_CANCEL, str(draft.id)),
     ]
     names = ", ".join(m.display_name for m in others[:3])
     return reply(
@@ -199,11 +202,11 @@ def consent_message(
     conn: Connection, recipient: Member, initiator: Member, other: Member
 ) -> Message:
     buttons = (
-        Button("Accept", "consent.accept", str(conn.id), Style.PRIMARY),
-        Button("Not now", "consent.not_now", str(conn.id)),
-        Button("Decline", "consent.decline", str(conn.id), Style.DANGER),
+        Button("Accept", Action.CONSENT_ACCEPT, str(conn.id), Style.PRIMARY),
+        Button("Not now", Action.CONSENT_NOT_NOW, str(conn.id)),
+        Button("Decline", Action.CONSENT_DECLINE, str(conn.id), Style.DANGER),
     )
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         # A hidden member's skills are not shown, not even to the other party.
         skills = ", ".join(list(other.skills)[:5]) if other.discoverable else ""
         return message(
@@ -237,7 +240,9 @@ def consent_message(
 
 async def answer(ctx: Context, cmd: Press) -> Reply:
     conn = await _connection(ctx, cmd.value)
-    kind = {"consent.accept": Answer.ACCEPT, "consent.not_now": Answer.NOT_NOW}.get(cmd.action)
+    kind = {Action.CONSENT_ACCEPT: Answer.ACCEPT, Action.CONSENT_NOT_NOW: Answer.NOT_NOW}.get(
+        Action(cmd.action)
+    )
     if kind is None:
         return await _decline(ctx, conn, cmd)
     state = conn.answer(_id(ctx.me), kind, ctx.now)
@@ -255,13 +260,13 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
 
 
 async def _decline(ctx: Context, conn: Connection, cmd: Press) -> Reply:
-    if cmd.action == "consent.decline":
+    if cmd.action == Action.CONSENT_DECLINE:
         conn.ensure_awaiting(_id(ctx.me))
         return form_reply(
             "Decline privately. Both fields are optional.",
             Form(
                 title="Decline",
-                action="consent.decline_submit",
+                action=Action.CONSENT_DECLINE_SUBMIT,
                 value=str(conn.id),
                 inputs=(
                     Input("note", "A private note (only the bot keeps it)", InputKind.LONG_TEXT),
@@ -295,16 +300,19 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
     people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
     initiator = people[conn.initiator_id]
     decliner = ctx.me
-    if conn.kind == Kind.REQUEST:
+    if conn.kind is Kind.REQUEST:
         lines = [line(mention(decliner), " can't help with this one right now. No hard feelings!")]
         buttons: list[Button] = []
         if suggested:
             lines.append(line("They suggest ", mention(suggested), " might be able to help."))
             buttons = [
                 Button(
-                    f"Ask {suggested.display_name}", "suggest.accept", str(conn.id), Style.PRIMARY
+                    f"Ask {suggested.display_name}",
+                    Action.SUGGEST_ACCEPT,
+                    str(conn.id),
+                    Style.PRIMARY,
                 ),
-                Button("No thanks", "suggest.dismiss", str(conn.id)),
+                Button("No thanks", Action.SUGGEST_DISMISS, str(conn.id)),
             ]
         ctx.dm(initiator, message(*lines, buttons=buttons))
         return
@@ -326,14 +334,14 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
         buttons = [
             Button(
                 f"Introduce {other.display_name} to {suggested.display_name}",
-                "suggest.accept",
+                Action.SUGGEST_ACCEPT,
                 str(conn.id),
                 Style.PRIMARY,
             ),
-            Button("No thanks", "suggest.dismiss", str(conn.id)),
+            Button("No thanks", Action.SUGGEST_DISMISS, str(conn.id)),
         ]
     ctx.dm(initiator, message(*lines, buttons=buttons))
-    if _accepted(conn, _id(other)):
+    if conn.accepted_by(_id(other)):
         ctx.dm(
             other,
             message(
@@ -346,15 +354,10 @@ async def _tell_declined(ctx: Context, conn: Connection, suggested: Member | Non
         )
 
 
-def _accepted(conn: Connection, member_id: int) -> bool:
-    consent = conn.consent_a if member_id == conn.party_a_id else conn.consent_b
-    return consent == "accepted"
-
-
 async def _open_conversation(ctx: Context, conn: Connection) -> None:
     people = await ctx.uow.members.many([conn.initiator_id, conn.party_a_id, conn.party_b_id])
     a, b, initiator = people[conn.party_a_id], people[conn.party_b_id], people[conn.initiator_id]
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         text = message(
             line(mention(a), ", meet ", mention(b), "! ", mention(initiator), " introduced you:"),
             line(Quote(conn.reason)),
@@ -407,11 +410,12 @@ async def suggestion(ctx: Context, cmd: Press) -> Reply:
         raise UserError("There is no suggestion to act on any more.")
     suggested = await ctx.uow.members.get(conn.suggested_id)
     conn.suggested_id = None  # a suggestion is used once
-    if cmd.action == "suggest.dismiss" or suggested is None:
+    if cmd.action == Action.SUGGEST_DISMISS or suggested is None:
         return reply("Okay, I'll leave it there.")
-    if conn.kind == Kind.REQUEST:
+    if conn.kind is Kind.REQUEST:
         return await start_request(ctx, suggested, conn.reason, conn.topic)
-    decliner = conn.party_a_id if conn.consent_a == "declined" else conn.party_b_id
+    decliner = conn.decliner
+    assert decliner is not None  # a suggestion only comes with a decline
     remaining = await ctx.uow.members.get(conn.other_party(decliner))
     assert remaining is not None
     return await intro(ctx, Intro(_ref(remaining), _ref(suggested), conn.reason))
@@ -425,13 +429,13 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
     conn = await _connection(ctx, cmd.value)
     if conn.initiator_id != ctx.me.id:
         raise UserError("Only the person who wrote this request can choose this.")
-    if conn.state != State.DRAFT:
+    if conn.state is not State.DRAFT:
         raise UserError("That request was already sent or withdrawn.")
-    if cmd.action == "draft.cancel":
+    if cmd.action == Action.DRAFT_CANCEL:
         # A draft was never sent: drop it, so it counts as nobody's ask (load, capacity, stats).
         await ctx.uow.connections.remove(conn)
         return reply("Cancelled. Nothing was sent.")
-    if cmd.action == "draft.retarget":
+    if cmd.action == Action.DRAFT_RETARGET:
         target = cmd.value.partition(":")[2]
         helper_id = int(target) if target.isdigit() else 0
         helper = await ctx.uow.members.get(helper_id)
@@ -458,7 +462,7 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
             line("What would you like to ask ", mention(helper), "?"),
             Form(
                 title=f"Ask {helper.display_name}"[:24],
-                action="ask.start",
+                action=Action.ASK_START,
                 value=cmd.value,
                 inputs=(
                     Input("request", "What do you need? Be specific.", InputKind.LONG_TEXT, True),

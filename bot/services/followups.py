@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.connections import Kind, State
+from bot.actions import Action
+from bot.domain.connections import Outcome
 from bot.domain.errors import UserError
 from bot.domain.prompts import KIND_LABELS, SWITCHABLE, PromptKind
 from bot.messages import (
@@ -22,10 +23,10 @@ from bot.services.context import Context, mention
 from bot.services.thanks import thank
 
 OUTCOME_OF = {
-    "followup.helpful": "helpful",
-    "followup.talked": "talked",
-    "followup.not_yet": "not_yet",
-    "followup.no": "no",
+    Action.FOLLOWUP_HELPFUL: Outcome.HELPFUL,
+    Action.FOLLOWUP_TALKED: Outcome.TALKED,
+    Action.FOLLOWUP_NOT_YET: Outcome.NOT_YET,
+    Action.FOLLOWUP_NO: Outcome.NO,
 }
 
 
@@ -34,31 +35,18 @@ async def connect_answer(ctx: Context, cmd: Press) -> Reply:
     conn = await ctx.uow.connections.get(int(conn_id) if conn_id.isdigit() else 0, for_update=True)
     if conn is None or conn.community_id != ctx.community_id:
         raise UserError("That connection no longer exists.")
-    if conn.party_a_id != ctx.me.id:
-        raise UserError("This question was for someone else.")
-    if conn.state != State.CONNECTED:
-        raise UserError("This one isn't an open connection any more.")
-    if conn.outcome not in (None, "not_yet"):
-        raise UserError("You've already told me how it went. Thank you!")
-    outcome = OUTCOME_OF[cmd.action]
-    if outcome == "not_yet" and round_ == "2":
-        raise UserError("I'll stop asking about this one. Thanks for letting me know!")
-    if outcome == "not_yet" and conn.outcome == "not_yet":  # a repeat: it asks once more only
-        raise UserError("You told me already. I'll ask once more in a few days.")
-    conn.outcome = outcome
-    conn.updated_at = ctx.now  # an answer is an interaction: keep-in-touch counts from here
-    if outcome == "not_yet":
+    outcome = OUTCOME_OF[Action(cmd.action)]
+    assert ctx.me.id is not None
+    conn.record_outcome(ctx.me.id, outcome, ctx.now, last_round=round_ == "2")
+    if outcome is Outcome.NOT_YET:
         await ctx.prompts.ask_again(conn)
         return reply("No rush. I'll ask once more in a few days.")
-    if conn.kind == Kind.INTRO:
+    if conn.is_intro:
         await ctx.prompts.close_loop(conn, outcome)
-    if outcome == "helpful":
-        to = [conn.party_b_id]
-        if conn.kind == Kind.INTRO and conn.initiator_id not in to:
-            to.append(conn.initiator_id)
-        await ctx.prompts.thanks_prompt(conn, to)
+    if outcome is Outcome.HELPFUL:
+        await ctx.prompts.thanks_prompt(conn, conn.to_thank())
         return reply("Wonderful, I'm glad it helped! Thanks for letting me know.")
-    if outcome == "talked":
+    if outcome is Outcome.TALKED:
         return reply("Good to hear you talked. Thanks for letting me know!")
     hint = f"/whoknows {conn.topic}" if conn.topic else "/whoknows <topic>"
     return reply(
@@ -78,7 +66,7 @@ async def thanks_start(ctx: Context, cmd: Press) -> Reply:
             line("Say thanks to ", mention(member), ":"),
             Form(
                 title=f"Thank {member.display_name}"[:24],
-                action="thanks.start",
+                action=Action.THANKS_START,
                 value=cmd.value,
                 inputs=(
                     Input("note", "What are you thanking them for?", InputKind.LONG_TEXT, True),

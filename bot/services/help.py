@@ -1,42 +1,22 @@
-"""/networker help: the same commands on every platform."""
+"""/networker help: every command, or one explained, from the commands' declarations."""
 
 from __future__ import annotations
 
+from bot.domain.errors import UserError
 from bot.domain.profile import PROFILE_SYNTAX
 from bot.messages import Field, Message, Reply, Section, line
-from bot.services.commands import Help
-
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/whoknows <topic>", "find members who can help with a topic (only you see the answer)"),
-    ("/ask @member <what you need>", "ask someone for help; they accept or decline privately"),
-    ("/intro @a @b <why>", "introduce two members; both must accept before they're connected"),
-    ("/thanks @member <for what>", "thank someone; they (and any introducer) hear it privately"),
-    ("/profile", "show your profile; /profile key=value … edits it (see below)"),
-    ("/profile @member", "view a member's profile, if they share it"),
-    ("/networker me", "what's waiting for you, and your give/ask balance"),
-    ("/networker endorse @member <skill>", "vouch for someone's skill"),
-    ("/networker pause | resume", "stop or restart all DMs from the bot"),
-    (
-        "/networker prompts [on|off <kind>]",
-        "which reminders and follow-ups the bot may send you; turn one kind off or on",
-    ),
-    ("/networker export", "all your data as JSON"),
-    ("/networker forget", "delete your profile and everything you wrote (asks to confirm)"),
-    ("/networker settings [key=value]", "organisers: community settings"),
-    (
-        "/networker alias <alias> <topic>",
-        "organisers: teach a new abbreviation, e.g. k8s kubernetes",
-    ),
-    ("/networker stats", "organisers: how the network is doing"),
-)
+from bot.services.declarations import CommandSpec, Registry
 
 
-async def show_help(_ctx: object, _cmd: Help) -> Reply:
-    return help_reply()
-
-
-def help_reply() -> Reply:
-    fields = tuple(Field(name, line(text)) for name, text in COMMANDS)
+def help_reply(registry: Registry, topic: str | None = None) -> Reply:
+    if topic:
+        spec = registry.topic(topic)
+        if spec is None:
+            raise UserError(
+                f"There is no command “{topic}”.", "Type /networker help to see them all."
+            )
+        return command_help(spec)
+    fields = tuple(Field(spec.usage, line(spec.summary)) for spec in registry.commands)
     return Reply(
         Message(
             sections=(
@@ -48,6 +28,19 @@ def help_reply() -> Reply:
                     fields=fields,
                 ),
                 Section(text=line(f"Profile fields: {PROFILE_SYNTAX}")),
+                Section(text=line("/networker help <command> explains one, e.g. help intro.")),
             )
         )
     )
+
+
+def command_help(spec: CommandSpec) -> Reply:
+    fields = [Field(arg.placeholder, line(arg.help)) for arg in spec.args]
+    if spec.example:
+        fields.append(Field("Example", line(spec.example)))
+    sections = [Section(text=line(f"{spec.usage}: {spec.summary}"), fields=tuple(fields))]
+    if spec.organiser:
+        sections.append(Section(text=line("Only organisers can run it.")))
+    if spec.path == ("profile",):
+        sections.append(Section(text=line(f"Profile fields: {PROFILE_SYNTAX}")))
+    return Reply(Message(sections=tuple(sections)))

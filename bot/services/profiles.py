@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 
+from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import (
@@ -222,7 +223,7 @@ async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
         Input(name, label, kind, placeholder=hint, initial=current[name])
         for name, label, kind, hint in PROFILE_FIELDS
     )
-    form = Form("Your profile", "profile.save", "", inputs, submit="Save")
+    form = Form("Your profile", Action.PROFILE_SAVE, "", inputs, submit="Save")
     return form_reply("Edit your profile", form)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.domain.connections import Connection, State
+from bot.domain.connections import Connection, Outcome, State
 from bot.domain.members import Community, MemberSnapshot
 from bot.domain.prompts import PromptKind
 from bot.messages import Outbox
@@ -105,9 +105,9 @@ class Planner:
                 kinds=[PromptKind.CONSENT_REMINDER.value],
                 recipient_id=member_id,
             )
-        if conn.state != State.PENDING:
+        if conn.state is not State.PENDING:
             await self.connection_closed(conn, "answered")
-        if conn.state == State.CONNECTED:
+        if conn.state is State.CONNECTED:
             await self.connected(conn)
 
     async def connection_closed(self, conn: Connection, reason: str) -> None:
@@ -163,7 +163,7 @@ class Planner:
             payload={"to": to},
         )
 
-    async def close_loop(self, conn: Connection, outcome: str) -> None:
+    async def close_loop(self, conn: Connection, outcome: Outcome) -> None:
         assert conn.id is not None
         await self.add(
             PromptKind.LOOP_CLOSING,
@@ -171,7 +171,7 @@ class Planner:
             self.now,
             f"loop:{conn.id}",
             subject_id=conn.id,
-            payload={"outcome": outcome},
+            payload={"outcome": outcome.value},
         )
 
     # --- members ------------------------------------------------------------------------

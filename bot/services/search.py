@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import Availability, Level
@@ -57,7 +58,7 @@ async def who_knows(ctx: Context, cmd: WhoKnows) -> Reply:
         buttons.append(
             Button(
                 f"Ask {member.display_name} for help",
-                "ask.start",
+                Action.ASK_START,
                 f"{member.id}:{matches[0].key}"[:200],
                 Style.PRIMARY,
             )
@@ -178,7 +179,9 @@ async def _no_match(ctx: Context, query: str, vocab: Vocabulary, asked: set[str]
         sections.append(
             Section(text=line(f"I can post your ask in {channel} so anyone can offer."))
         )
-        buttons = (Button(f"Post my ask in {channel}", "asks.post", query[:200], Style.PRIMARY),)
+        buttons = (
+            Button(f"Post my ask in {channel}", Action.ASKS_POST, query[:200], Style.PRIMARY),
+        )
     else:
         sections.append(
             Section(text=line("Try a broader word, or ask in your community's main channel."))

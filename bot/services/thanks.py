@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.connections import Connection, Kind, State
+from bot.domain.connections import Connection, State
 from bot.domain.errors import UserError
 from bot.domain.members import Member
 from bot.domain.text import NOTE_MAX, clean
 from bot.domain.thanks import Thanks
 from bot.messages import Quote, Reply, line, message, reply
-from bot.services.commands import Thank
+from bot.services.commands import MemberRef, Thank
 from bot.services.context import Context, mention
 from bot.services.indexing import reindex
 
@@ -19,20 +19,9 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
     note = clean(cmd.note, "thank-you note", max_len=NOTE_MAX)
     if not note:
         raise UserError("What are you thanking them for?", "e.g. /thanks @ana for the CV review")
-    receiver = await ctx.member(cmd.receiver)
-    if receiver.id == ctx.me.id:
-        raise UserError(
-            "You can't thank yourself, though well done!", "Thank someone who helped you."
-        )
-    if receiver.forgotten:
-        raise UserError(f"{receiver.display_name} is no longer a member here.")
+    receiver = await _receiver(ctx, cmd.receiver)
     assert ctx.me.id is not None and receiver.id is not None
-    cap = int(ctx.setting("thanks_daily_cap"))
-    if await ctx.uow.thanks.given_since(ctx.me.id, ctx.now - timedelta(days=1)) >= cap:
-        raise UserError(
-            f"You've sent {cap} thank-yous in the last 24 hours, the daily limit.",
-            "Please send this one tomorrow; your note isn't lost if you keep it.",
-        )
+    await _check_daily_cap(ctx, ctx.me.id)
     related = await _related_connection(ctx, ctx.me, receiver)
     topic = related.topic if related else await _topic_in(ctx, note, receiver)
     await ctx.uow.thanks.add(
@@ -48,18 +37,38 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
     )
     if topic:
         await reindex(ctx, receiver)  # thanks for a topic is evidence of the skill
-    ctx.dm(
-        receiver,
-        message(
-            line(mention(ctx.me), " thanked you: ", Quote(note)),
-        ),
-    )
-    if (
-        related
-        and related.kind == Kind.INTRO
-        and related.initiator_id not in (ctx.me.id, receiver.id)
-    ):
-        introducer = await ctx.uow.members.get(related.initiator_id)
+    await _spread_the_word(ctx, receiver, note, related)
+    return reply(line("Thank-you sent to ", mention(receiver), "."))
+
+
+async def _receiver(ctx: Context, ref: MemberRef) -> Member:
+    receiver = await ctx.member(ref)
+    if receiver.id == ctx.me.id:
+        raise UserError(
+            "You can't thank yourself, though well done!", "Thank someone who helped you."
+        )
+    if receiver.forgotten:
+        raise UserError(f"{receiver.display_name} is no longer a member here.")
+    return receiver
+
+
+async def _check_daily_cap(ctx: Context, giver_id: int) -> None:
+    cap = int(ctx.setting("thanks_daily_cap"))
+    if await ctx.uow.thanks.given_since(giver_id, ctx.now - timedelta(days=1)) >= cap:
+        raise UserError(
+            f"You've sent {cap} thank-yous in the last 24 hours, the daily limit.",
+            "Please send this one tomorrow; your note isn't lost if you keep it.",
+        )
+
+
+async def _spread_the_word(
+    ctx: Context, receiver: Member, note: str, related: Connection | None
+) -> None:
+    """The receiver hears it; so do the introducer who made it possible and the thanks wall."""
+    ctx.dm(receiver, message(line(mention(ctx.me), " thanked you: ", Quote(note))))
+    introducer_id = related.introducer if related else None
+    if introducer_id is not None and introducer_id not in (ctx.me.id, receiver.id):
+        introducer = await ctx.uow.members.get(introducer_id)
         if introducer:
             ctx.dm(
                 introducer,
@@ -78,18 +87,13 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
             str(wall),
             message(line(mention(ctx.me), " thanked ", mention(receiver), ": ", Quote(note))),
         )
-    return reply(line("Thank-you sent to ", mention(receiver), "."))
 
 
 async def _related_connection(ctx: Context, giver: Member, receiver: Member) -> Connection | None:
     """The latest connection both took part in (as a party or the introducer)."""
     assert giver.id is not None and receiver.id is not None
     for conn in reversed(await ctx.uow.connections.involving(giver.id)):
-        if conn.state == State.CONNECTED and receiver.id in (
-            conn.initiator_id,
-            conn.party_a_id,
-            conn.party_b_id,
-        ):
+        if conn.state is State.CONNECTED and conn.involves(receiver.id):
             return conn
     return None
 

@@ -21,11 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from bot.domain.connections import Connection
+from bot.domain.connections import Connection, Consent, Kind, Outcome, State
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt
 from bot.domain.thanks import Endorsement, Thanks
-from bot.store.types import UTCDateTime
+from bot.store.types import EnumString, UTCDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -131,7 +131,7 @@ connections = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
-    Column("kind", String(10), nullable=False),
+    Column("kind", EnumString(Kind, 10), nullable=False),
     Column("initiator_id", ForeignKey("members.id"), nullable=False),
     Column("party_a_id", ForeignKey("members.id"), nullable=False),
     Column("party_b_id", ForeignKey("members.id"), nullable=False),
@@ -139,16 +139,16 @@ connections = Table(
     Column("pair_high", Integer, nullable=False),
     Column("reason", Text, nullable=False),
     Column("topic", String(80)),
-    Column("state", String(10), nullable=False),
-    Column("consent_a", String(10), nullable=False),
-    Column("consent_b", String(10), nullable=False),
+    Column("state", EnumString(State, 10), nullable=False),
+    Column("consent_a", EnumString(Consent, 10), nullable=False),
+    Column("consent_b", EnumString(Consent, 10), nullable=False),
     Column("note_a", Text, nullable=False, default=""),
     Column("note_b", Text, nullable=False, default=""),
     Column("suggested_id", ForeignKey("members.id")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("connected_at", UTCDateTime),
-    Column("outcome", String(10)),  # the requester's answer to "did you connect?"
+    Column("outcome", EnumString(Outcome, 10)),  # the requester's answer to "did you connect?"
     Index("ix_connections_party_b", "party_b_id", "created_at"),
     Index("ix_connections_party_a", "party_a_id", "created_at"),
     Index("ix_connections_initiator", "initiator_id", "created_at"),

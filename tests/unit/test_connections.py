@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.connections import Answer, Connection, Consent, Kind, State
+from bot.domain.connections import Answer, Connection, Consent, Kind, Outcome, State
 from bot.domain.errors import UserError
 from tests.fakes import FakeClock
 
@@ -19,7 +19,7 @@ def clock() -> FakeClock:
 def intro(**kwargs: object) -> Connection:
     fields: dict[str, object] = {
         "community_id": 1,
-        "kind": Kind.INTRO.value,
+        "kind": Kind.INTRO,
         "initiator_id": INTRODUCER,
         "party_a_id": ANA,
         "party_b_id": BEN,
@@ -31,9 +31,9 @@ def intro(**kwargs: object) -> Connection:
 def request(**kwargs: object) -> Connection:
     """Ana asks Ben for help: asking is Ana's consent."""
     fields: dict[str, object] = {
-        "kind": Kind.REQUEST.value,
+        "kind": Kind.REQUEST,
         "initiator_id": ANA,
-        "consent_a": Consent.ACCEPTED.value,
+        "consent_a": Consent.ACCEPTED,
     }
     return intro(**(fields | kwargs))
 
@@ -180,7 +180,7 @@ def test_changing_an_acceptance_into_a_decline_is_refused(clock: FakeClock) -> N
     ],
 )
 def test_buttons_of_a_closed_request_explain_why(state: State, says: str, clock: FakeClock) -> None:
-    conn = intro(state=state.value)
+    conn = intro(state=state)
     assert says in refusal(conn, ANA, Answer.ACCEPT, clock)
     assert conn.state == state
     assert conn.consent_a == Consent.PENDING
@@ -200,7 +200,7 @@ def test_an_answer_after_connecting_changes_nothing(clock: FakeClock) -> None:
 
 
 def test_a_draft_asks_nobody_until_sent(clock: FakeClock) -> None:
-    draft = request(state=State.DRAFT.value)
+    draft = request(state=State.DRAFT)
     assert "never sent" in refusal(draft, BEN, Answer.ACCEPT, clock)
     clock.advance(hours=1)
     draft.send(clock.now())
@@ -210,14 +210,14 @@ def test_a_draft_asks_nobody_until_sent(clock: FakeClock) -> None:
 
 
 def test_a_draft_is_sent_only_once(clock: FakeClock) -> None:
-    draft = request(state=State.DRAFT.value)
+    draft = request(state=State.DRAFT)
     draft.send(clock.now())
     with pytest.raises(UserError):
         draft.send(clock.now())
 
 
 def test_a_cancelled_draft_cannot_be_sent(clock: FakeClock) -> None:
-    draft = request(state=State.DRAFT.value)
+    draft = request(state=State.DRAFT)
     draft.cancel(clock.now())
     assert draft.state == State.CANCELLED
     with pytest.raises(UserError, match="withdrawn"):
@@ -233,7 +233,7 @@ def test_cancel_withdraws_a_pending_request(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize("state", [State.CONNECTED, State.DECLINED, State.EXPIRED])
 def test_cancel_does_not_undo_a_finished_request(state: State, clock: FakeClock) -> None:
-    conn = intro(state=state.value)
+    conn = intro(state=state)
     conn.cancel(clock.now())
     assert conn.state == state
 
@@ -252,3 +252,150 @@ def test_involvement_and_the_other_party() -> None:
     assert not conn.involves(STRANGER)
     assert conn.other_party(ANA) == BEN
     assert conn.other_party(BEN) == ANA
+
+
+def test_an_intro_has_an_introducer_and_a_request_has_none() -> None:
+    assert intro().is_intro and intro().introducer == INTRODUCER
+    assert not request().is_intro and request().introducer is None
+
+
+# --- consent as each party gave it ----------------------------------------------------------
+
+
+def test_consent_of_each_party_and_of_nobody_else(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(BEN, Answer.NOT_NOW, clock.now())
+    assert conn.consent_of(ANA) is Consent.PENDING
+    assert conn.consent_of(BEN) is Consent.SNOOZED
+    assert conn.consent_of(INTRODUCER) is None
+    assert conn.consent_of(STRANGER) is None
+
+
+def test_accepted_by_names_only_the_party_who_said_yes(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(BEN, Answer.ACCEPT, clock.now())
+    assert conn.accepted_by(BEN)
+    assert not conn.accepted_by(ANA)
+    assert not conn.accepted_by(INTRODUCER)
+    assert request().accepted_by(ANA)  # asking is the requester's yes
+
+
+@pytest.mark.parametrize("decliner", [ANA, BEN])
+def test_the_decliner_is_known_to_the_connection(decliner: int, clock: FakeClock) -> None:
+    conn = intro()
+    assert conn.decliner is None
+    conn.answer(decliner, Answer.DECLINE, clock.now())
+    assert conn.decliner == decliner
+    assert conn.declined_by(decliner)
+    assert not conn.declined_by(conn.other_party(decliner))
+
+
+def test_not_now_is_not_a_decline(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(ANA, Answer.NOT_NOW, clock.now())
+    assert not conn.declined_by(ANA)
+    assert conn.decliner is None
+
+
+def test_both_accepted_only_after_the_second_yes(clock: FakeClock) -> None:
+    conn = intro()
+    conn.answer(ANA, Answer.ACCEPT, clock.now())
+    assert not conn.both_accepted
+    conn.answer(BEN, Answer.ACCEPT, clock.now())
+    assert conn.both_accepted
+
+
+def test_waits_for_a_party_until_they_answer(clock: FakeClock) -> None:
+    conn = intro()
+    assert conn.waits_for(ANA) and conn.waits_for(BEN)
+    assert not conn.waits_for(INTRODUCER)
+    conn.answer(ANA, Answer.NOT_NOW, clock.now())
+    assert conn.waits_for(ANA)  # "not now" still owes an answer
+    conn.answer(ANA, Answer.ACCEPT, clock.now())
+    assert not conn.waits_for(ANA)
+
+
+@pytest.mark.parametrize("state", [State.DRAFT, State.EXPIRED, State.CANCELLED])
+def test_a_request_that_is_not_out_waits_for_nobody(state: State) -> None:
+    conn = request(state=state)
+    assert conn.awaiting() == [BEN]
+    assert not conn.waits_for(BEN)
+
+
+@pytest.mark.parametrize(
+    ("state", "is_open"),
+    [
+        (State.DRAFT, True),
+        (State.PENDING, True),
+        (State.CONNECTED, False),
+        (State.DECLINED, False),
+        (State.EXPIRED, False),
+        (State.CANCELLED, False),
+    ],
+)
+def test_open_means_draft_or_waiting_for_answers(state: State, is_open: bool) -> None:
+    assert intro(state=state).is_open is is_open
+
+
+# --- "did you connect?" ----------------------------------------------------------------------
+
+
+def connected(kind: Kind = Kind.REQUEST) -> Connection:
+    conn = request() if kind is Kind.REQUEST else intro()
+    conn.state = State.CONNECTED
+    return conn
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_the_requester_answers_how_it_went(outcome: Outcome, clock: FakeClock) -> None:
+    conn = connected()
+    assert conn.outcome_open
+    conn.record_outcome(ANA, outcome, clock.now(), last_round=False)
+    assert conn.outcome is outcome
+    assert conn.updated_at == clock.now()  # keep-in-touch counts from this answer
+    assert conn.outcome_open is (outcome is Outcome.NOT_YET)
+
+
+@pytest.mark.parametrize("member", [BEN, INTRODUCER, STRANGER])
+def test_only_the_first_party_is_asked_how_it_went(member: int, clock: FakeClock) -> None:
+    conn = connected(Kind.INTRO)
+    with pytest.raises(UserError, match="for someone else"):
+        conn.record_outcome(member, Outcome.HELPFUL, clock.now(), last_round=False)
+    assert conn.outcome is None
+
+
+@pytest.mark.parametrize("state", [State.PENDING, State.DECLINED, State.EXPIRED, State.CANCELLED])
+def test_how_it_went_needs_a_connection(state: State, clock: FakeClock) -> None:
+    conn = request(state=state)
+    with pytest.raises(UserError, match="isn't an open connection"):
+        conn.record_outcome(ANA, Outcome.HELPFUL, clock.now(), last_round=False)
+    assert conn.outcome is None
+
+
+def test_a_final_answer_is_not_changed(clock: FakeClock) -> None:
+    conn = connected()
+    conn.record_outcome(ANA, Outcome.TALKED, clock.now(), last_round=False)
+    with pytest.raises(UserError, match="already told me"):
+        conn.record_outcome(ANA, Outcome.HELPFUL, clock.now(), last_round=False)
+    assert conn.outcome is Outcome.TALKED
+
+
+def test_not_yet_is_taken_once(clock: FakeClock) -> None:
+    conn = connected()
+    conn.record_outcome(ANA, Outcome.NOT_YET, clock.now(), last_round=False)
+    with pytest.raises(UserError, match="told me already"):
+        conn.record_outcome(ANA, Outcome.NOT_YET, clock.now(), last_round=False)
+    conn.record_outcome(ANA, Outcome.HELPFUL, clock.now(), last_round=True)
+    assert conn.outcome is Outcome.HELPFUL
+
+
+def test_not_yet_is_refused_in_the_last_round(clock: FakeClock) -> None:
+    conn = connected()
+    with pytest.raises(UserError, match="stop asking"):
+        conn.record_outcome(ANA, Outcome.NOT_YET, clock.now(), last_round=True)
+    assert conn.outcome is None
+
+
+def test_who_to_thank_when_it_helped() -> None:
+    assert connected(Kind.REQUEST).to_thank() == [BEN]
+    assert connected(Kind.INTRO).to_thank() == [BEN, INTRODUCER]

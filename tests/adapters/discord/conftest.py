@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.discord.runtime import DiscordRuntime, build_discord
+from adapters.discord.bot import PLATFORM
+from adapters.discord.runtime import DiscordAdapter
 from bot.config import Settings
 from bot.services.app import Networker
 from bot.store.engine import make_engine
@@ -233,11 +234,10 @@ class DiscordWorld:
     """The Discord adapter on a core and a database, logged in against the REST double."""
 
     double: DiscordDouble
-    core: Networker
     settings: Settings
     clock: FakeClock
     engine: AsyncEngine
-    runtime: DiscordRuntime | None = None
+    runtime: DiscordAdapter | None = None
     people: dict[str, Person] = field(default_factory=dict)
     _engines: list[AsyncEngine] = field(default_factory=list)
 
@@ -246,11 +246,20 @@ class DiscordWorld:
         assert self.runtime is not None
         return self.runtime.client
 
+    @property
+    def core(self) -> Networker:
+        assert self.runtime is not None
+        return self.runtime.core
+
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.runtime = build_discord(self.core, self.settings, background=False)
-        await self.runtime.client.login(TOKEN)
+        """The adapter wired to a core as bootstrap wires it (the core gets its messenger,
+        the adapter the core), logged in over REST: no gateway connection."""
+        self.runtime = DiscordAdapter(self.settings, background=False)
+        messengers = {PLATFORM: self.runtime.messenger}
+        core = Networker(SqlUnitOfWorkFactory(self.engine), self.clock, self.settings, messengers)
+        await self.runtime.start(core, listen=False)
         # The gateway's GUILD_CREATE: discord.py caches the guild and its roles.
         self.gateway("GUILD_CREATE", guild_payload(GUILD_ID, "Test Guild"))
         await drain()
@@ -264,9 +273,8 @@ class DiscordWorld:
     async def restart(self) -> None:
         """A new process: a new client and a new core, on the same database."""
         await self.stop()
-        engine = make_engine(self.settings.database_url)
-        self._engines.append(engine)
-        self.core = Networker(SqlUnitOfWorkFactory(engine), self.clock, self.settings)
+        self.engine = make_engine(self.settings.database_url)
+        self._engines.append(self.engine)
         await self.start()
 
     async def close(self) -> None:
@@ -479,10 +487,9 @@ async def world(
         async with engine.begin() as conn:
             tables = ", ".join(t.name for t in metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
-    await core.register_community("discord", GUILD_ID, "Test Guild")
-    found = DiscordWorld(discord_double, core, settings, clock, engine, _engines=[engine])
+    found = DiscordWorld(discord_double, settings, clock, engine, _engines=[engine])
     await found.start()
+    await found.core.register_community("discord", GUILD_ID, "Test Guild")
     discord_double.clear()
     try:
         yield found

@@ -33,8 +33,8 @@ async def networker(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, s
         PYTHONPATH=str(ROOT),
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'networker.db'}",
         LOG_LEVEL="WARNING",
-        **env,
     )
+    clean.update(env)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -147,6 +147,7 @@ async def test_sync_to_one_guild_overwrites_that_guilds_commands(
         "alias",
         "endorse",
         "prompts",
+        "profile",
     }
     assert all(o["type"] == 1 for o in subcommands.values())  # 1: a subcommand
     assert [o["type"] for o in subcommands["endorse"]["options"]] == [6, 3]
@@ -164,6 +165,23 @@ async def test_sync_without_guild_registers_the_commands_globally(
     [put] = discord_double.calls("PUT", r"/applications/.*")
     assert put.path == f"/applications/{APP_ID}/commands"
     assert {c["name"] for c in put.json} == COMMANDS
+
+
+async def test_sync_needs_no_database(tmp_path: Path, discord_double: DiscordDouble) -> None:
+    """The commands come from their declarations: a database URL no engine can be made
+    from does not stop an operator from registering them."""
+    code, out, err = await networker(
+        tmp_path,
+        "discord",
+        "sync",
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_URL=discord_double.base_url,
+        DATABASE_URL="postgresql+nosuchdriver://nobody@127.0.0.1:9/none",
+    )
+
+    assert code == 0, err
+    assert out == "Registered 6 commands for all guilds (may take up to an hour).\n"
+    assert not (tmp_path / "networker.db").exists()
 
 
 async def test_discord_api_url_is_used_and_put_back_after_the_double() -> None:

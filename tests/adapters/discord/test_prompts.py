@@ -392,7 +392,7 @@ async def test_networker_prompts_lists_and_switches_kinds(world: DiscordWorld) -
     assert off.said.startswith("Saved: keep\\_in\\_touch is off.")
     assert "**keep\\_in\\_touch**: off" in off.said
     half = await world.command(ana, "networker", "prompts", switch="on")
-    assert half.said.startswith("Pick both"), half.said
+    assert half.said.startswith("Usage: /networker prompts"), half.said
 
     ana, _ben, _dana = await checked(world)
     world.double.clear()

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.slack.runtime import SlackRuntime, build_slack
+from adapters.slack.app import PLATFORM
+from adapters.slack.runtime import SlackAdapter
 from bot.config import Settings
 from bot.services.app import Networker
 from bot.store.engine import make_engine
@@ -48,7 +50,7 @@ class SlackWorld:
 
     double: SlackApiDouble
     core: Networker
-    runtime: SlackRuntime
+    runtime: SlackAdapter
     sender: SlackSender
     clock: FakeClock
 
@@ -57,6 +59,19 @@ class SlackWorld:
     ) -> str:
         self.double.users[user_id] = FakeUser(name, name.capitalize(), tz, is_admin=admin)
         return user_id
+
+
+async def start_slack(
+    settings: Settings, engine: AsyncEngine, clock: FakeClock, *, background: bool = False
+) -> SlackAdapter:
+    """The Slack adapter wired to a core as bootstrap wires it (the core gets its messenger,
+    the adapter the core), listening on a free loopback port; the core has the test's clock.
+    `background=False`: deliveries finish before each HTTP response returns."""
+    settings = settings.model_copy(update={"host": "127.0.0.1", "port": 0})
+    adapter = SlackAdapter(settings, engine, background=background)
+    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings, {PLATFORM: adapter.messenger})
+    await adapter.start(core, listen=True)
+    return adapter
 
 
 @pytest.fixture
@@ -76,16 +91,14 @@ async def slack(
         async with engine.begin() as conn:
             tables = ", ".join(t.name for t in metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
-    runtime = build_slack(core, settings, engine, background=False)
-    await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
+    runtime = await start_slack(settings, engine, clock)
     sender = SlackSender(
         SECRET,
         f"http://127.0.0.1:{runtime.port}/slack/events",
         default_response_url=slack_double.response_url("default"),
     )
     try:
-        yield SlackWorld(slack_double, core, runtime, sender, clock)
+        yield SlackWorld(slack_double, runtime.core, runtime, sender, clock)
     finally:
         await sender.close()
         await runtime.stop()

@@ -7,11 +7,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from adapters.slack.runtime import build_slack
-from bot.services.app import Networker
 from bot.store.engine import make_engine
-from bot.store.unit_of_work import SqlUnitOfWorkFactory
-from tests.adapters.slack.conftest import SECRET, SlackWorld
+from tests.adapters.slack.conftest import SECRET, SlackWorld, start_slack
 from tests.adapters.slack.helpers import (
     Json,
     button,
@@ -173,9 +170,7 @@ async def test_buttons_keep_working_after_a_restart(slack: SlackWorld, db_url: s
 async def restarted(slack: SlackWorld, db_url: str) -> AsyncIterator[SlackSender]:
     """A new process on the same database: new engine, core, app and port."""
     engine = make_engine(db_url)
-    core = Networker(SqlUnitOfWorkFactory(engine), slack.clock, slack.core.config)
-    runtime = build_slack(core, slack.core.config, engine, background=False)
-    await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
+    runtime = await start_slack(slack.core.config, engine, slack.clock)
     sender = SlackSender(SECRET, f"http://127.0.0.1:{runtime.port}/slack/events")
     try:
         yield sender

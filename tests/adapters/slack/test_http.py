@@ -11,14 +11,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.slack.runtime import build_slack
 from bot.config import Settings
 from bot.messages import DirectMessage
-from bot.services.app import Networker
 from bot.store.engine import make_engine
 from bot.store.tables import metadata
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
-from tests.adapters.slack.conftest import SECRET, SlackWorld
+from tests.adapters.slack.conftest import SECRET, SlackWorld, start_slack
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.helpers import button, dm, ephemeral, posts, press, set_profile, submit
 from tests.adapters.slack.signed import FORM, SlackSender
@@ -129,9 +127,7 @@ async def test_as_deployed_the_answer_does_not_wait_for_the_dms(
         }
     )
     engine = await fresh_engine(db_url)
-    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
-    runtime = build_slack(core, settings, engine)  # background=True, as `networker run` does
-    await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
+    runtime = await start_slack(settings, engine, clock, background=True)  # as deployed
     sender = SlackSender(SECRET, f"http://127.0.0.1:{runtime.port}/slack/events")
     gate = asyncio.Event()
     send_dm = runtime.messenger.send_dm

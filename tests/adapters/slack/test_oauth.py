@@ -13,13 +13,12 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from adapters.slack.runtime import SlackRuntime, build_slack
+from adapters.slack.runtime import SlackAdapter
 from bot.config import Settings
 from bot.services.app import NOT_SET_UP, Networker
 from bot.store.engine import make_engine
 from bot.store.tables import metadata
-from bot.store.unit_of_work import SqlUnitOfWorkFactory
-from tests.adapters.slack.conftest import SECRET
+from tests.adapters.slack.conftest import SECRET, start_slack
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.helpers import button, dm, ephemeral, shown
 from tests.adapters.slack.signed import SlackSender
@@ -43,7 +42,7 @@ def authorize_link(page: str) -> str:
 class MultiWorld:
     double: SlackApiDouble
     core: Networker
-    runtime: SlackRuntime
+    runtime: SlackAdapter
     sender: SlackSender
     http: aiohttp.ClientSession
     base: str
@@ -95,16 +94,14 @@ async def multi(
         async with engine.begin() as conn:
             tables = ", ".join([*(t.name for t in metadata.sorted_tables), *SLACK_TABLES])
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
-    runtime = build_slack(core, settings, engine, background=False)
-    await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
+    runtime = await start_slack(settings, engine, clock)
     base = f"http://127.0.0.1:{runtime.port}"
     sender = SlackSender(
         SECRET, f"{base}/slack/events", default_response_url=slack_double.response_url("default")
     )
     http = aiohttp.ClientSession(trust_env=False)
     try:
-        yield MultiWorld(slack_double, core, runtime, sender, http, base)
+        yield MultiWorld(slack_double, runtime.core, runtime, sender, http, base)
     finally:
         await http.close()
         await sender.close()

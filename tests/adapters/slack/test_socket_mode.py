@@ -6,11 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.slack.runtime import SlackRuntime, build_slack
+from adapters.slack.runtime import SlackAdapter
 from bot.config import Settings
-from bot.services.app import Networker
 from bot.store.engine import make_engine
-from bot.store.unit_of_work import SqlUnitOfWorkFactory
+from tests.adapters.slack.conftest import start_slack
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.fakes import FakeClock
 
@@ -18,7 +17,7 @@ from tests.fakes import FakeClock
 @pytest.fixture
 async def socket_runtime(
     slack_double: SlackApiDouble, sqlite_template: object, tmp_path: object, clock: FakeClock
-) -> AsyncIterator[SlackRuntime]:
+) -> AsyncIterator[SlackAdapter]:
     import shutil
     from pathlib import Path
 
@@ -34,9 +33,7 @@ async def socket_runtime(
     )
     assert settings.slack_socket and not settings.slack_http
     engine = make_engine(url)
-    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
-    runtime = build_slack(core, settings, engine, background=False)
-    await runtime.start(http=False, socket=True, host="127.0.0.1", port=0)
+    runtime = await start_slack(settings, engine, clock)
     try:
         yield runtime
     finally:
@@ -45,7 +42,7 @@ async def socket_runtime(
 
 
 async def test_a_slash_command_over_the_socket_is_answered_privately(
-    socket_runtime: SlackRuntime, slack_double: SlackApiDouble
+    socket_runtime: SlackAdapter, slack_double: SlackApiDouble
 ) -> None:
     slack_double.users["UANA"] = FakeUser("ana", "Ana", "Europe/Lisbon")
     ack = await slack_double.send_envelope(
@@ -68,7 +65,7 @@ async def test_a_slash_command_over_the_socket_is_answered_privately(
 
 
 async def test_events_arrive_over_the_socket_too(
-    socket_runtime: SlackRuntime, slack_double: SlackApiDouble
+    socket_runtime: SlackAdapter, slack_double: SlackApiDouble
 ) -> None:
     event = {
         "type": "event_callback",

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.services.app import Networker
 from bot.store.engine import make_engine
-from bot.store.unit_of_work import SqlUnitOfWorkFactory
-from tests.adapters.slack.conftest import SECRET
+from tests.adapters.slack.conftest import SECRET, start_slack
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.signed import SlackSender
 from tests.fakes import FakeClock
@@ -17,8 +15,6 @@ async def test_commands_work_even_if_auth_test_failed_at_start(
 ) -> None:
     import shutil
     from pathlib import Path
-
-    from adapters.slack.runtime import build_slack
 
     path = Path(str(tmp_path)) / "start.db"
     shutil.copy(str(sqlite_template), path)
@@ -33,9 +29,7 @@ async def test_commands_work_even_if_auth_test_failed_at_start(
     slack_double.fail("auth.test", "internal_error", status=500)
     slack_double.users["UANA"] = FakeUser("ana", "Ana", "Europe/Lisbon")
     engine = make_engine(url)
-    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings)
-    runtime = build_slack(core, settings, engine, background=False)
-    await runtime.start(http=True, socket=False, host="127.0.0.1", port=0)
+    runtime = await start_slack(settings, engine, clock)
     sender = SlackSender(
         SECRET,
         f"http://127.0.0.1:{runtime.port}/slack/events",

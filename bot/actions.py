@@ -1,0 +1,41 @@
+"""Every button and form the bot shows, by one stable id.
+
+The values travel through the platforms (Slack action ids, Discord custom ids, the
+console's /press) and come back with a press, so they never change once released.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    CONSENT_ACCEPT = "consent.accept"
+    CONSENT_NOT_NOW = "consent.not_now"
+    CONSENT_DECLINE = "consent.decline"
+    CONSENT_DECLINE_SUBMIT = "consent.decline_submit"  # the decline form, with its note
+    SUGGEST_ACCEPT = "suggest.accept"
+    SUGGEST_DISMISS = "suggest.dismiss"
+    DRAFT_SEND = "draft.send"
+    DRAFT_RETARGET = "draft.retarget"
+    DRAFT_CANCEL = "draft.cancel"
+    ASK_START = "ask.start"  # "Ask for help" under a /whoknows result
+    ASKS_POST = "asks.post"  # post an unanswered ask in the asks channel
+    PROFILE_EDIT = "profile.edit"
+    PROFILE_SAVE = "profile.save"
+    ACCOUNT_PAUSE = "account.pause"
+    ACCOUNT_RESUME = "account.resume"
+    FORGET_CONFIRM = "forget.confirm"
+    FOLLOWUP_HELPFUL = "followup.helpful"
+    FOLLOWUP_TALKED = "followup.talked"
+    FOLLOWUP_NOT_YET = "followup.not_yet"
+    FOLLOWUP_NO = "followup.no"
+    THANKS_START = "thanks.start"
+
+    @classmethod
+    def parse(cls, text: str) -> Action | None:
+        """The action a platform sent back, or None for one we don't know (any more)."""
+        try:
+            return cls(text)
+        except ValueError:
+            return None

@@ -1,0 +1,286 @@
+"""Every command and button, declared once.
+
+Adding a `/networker` subcommand: a command dataclass in `commands.py`, one
+`CommandSpec` here, its handler, and its test. The text parser (console, Slack), the
+Discord command tree, the Slack manifest, `/networker help` and the organiser check
+all follow from the declaration.
+"""
+
+from __future__ import annotations
+
+from bot.actions import Action
+from bot.domain.errors import UserError
+from bot.domain.prompts import KIND_LABELS, SWITCHABLE
+from bot.messages import Reply
+from bot.services import (
+    account,
+    connections,
+    followups,
+    help,
+    organiser,
+    profiles,
+    search,
+    thanks,
+)
+from bot.services import commands as c
+from bot.services.context import Context
+from bot.services.declarations import (
+    Arg,
+    ArgKind,
+    Args,
+    ButtonSpec,
+    CommandSpec,
+    Registry,
+    Use,
+)
+
+NETWORKER = "networker"
+
+# --- builders for commands whose arguments choose between command types ---------------
+
+
+def _profile(args: Args) -> c.Command:
+    member, changes = args.member("member"), args.text("changes").strip()
+    if member is not None:
+        if changes:
+            raise UserError("You can only edit your own profile.", "Use /profile key=value …")
+        return c.ViewProfile(member)
+    if changes:
+        return c.EditProfile(text=changes)
+    # A bare /profile opens the form where the platform has forms, else shows the profile.
+    return c.ProfileForm() if args.forms else c.EditProfile(text="")
+
+
+def _settings(args: Args) -> c.Command:
+    key, value = args["key"], args["value"]
+    if key and value is None and "=" in key:  # `key=value` given as one option (Discord)
+        key, _, value = key.partition("=")
+    key = (key or "").strip() or None
+    value = (value or "").strip() or None
+    return c.Settings(key, value)
+
+
+def _prompts(args: Args) -> c.Command:
+    switch, kind = args.text("switch").lower(), args.text("kind").strip()
+    if not switch and not kind:
+        return c.PromptSwitch()
+    if switch not in ("on", "off") or not kind:
+        raise UserError(
+            "Usage: /networker prompts [on|off <kind>]",
+            "Pick both on or off and a kind, e.g. /networker prompts off keep_in_touch; "
+            "/networker prompts alone lists the kinds.",
+        )
+    return c.PromptSwitch(kind, on=switch == "on")
+
+
+# --- button handlers that reuse a command's use case ------------------------------------
+
+
+async def _edit_profile_button(ctx: Context, _cmd: c.Press) -> Reply:
+    return await profiles.profile_form(ctx, c.ProfileForm())
+
+
+async def _forget_button(ctx: Context, _cmd: c.Press) -> Reply:
+    return await account.forget(ctx, c.Forget(confirmed=True))
+
+
+async def _help(_ctx: Context, cmd: c.Help) -> Reply:
+    return help.help_reply(REGISTRY, cmd.topic)
+
+
+# --- the declarations -------------------------------------------------------------------
+
+
+def _member(field: str) -> Arg:
+    return Arg("member", ArgKind.MEMBER, "who", field=field)
+
+
+_pause = Use(c.Pause, account.pause)
+_help_use = Use(c.Help, _help, read_only=True)
+_kinds = tuple((k.value, f"{k.value}: {KIND_LABELS[k]}") for k in SWITCHABLE)
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        ("whoknows",),
+        "find members who can help with a topic (only you see the answer)",
+        (Use(c.WhoKnows, search.who_knows, read_only=True),),
+        (Arg("topic", ArgKind.TOPIC, "e.g. kubernetes, public speaking, grant writing"),),
+        example="/whoknows kubernetes",
+    ),
+    CommandSpec(
+        ("ask",),
+        "ask someone for help; they accept or decline privately",
+        (Use(c.Ask, connections.ask),),
+        (
+            _member("helper"),
+            Arg("request", ArgKind.TEXT, "what you need, specifically", field="request"),
+        ),
+        example="/ask @ana Could you review my grant proposal's budget section?",
+        usage_override="@member <what you need>",
+    ),
+    CommandSpec(
+        ("intro",),
+        "introduce two members; both must accept before they're connected",
+        (Use(c.Intro, connections.intro),),
+        (
+            Arg("a", ArgKind.MEMBER, "one person"),
+            Arg("b", ArgKind.MEMBER, "the other"),
+            Arg("why", ArgKind.TEXT, "why they should meet", field="reason"),
+        ),
+        example="/intro @ana @ben Both of you are planning a Kubernetes migration this year",
+    ),
+    CommandSpec(
+        ("thanks",),
+        "thank someone; they (and any introducer) hear it privately",
+        (Use(c.Thank, thanks.thank),),
+        (_member("receiver"), Arg("note", ArgKind.TEXT, "for what")),
+        example="/thanks @ana for the thorough review of my CV",
+        usage_override="@member <for what>",
+    ),
+    CommandSpec(
+        ("profile",),
+        "show or edit your profile; /profile @member shows a member's, if they share it",
+        (
+            Use(c.EditProfile, profiles.edit_profile, needs_profile=True),
+            Use(c.ViewProfile, profiles.view_profile, read_only=True),
+            Use(c.ProfileForm, profiles.profile_form, read_only=True, needs_profile=True),
+        ),
+        (
+            Arg("member", ArgKind.MEMBER, "view this member's profile", required=False),
+            Arg(
+                "changes",
+                ArgKind.TEXT,
+                'edit in one line, e.g. skills="python:expert" tz=Europe/Berlin',
+                required=False,
+            ),
+        ),
+        build=_profile,
+        example='/profile skills="python:expert, grant writing" tz=Europe/Berlin',
+        usage_override="[@member | key=value …]",
+    ),
+    CommandSpec(
+        (NETWORKER, "help"),
+        "every command, or how to use one",
+        (_help_use,),
+        (Arg("command", ArgKind.TEXT, "a command to explain, e.g. intro", required=False),),
+        build=lambda args: c.Help(args.text("command").strip() or None),
+        example="/networker help intro",
+    ),
+    CommandSpec(
+        (NETWORKER, "me"),
+        "what's waiting for you, and your give/ask balance",
+        (Use(c.Me, account.me, read_only=True),),
+    ),
+    CommandSpec(
+        (NETWORKER, "endorse"),
+        "vouch for someone's skill",
+        (Use(c.Endorse, profiles.endorse),),
+        (_member("member"), Arg("skill", ArgKind.TOPIC, "the skill you vouch for", field="topic")),
+        example="/networker endorse @ana grant writing",
+    ),
+    CommandSpec(
+        (NETWORKER, "pause"),
+        "stop all DMs from the bot (reminders wait)",
+        (_pause,),
+        build=lambda _args: c.Pause(True),
+    ),
+    CommandSpec(
+        (NETWORKER, "resume"),
+        "start the bot's DMs again",
+        (_pause,),
+        build=lambda _args: c.Pause(False),
+    ),
+    CommandSpec(
+        (NETWORKER, "prompts"),
+        "which reminders and follow-ups the bot may send you; turn one kind off or on",
+        (Use(c.PromptSwitch, followups.prompt_switch),),
+        (
+            Arg(
+                "switch",
+                ArgKind.CHOICE,
+                "turn one kind on or off (leave both empty to list them)",
+                required=False,
+                choices=(("on", "on"), ("off", "off")),
+            ),
+            Arg("kind", ArgKind.CHOICE, "which kind of message", required=False, choices=_kinds),
+        ),
+        build=_prompts,
+        example="/networker prompts off keep_in_touch",
+        usage_override="[on|off <kind>]",
+    ),
+    CommandSpec(
+        (NETWORKER, "profile"),
+        "edit your profile in a form",
+        (Use(c.ProfileForm, profiles.profile_form, read_only=True, needs_profile=True),),
+    ),
+    CommandSpec(
+        (NETWORKER, "export"),
+        "all your data as JSON",
+        (Use(c.Export, account.export, read_only=True),),
+    ),
+    CommandSpec(
+        (NETWORKER, "forget"),
+        "delete your profile and everything you wrote (asks to confirm)",
+        (Use(c.Forget, account.forget),),
+        build=lambda _args: c.Forget(),
+    ),
+    CommandSpec(
+        (NETWORKER, "settings"),
+        "organisers: community settings",
+        (Use(c.Settings, organiser.settings, organiser=True, needs_profile=True),),
+        (
+            Arg("key", ArgKind.KEY, "the setting to show or change", required=False),
+            Arg("value", ArgKind.VALUE, "its new value (default resets it)", required=False),
+        ),
+        build=_settings,
+        example="/networker settings asks_channel=#asks",
+    ),
+    CommandSpec(
+        (NETWORKER, "alias"),
+        "organisers: teach a new abbreviation, e.g. k8s kubernetes",
+        (Use(c.AddAlias, organiser.add_alias, organiser=True, needs_profile=True),),
+        (
+            Arg("alias", ArgKind.WORD, "the abbreviation, e.g. k8s"),
+            Arg("topic", ArgKind.TOPIC, "what it stands for, e.g. kubernetes"),
+        ),
+        example="/networker alias k8s kubernetes",
+    ),
+    CommandSpec(
+        (NETWORKER, "stats"),
+        "organisers: how the network is doing",
+        (Use(c.Stats, organiser.stats, read_only=True, organiser=True, needs_profile=True),),
+    ),
+)
+
+BUTTONS: tuple[ButtonSpec, ...] = (
+    ButtonSpec(Action.CONSENT_ACCEPT, connections.answer, replaces=True),
+    ButtonSpec(Action.CONSENT_NOT_NOW, connections.answer, replaces=True),
+    ButtonSpec(Action.CONSENT_DECLINE, connections.answer, replaces=True),
+    ButtonSpec(Action.CONSENT_DECLINE_SUBMIT, connections.answer, replaces=True),
+    ButtonSpec(Action.SUGGEST_ACCEPT, connections.suggestion, replaces=True),
+    ButtonSpec(Action.SUGGEST_DISMISS, connections.suggestion, replaces=True),
+    ButtonSpec(Action.DRAFT_SEND, connections.draft, replaces=True),
+    ButtonSpec(Action.DRAFT_RETARGET, connections.draft, replaces=True),
+    ButtonSpec(Action.DRAFT_CANCEL, connections.draft, replaces=True),
+    ButtonSpec(Action.ASK_START, connections.ask_from_search),
+    ButtonSpec(Action.ASKS_POST, connections.post_ask),
+    ButtonSpec(Action.PROFILE_EDIT, _edit_profile_button),
+    ButtonSpec(Action.PROFILE_SAVE, profiles.save_profile_form),
+    ButtonSpec(Action.ACCOUNT_PAUSE, account.pause_button),
+    ButtonSpec(Action.ACCOUNT_RESUME, account.pause_button),
+    ButtonSpec(Action.FORGET_CONFIRM, _forget_button),
+    ButtonSpec(Action.FOLLOWUP_HELPFUL, followups.connect_answer, replaces=True),
+    ButtonSpec(Action.FOLLOWUP_TALKED, followups.connect_answer, replaces=True),
+    ButtonSpec(Action.FOLLOWUP_NOT_YET, followups.connect_answer, replaces=True),
+    ButtonSpec(Action.FOLLOWUP_NO, followups.connect_answer, replaces=True),
+    ButtonSpec(Action.THANKS_START, followups.thanks_start),
+)
+
+REGISTRY = Registry(
+    COMMANDS,
+    BUTTONS,
+    internal=(
+        Use(c.Home, account.home, read_only=True),
+        Use(c.Onboard, account.onboard),
+    ),
+)
