@@ -108,17 +108,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         example="/whoknows kubernetes",
     ),
     CommandSpec(
-        ("ask",),
-        "ask someone for help; they accept or decline privately",
-        (Use(c.Ask, connections.ask),),
-        (
-            _member("helper"),
-            Arg("request", ArgKind.TEXT, "what you need, specifically", field="request"),
-        ),
-        example="/ask @ana Could you review my grant proposal's budget section?",
-        usage_override="@member <what you need>",
-    ),
-    CommandSpec(
         ("intro",),
         "introduce two members; both must accept before they're connected",
         (Use(c.Intro, connections.intro),),
@@ -128,6 +117,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
             Arg("why", ArgKind.TEXT, "why they should meet", field="reason"),
         ),
         example="/intro @ana @ben Both of you are planning a Kubernetes migration this year",
+    ),
+    CommandSpec(
+        ("ask",),
+        "ask someone for help; they accept or decline privately",
+        (Use(c.Ask, connections.ask),),
+        (
+            _member("helper"),
+            Arg("request", ArgKind.TEXT, "what you need, specifically", field="request"),
+        ),
+        example="/ask @ana Could you review my grant proposal's budget section?",
+        usage_override="@member <what you need>",
     ),
     CommandSpec(
         ("thanks",),
