@@ -105,14 +105,7 @@ SETTINGS: dict[str, SettingSpec] = {
 }
 
 
-def _require_organiser(ctx: Context) -> None:
-    # The platform says who organises (workspace admins, guild managers), each time.
-    if not (ctx.me.is_organiser or ctx.actor.is_organiser):
-        raise UserError("Only organisers can do that.", "Ask one of your community's organisers.")
-
-
 async def settings(ctx: Context, cmd: Settings) -> Reply:
-    _require_organiser(ctx)
     if cmd.key is None:
         fields = tuple(
             Field(key, line(f"{_show(ctx.setting(key))}  · {spec.description}"))
@@ -157,7 +150,6 @@ def _show(value: Any) -> str:
 
 
 async def add_alias(ctx: Context, cmd: AddAlias) -> Reply:
-    _require_organiser(ctx)
     alias = normalise(clean(cmd.alias, "alias", max_len=TOPIC_MAX, required=True))
     target = clean(cmd.topic, "topic", max_len=TOPIC_MAX, required=True)
     vocab = await ctx.vocabulary()
@@ -176,7 +168,6 @@ async def add_alias(ctx: Context, cmd: AddAlias) -> Reply:
 
 
 async def stats(ctx: Context, _cmd: Stats) -> Reply:
-    _require_organiser(ctx)
     health = await ctx.uow.communities.health(ctx.community_id)
     prompts = await ctx.uow.prompts.counts(ctx.community_id)
     waiting = sum(prompts.get(s, 0) for s in ("pending", "sending", "digest"))
