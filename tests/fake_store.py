@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from bot.domain.activity import AskSummary, CommunityHealth
+from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.prompts import HELD, Prompt, PromptOutcome, PromptState
@@ -121,6 +121,28 @@ class FakeCommunities:
                 }
             ),
         )
+
+    async def topic_demand(self, community_id: int, since: datetime) -> list[TopicDemand]:
+        asks: Counter[str] = Counter(
+            c.topic
+            for c in self.t.connections.values()
+            if c.community_id == community_id
+            and c.kind == Kind.REQUEST
+            and c.state != State.DRAFT
+            and c.topic is not None
+            and c.created_at is not None
+            and c.created_at >= since
+        )
+        found = []
+        for topic, count in asks.items():
+            listed = self.t.topics.get((community_id, topic))
+            helpers = sum(
+                1
+                for row in self.t.index.values()
+                if row.community_id == community_id and row.topic == topic and row.listed
+            )
+            found.append(TopicDemand(topic, listed.label if listed else topic, count, helpers))
+        return found
 
 
 class FakeMembers:

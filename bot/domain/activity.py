@@ -28,3 +28,28 @@ class AskSummary:
     asker_id: int
     helper_id: int
     state: State
+
+
+@dataclass(frozen=True)
+class TopicDemand:
+    """What members asked about, against who can help now: counts, never names."""
+
+    topic: str
+    label: str  # as members wrote it
+    asks: int  # help requests about it in the period
+    helpers: int  # members /whoknows offers for it now
+
+    @property
+    def covered(self) -> bool:
+        """Enough people can help that asks spread out."""
+        return self.helpers >= 2 and self.helpers * 2 >= self.asks
+
+
+def most_asked(demand: list[TopicDemand], limit: int = 5) -> list[TopicDemand]:
+    return sorted(demand, key=lambda d: (-d.asks, d.label))[:limit]
+
+
+def least_covered(demand: list[TopicDemand], limit: int = 5) -> list[TopicDemand]:
+    """Asked topics few members can help with: fewest helpers per ask first."""
+    thin = [d for d in demand if not d.covered]
+    return sorted(thin, key=lambda d: (d.helpers / d.asks, -d.asks, d.label))[:limit]

@@ -76,6 +76,11 @@ class Me:
 
 
 @dataclass(frozen=True)
+class Topics:
+    """The community's most asked topics, and those few members can help with."""
+
+
+@dataclass(frozen=True)
 class Export:
     pass
 
@@ -161,6 +166,7 @@ Command = (
     | ViewProfile
     | Endorse
     | Me
+    | Topics
     | Export
     | Forget
     | Pause

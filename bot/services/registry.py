@@ -21,6 +21,7 @@ from bot.services import (
     profiles,
     search,
     thanks,
+    topics,
 )
 from bot.services import commands as c
 from bot.services.context import Context
@@ -170,6 +171,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         (NETWORKER, "me"),
         "what's waiting for you, and your give/ask balance",
         (Use(c.Me, account.me, read_only=True),),
+    ),
+    CommandSpec(
+        (NETWORKER, "topics"),
+        "the most asked topics, and those few members can help with (counts only)",
+        (Use(c.Topics, topics.topics, read_only=True),),
     ),
     CommandSpec(
         (NETWORKER, "endorse"),

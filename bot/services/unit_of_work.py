@@ -13,7 +13,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from bot.domain.activity import AskSummary, CommunityHealth
+from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import Connection, Kind
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptOutcome
@@ -35,6 +35,11 @@ class CommunityRepository(Protocol):
     async def set_alias(self, community_id: int, alias: str, topic: str) -> None: ...
 
     async def health(self, community_id: int) -> CommunityHealth: ...
+
+    async def topic_demand(self, community_id: int, since: datetime) -> list[TopicDemand]:
+        """Topics of the help requests sent since then, each with how many were sent and
+        how many members are listed for it now."""
+        ...
 
 
 class MemberRepository(Protocol):

@@ -10,14 +10,16 @@ from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.activity import AskSummary, CommunityHealth
+from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import Community, Member
 from bot.domain.thanks import Endorsement, Thanks
 from bot.store.tables import (
     communities,
+    community_topics,
     connections,
     endorsements,
+    member_topics,
     members,
     processed_events,
     thanks,
@@ -97,6 +99,28 @@ class Communities:
             thanks=await count(table=thanks),
             active_givers=int(givers or 0),
         )
+
+    async def topic_demand(self, community_id: int, since: datetime) -> list[TopicDemand]:
+        c, mt, ct = connections.c, member_topics.c, community_topics.c
+        helpers = (
+            select(func.count())
+            .where(mt.community_id == community_id, mt.topic == c.topic, mt.listed.is_(True))
+            .scalar_subquery()
+        )
+        rows = await self.session.execute(
+            select(c.topic, func.max(ct.label), func.count(), helpers)
+            .select_from(connections)
+            .outerjoin(community_topics, (ct.community_id == community_id) & (ct.topic == c.topic))
+            .where(
+                c.community_id == community_id,
+                c.kind == Kind.REQUEST.value,
+                c.state != State.DRAFT.value,
+                c.topic.is_not(None),
+                c.created_at >= since,
+            )
+            .group_by(c.topic)
+        )
+        return [TopicDemand(t, label or t, int(n), int(h or 0)) for t, label, n, h in rows]
 
 
 class Members:
