@@ -148,6 +148,7 @@ async def test_sync_to_one_guild_overwrites_that_guilds_commands(
         "endorse",
         "prompts",
         "profile",
+        "topics",
     }
     assert all(o["type"] == 1 for o in subcommands.values())  # 1: a subcommand
     assert [o["type"] for o in subcommands["endorse"]["options"]] == [6, 3]
