@@ -56,7 +56,7 @@ class Arg:
         if self.kind is ArgKind.MEMBER:
             text = "@" + ("member" if self.name == "member" else self.name)
         elif self.kind is ArgKind.KEY:
-            text = "key=value"
+            text = "key"
         elif self.choices and len(self.choices) <= 3:
             text = "|".join(value for value, _ in self.choices)
         else:

@@ -236,10 +236,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         (Use(c.Settings, organiser.settings, organiser=True, needs_profile=True),),
         (
             Arg("key", ArgKind.KEY, "the setting to show or change", required=False),
-            Arg("value", ArgKind.VALUE, "its new value (default resets it)", required=False),
+            Arg("value", ArgKind.VALUE, "its new value", required=False),
         ),
         build=_settings,
         example="/networker settings asks_channel=#asks",
+        usage_override="[key[=value]]",
     ),
     CommandSpec(
         (NETWORKER, "alias"),
