@@ -6,10 +6,23 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.text_commands import Dialect
+from bot.domain.errors import UserError
 from bot.messages import Button, Reply, render_plain
 from bot.services import commands as c
 from bot.services.app import Networker
 from tests.fakes import FakeMessenger
+
+
+async def _read_mention(text: str, usage: str) -> tuple[c.MemberRef, str]:
+    token, _, rest = text.partition(" ")
+    if not token.startswith("@"):
+        raise UserError(f"Start with a member. Usage: {usage}")
+    return c.MemberRef(token[1:], token[1:]), rest
+
+
+# Typed commands as the console reads them, with @name taken at its word.
+TEXT_DIALECT = Dialect(_read_mention, mention_prefix="@")
 
 
 def ref(name: str) -> c.MemberRef:

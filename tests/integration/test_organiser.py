@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.text_commands import parse
 from bot.services import commands as c
-from tests.driver import Community, Member, names_in
+from bot.services.declarations import CommandSpec
+from bot.services.registry import REGISTRY
+from tests.driver import TEXT_DIALECT, Community, Member, names_in
 
 pytestmark = pytest.mark.fake_store_too  # use cases only: the in-memory store serves too
 
@@ -249,3 +252,17 @@ async def test_organiser_rights_follow_the_platform_each_time(community: Communi
     assert not result.ok
     assert "Only organisers" in result.text
     assert "thanks_daily_cap = 5" in (await lena.do(c.Settings("thanks_daily_cap"))).text
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in REGISTRY.commands if s.organiser], ids=lambda s: s.name
+)
+async def test_every_organiser_command_is_refused_to_members_by_the_core(
+    community: Community, spec: CommandSpec
+) -> None:
+    """Declared organiser-only, refused by the core: no adapter can forget the check."""
+    typed = spec.example.split(" ", 1)[1] if spec.example else " ".join(spec.path[1:])
+    command = await parse(spec.path[0], typed, TEXT_DIALECT)
+    result = await community.member("dana").do(command)
+    assert not result.ok
+    assert "Only organisers can do that." in result.text

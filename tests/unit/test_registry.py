@@ -11,13 +11,14 @@ import pytest
 
 from adapters.discord.commands import build_tree
 from adapters.slack.manifest import manifest
-from adapters.text_commands import Dialect, parse
+from adapters.text_commands import parse
 from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.services import commands as c
 from bot.services.declarations import ArgKind, CommandSpec
 from bot.services.help import help_reply
 from bot.services.registry import REGISTRY
+from tests.driver import TEXT_DIALECT as CONSOLE
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SPECS = REGISTRY.commands
@@ -84,16 +85,6 @@ def test_the_slack_manifest_has_every_slash_command() -> None:
     networker = next(x for x in commands if x["command"] == "/networker")
     for spec in REGISTRY.group("networker"):
         assert spec.path[-1] in networker["usage_hint"]
-
-
-async def _mention(text: str, usage: str) -> tuple[c.MemberRef, str]:
-    token, _, rest = text.partition(" ")
-    if not token.startswith("@"):
-        raise UserError(f"Start with a member. Usage: {usage}")
-    return c.MemberRef(token[1:], token[1:]), rest
-
-
-CONSOLE = Dialect(_mention, mention_prefix="@")
 
 
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.example], ids=spec_id)
