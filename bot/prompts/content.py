@@ -19,8 +19,8 @@ from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptKind
 from bot.messages import Bold, Button, Message, Section, Style, line, message
 from bot.services.community_settings import timezone_of
-from bot.services.connections import consent_message
-from bot.services.context import mention, mentions
+from bot.services.consent_request import consent_message
+from bot.services.mentions import mention, mentions
 from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
 
