@@ -19,6 +19,8 @@ from bot.domain.errors import UserError
 
 
 class PromptKind(StrEnum):
+    """Each kind is declared (label, dedupe key, renderer, rhythm) in bot/prompts/kinds/."""
+
     CONSENT_REMINDER = "consent_reminder"
     CONSENT_EXPIRY = "consent_expiry"
     CONNECT_CHECK = "connect_check"
@@ -28,20 +30,6 @@ class PromptKind(StrEnum):
     OCCASION = "occasion"  # birthdays and work anniversaries, for members who opted in
     GIVER_DIGEST = "giver_digest"
     DIGEST = "digest"  # what went past the daily cap, merged into one message
-
-
-# What each kind is called where members and organisers turn it on and off.
-KIND_LABELS: dict[PromptKind, str] = {
-    PromptKind.CONSENT_REMINDER: "a reminder about an intro or request you haven't answered",
-    PromptKind.CONSENT_EXPIRY: "word when an intro or request you made expires unanswered",
-    PromptKind.CONNECT_CHECK: "“did you connect?” a few days after a connection",
-    PromptKind.THANKS_PROMPT: "a one-click thank-you after something helped",
-    PromptKind.LOOP_CLOSING: "how the introductions you made turned out",
-    PromptKind.KEEP_IN_TOUCH: "a nudge to keep in touch after a long quiet spell",
-    PromptKind.OCCASION: "birthdays and work anniversaries of people you're connected with",
-    PromptKind.GIVER_DIGEST: "a weekly digest of asks about things you know",
-}
-SWITCHABLE = tuple(KIND_LABELS)
 
 
 class PromptState(StrEnum):
@@ -68,6 +56,13 @@ class Prompt:
     created_at: datetime | None = None
     sent_at: datetime | None = None
     id: int | None = None
+
+    def cancel(self, reason: str) -> None:
+        """Its reason went away, or it can never be delivered."""
+        self.state, self.last_error = PromptState.CANCELLED.value, reason[:200]
+
+    def wait_until(self, due: datetime) -> None:
+        self.state, self.due_at = PromptState.PENDING.value, due
 
 
 HELD = "held: paused"  # why a prompt waits while its recipient is on pause
@@ -111,6 +106,11 @@ def next_local_day(moment: datetime, tz: str) -> datetime:
     zone = ZoneInfo(tz)
     tomorrow = moment.astimezone(zone).date() + timedelta(days=1)
     return datetime.combine(tomorrow, datetime.min.time(), zone).astimezone(moment.tzinfo)
+
+
+def local_midnight(day: date, tz: str) -> datetime:
+    """The start of this day where the recipient lives."""
+    return datetime.combine(day, datetime.min.time(), ZoneInfo(tz))
 
 
 def local_date(moment: datetime, tz: str) -> date:

@@ -1,3 +1,3 @@
-"""Dispatching prompts: what each kind says when due, claiming and sending, the interval job.
+"""Prompts: each kind's declaration (kinds/), claiming and sending (dispatcher), the job.
 
 Use cases plan the rows (bot.services.prompt_planning); this package sends them."""

@@ -28,30 +28,21 @@ from bot.domain.prompts import (
     HELD,
     MAX_ATTEMPTS,
     Prompt,
-    PromptKind,
     PromptOutcome,
     PromptState,
-    local_date,
     local_day_start,
-    next_local_day,
     retry_delay,
 )
 from bot.messages import DirectMessage, Message
 from bot.ports import Clock, DeliveryError, Messenger
-from bot.prompts import content
+from bot.prompts.batch import Batch
+from bot.prompts.kinds import PROMPT_KINDS, digest
+from bot.prompts.spec import Bundle, Later, Skip
 from bot.services.community_settings import kind_off, setting, timezone_of
 from bot.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 PAUSE_RECHECK = timedelta(days=1)
-CONNECTION_KINDS = {
-    PromptKind.CONSENT_REMINDER,
-    PromptKind.CONSENT_EXPIRY,
-    PromptKind.CONNECT_CHECK,
-    PromptKind.THANKS_PROMPT,
-    PromptKind.LOOP_CLOSING,
-    PromptKind.KEEP_IN_TOUCH,
-}
 
 
 @dataclass(frozen=True)
@@ -140,23 +131,22 @@ class Dispatcher:
             await uow.commit()
         return deliveries, report
 
-    async def _load(self, uow: UnitOfWork, now: datetime, rows: Sequence[Prompt]) -> content.Batch:
+    async def _load(self, uow: UnitOfWork, now: datetime, rows: Sequence[Prompt]) -> Batch:
         by_id = await uow.communities.many({p.community_id for p in rows})
-        linked = await uow.connections.many(
-            p.subject_id
-            for p in rows
-            if p.subject_id is not None and PromptKind(p.kind) in CONNECTION_KINDS
-        )
+        batch = Batch(uow, self.config, now, PROMPT_KINDS, by_id)
+        await batch.load_connections(rows)
         # Recipients and the people their messages name, in one query (not one a prompt).
         wanted = {p.recipient_id for p in rows}
         wanted.update(
-            m for c in linked.values() for m in (c.initiator_id, c.party_a_id, c.party_b_id)
+            m
+            for c in batch.connections.values()
+            for m in (c.initiator_id, c.party_a_id, c.party_b_id)
         )
-        members = await uow.members.many(wanted)
-        return content.Batch(uow, self.config, now, by_id, members, linked)
+        batch.members.update(await uow.members.many(wanted))
+        return batch
 
     async def _sent_today(
-        self, uow: UnitOfWork, batch: content.Batch, rows: Sequence[Prompt], now: datetime
+        self, uow: UnitOfWork, batch: Batch, rows: Sequence[Prompt], now: datetime
     ) -> Counter[int]:
         """Prompts each recipient got since their local midnight (the daily cap)."""
         recent = await uow.prompts.sent_since(
@@ -173,55 +163,43 @@ class Dispatcher:
         return counts
 
     async def _decide(
-        self, batch: content.Batch, prompt: Prompt, sent_today: Counter[int]
+        self, batch: Batch, prompt: Prompt, sent_today: Counter[int]
     ) -> tuple[str, Delivery | None]:
         """Cancel, hold, move, merge or send one claimed prompt; says which."""
         verdict = await self._gate(batch, prompt)
         if verdict is not None:
             return verdict, None
-        kind = PromptKind(prompt.kind)
-        if kind is PromptKind.DIGEST:
-            said, merged = await self._digest(batch, prompt)
-        else:
-            said, merged = await content.render(batch, prompt), ()
-        if isinstance(said, content.Skip):
+        said = await batch.render(prompt)
+        if isinstance(said, Skip):
             return _cancel(prompt, said.reason), None
-        if isinstance(said, content.Later):
-            prompt.state, prompt.due_at = PromptState.PENDING.value, said.due
+        if isinstance(said, Later):
+            prompt.wait_until(said.due)
             return "later", None
         community = batch.communities[prompt.community_id]
-        member = batch.members[prompt.recipient_id]
-        tz = timezone_of(community, member)
         cap = int(setting(community, self.config, "dm_daily_cap"))
-        if kind is not PromptKind.DIGEST and sent_today[prompt.recipient_id] >= cap:
-            prompt.state = PromptState.DIGEST.value
-            tomorrow = next_local_day(batch.now, tz)
-            await batch.planner(prompt).add(
-                PromptKind.DIGEST,
-                prompt.recipient_id,
-                tomorrow,
-                f"digest:{prompt.recipient_id}:{local_date(tomorrow, tz).isoformat()}",
-            )
+        if batch.spec(prompt).capped and sent_today[prompt.recipient_id] >= cap:
+            await digest.hold(batch, prompt)
             return "merged into digest", None
         sent_today[prompt.recipient_id] += 1
         prompt.state = PromptState.SENDING.value
         prompt.due_at = batch.now + self.lease  # the claim lapses if this process dies
         prompt.attempts += 1
+        text, carried = (said.message, said.carried) if isinstance(said, Bundle) else (said, ())
         delivery = Delivery(
             prompt.id or 0,
             prompt.attempts,
             community.platform,
             community.external_id,
-            member.platform_user_id,
-            said,
-            merged,
+            batch.members[prompt.recipient_id].platform_user_id,
+            text,
+            carried,
         )
         return "sending", delivery
 
-    async def _gate(self, batch: content.Batch, prompt: Prompt) -> str | None:
+    async def _gate(self, batch: Batch, prompt: Prompt) -> str | None:
         """Whether the prompt may go to its recipient now; None if it may."""
         now = batch.now
-        kind = PromptKind(prompt.kind)
+        spec = batch.spec(prompt)
         community = batch.communities[prompt.community_id]
         member = batch.members.get(prompt.recipient_id)
         if not community.active:
@@ -232,49 +210,22 @@ class Dispatcher:
             return _cancel(prompt, f"unreachable: {member.unreachable}")
         if prompt.state == PromptState.SENDING and prompt.attempts >= MAX_ATTEMPTS:
             return _fail(prompt, "interrupted too often")
-        if kind is PromptKind.CONSENT_EXPIRY:
-            await content.expire(batch, prompt)  # on time, even if the word of it waits
-        off = kind_off(community, member, kind)
+        if spec.on_due is not None:
+            await spec.on_due(batch, prompt)
+        off = kind_off(community, member, prompt.kind) if spec.switchable else None
         if off:
-            await content.plan_next(batch, prompt)  # a weekly or yearly kind keeps its rhythm
+            if spec.plan_next is not None:  # a weekly or yearly kind keeps its rhythm
+                await spec.plan_next(batch, prompt)
             return _cancel(prompt, off)
         if member.paused:
-            prompt.state, prompt.due_at = PromptState.PENDING.value, now + PAUSE_RECHECK
+            prompt.wait_until(now + PAUSE_RECHECK)
             prompt.last_error = HELD
             return "held"
         opens = member.window().next_open(now, timezone_of(community, member))
         if opens > now:
-            prompt.state, prompt.due_at = PromptState.PENDING.value, opens
+            prompt.wait_until(opens)
             return "waiting for window"
         return None
-
-    async def _digest(
-        self, batch: content.Batch, prompt: Prompt
-    ) -> tuple[content.Verdict, tuple[int, ...]]:
-        parts: list[Message] = []
-        carried: list[int] = []
-        merged = await batch.uow.prompts.merged(prompt.recipient_id)
-        # The digest has no subject of its own: load what the merged ones need.
-        missing = {
-            p.subject_id
-            for p in merged
-            if p.subject_id is not None
-            and PromptKind(p.kind) in CONNECTION_KINDS
-            and p.subject_id not in batch.connections
-        }
-        batch.connections.update(await batch.uow.connections.many(missing))
-        for held in merged:
-            verdict = await content.render(batch, held)
-            if isinstance(verdict, content.Skip):
-                _cancel(held, verdict.reason)
-            elif isinstance(verdict, content.Later):
-                held.state, held.due_at = PromptState.PENDING.value, verdict.due
-            else:
-                parts.append(verdict)
-                carried.append(held.id or 0)
-        if not parts:
-            return content.Skip("nothing left to say"), ()
-        return content.merged_digest(parts), tuple(carried)
 
     # --- 2. send ------------------------------------------------------------------------
 
@@ -323,7 +274,7 @@ def _outcome(delivery: Delivery, error: DeliveryError | None, now: datetime) -> 
 
 
 def _cancel(prompt: Prompt, reason: str) -> str:
-    prompt.state, prompt.last_error = PromptState.CANCELLED.value, reason[:200]
+    prompt.cancel(reason)
     return "cancelled"
 
 

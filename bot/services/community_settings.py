@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.domain.members import Community, MemberSnapshot
-from bot.domain.prompts import PromptKind, parse_duration
+from bot.domain.prompts import parse_duration
 
 DURATIONS = {
     "consent_reminder_after": (timedelta(hours=1), timedelta(days=30)),
@@ -31,8 +31,6 @@ def duration(community: Community, config: Settings, key: str) -> timedelta:
 
 def kind_off(community: Community, member: MemberSnapshot, kind: str) -> str | None:
     """Why this kind of prompt must not go to this member, if it must not."""
-    if kind == PromptKind.DIGEST:  # carries prompts that were allowed when merged
-        return None
     if kind in (community.settings.get("prompts_off") or []):
         return "turned off for the community"
     if kind in (member.prompts_off or []):

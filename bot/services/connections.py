@@ -17,7 +17,6 @@ from bot.messages import (
     Form,
     Input,
     InputKind,
-    Message,
     Quote,
     Reply,
     Style,
@@ -27,6 +26,7 @@ from bot.messages import (
     reply,
 )
 from bot.services.commands import Ask, Intro, MemberRef, Press
+from bot.services.consent_request import consent_message
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load
 from bot.services.search import find_helpers
@@ -193,46 +193,6 @@ async def _create(ctx: Context, conn: Connection) -> Connection:
 def _id(member: Member) -> int:
     assert member.id is not None
     return member.id
-
-
-# --- messages ---------------------------------------------------------------------------
-
-
-def consent_message(
-    conn: Connection, recipient: Member, initiator: Member, other: Member
-) -> Message:
-    buttons = (
-        Button("Accept", Action.CONSENT_ACCEPT, str(conn.id), Style.PRIMARY),
-        Button("Not now", Action.CONSENT_NOT_NOW, str(conn.id)),
-        Button("Decline", Action.CONSENT_DECLINE, str(conn.id), Style.DANGER),
-    )
-    if conn.is_intro:
-        # A hidden member's skills are not shown, not even to the other party.
-        skills = ", ".join(list(other.skills)[:5]) if other.discoverable else ""
-        return message(
-            line(
-                "Hi ",
-                mention(recipient),
-                "! ",
-                mention(initiator),
-                " would like to introduce you to ",
-                mention(other),
-                ".",
-            ),
-            line("Why: ", Quote(conn.reason)),
-            line(f"{other.display_name} lists: {skills}.") if skills else "",
-            "Nobody is connected until both of you accept. A decline stays private.",
-            buttons=buttons,
-        )
-    about = f" with {conn.topic}" if conn.topic else ""
-    return message(
-        line(
-            "Hi ", mention(recipient), "! ", mention(initiator), f" is asking for your help{about}."
-        ),
-        line("What they need: ", Quote(conn.reason)),
-        "Accept to open a conversation, or decline (privately). “Not now” if you'd like more time.",
-        buttons=buttons,
-    )
 
 
 # --- answering --------------------------------------------------------------------------

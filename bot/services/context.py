@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,10 +12,12 @@ from bot.domain.errors import UserError
 from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
-from bot.messages import Mention, Message, Outbox
+from bot.messages import Message, Outbox
 from bot.services.caches import Caches
 from bot.services.commands import Actor, MemberRef
 from bot.services.community_settings import setting
+from bot.services.mentions import mention as mention  # re-exported: handlers import it here
+from bot.services.mentions import mentions as mentions
 from bot.services.prompt_planning import Planner
 from bot.services.unit_of_work import UnitOfWork
 
@@ -89,20 +90,6 @@ class Context:
         local = self.now.astimezone(self.tz(member))
         zone = member.timezone or f"{self.tz(member).key}, time zone not set"
         return f"{local:%a %H:%M} their time ({zone})"
-
-
-def mention(member: MemberSnapshot) -> Mention:
-    return Mention(member.platform_user_id, member.display_name)
-
-
-def mentions(members: Sequence[MemberSnapshot]) -> list[str | Mention]:
-    """@a, @b and @c, as spans of a line."""
-    out: list[str | Mention] = []
-    for i, member in enumerate(members):
-        if i:
-            out.append(" and " if i == len(members) - 1 else ", ")
-        out.append(mention(member))
-    return out
 
 
 async def member_for(

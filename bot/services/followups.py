@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.actions import Action
 from bot.domain.connections import Outcome
 from bot.domain.errors import UserError
-from bot.domain.prompts import KIND_LABELS, SWITCHABLE, PromptKind
+from bot.domain.prompts import PromptKind
 from bot.messages import (
     Field,
     Form,
@@ -18,6 +18,7 @@ from bot.messages import (
     line,
     reply,
 )
+from bot.prompts.kinds import KIND_LABELS, SWITCHABLE
 from bot.services.commands import MemberRef, Press, PromptSwitch, Thank
 from bot.services.context import Context, mention
 from bot.services.thanks import thank

@@ -8,10 +8,11 @@ from typing import Any
 
 from bot.domain.errors import UserError
 from bot.domain.profile import parse_capacity, parse_timezone
-from bot.domain.prompts import SWITCHABLE, format_duration, parse_duration
+from bot.domain.prompts import format_duration, parse_duration
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.vocabulary import normalise, singular
 from bot.messages import Field, Message, Reply, Section, line, reply
+from bot.prompts.kinds import SWITCHABLE
 from bot.services.commands import AddAlias, Settings, Stats
 from bot.services.community_settings import DURATIONS
 from bot.services.context import Context

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bot.actions import Action
 from bot.domain.errors import UserError
-from bot.domain.prompts import KIND_LABELS, SWITCHABLE
 from bot.messages import Reply
+from bot.prompts.kinds import KIND_LABELS, SWITCHABLE
 from bot.services import (
     account,
     connections,

@@ -20,7 +20,7 @@ from bot.domain.prompts import (
     parse_duration,
     retry_delay,
 )
-from bot.services.prompt_planning import next_date
+from bot.prompts.kinds.occasion import next_date
 
 LOW, HIGH = timedelta(hours=1), timedelta(days=90)
 

@@ -13,9 +13,9 @@ import discord.http
 import pytest
 from sqlalchemy import select, update
 
-from bot.domain.prompts import SWITCHABLE
 from bot.messages import DirectMessage, message
 from bot.prompts.dispatcher import Dispatcher, Report
+from bot.prompts.kinds import SWITCHABLE
 from bot.store.tables import prompts
 from tests.adapters.discord.conftest import (
     GUILD_ID,

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.domain.prompts import SWITCHABLE
 from bot.prompts.dispatcher import Dispatcher, Report
+from bot.prompts.kinds import SWITCHABLE
 from bot.store.tables import prompts
 from tests.adapters.slack.conftest import SlackWorld
 from tests.adapters.slack.helpers import (
