@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from bot.messages import Outbox, Reply, reply
+from bot.ports import DatabaseUnavailable
 from bot.services.app import Networker, with_delivery_note
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,10 @@ class AfterReply:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("work after the answer failed", exc_info=task.exception())
+        error = None if task.cancelled() else task.exception()
+        # A database outage is logged once by the store, not once per request.
+        if error is not None and not isinstance(error, DatabaseUnavailable):
+            log.error("work after the answer failed", exc_info=error)
 
     async def drain(self) -> None:
         """Let work still running finish (shutdown)."""

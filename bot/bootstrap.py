@@ -90,10 +90,10 @@ async def bootstrap(
     the caller drives itself (the console, tests)."""
     if migrate:
         await upgrade_async(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.database_timeouts)
     built = tuple(factory(settings, engine) for factory in adapters)
     every = {**(messengers or {}), **{adapter.name: adapter.messenger for adapter in built}}
-    units = SqlUnitOfWorkFactory(engine)
+    units = SqlUnitOfWorkFactory(engine, settings.database_timeouts)
     clock = clock or SystemClock()
     dispatcher = Dispatcher(units, clock, settings, every)
     scheduler = PromptScheduler(dispatcher, settings.prompt_interval)

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """Seconds the database may keep a command waiting (defaults: the settings' below).
+
+    `connect` also bounds the check that a pooled connection still answers, so a hung
+    database fails a command within it: inside Slack's and Discord's 3 s.
+    `statement=None`: no limit (migrations)."""
+
+    connect: float = 2.0
+    statement: float | None = 5.0
+    pool: float = 2.0
 
 
 class Settings(BaseSettings):
@@ -18,6 +32,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     auto_migrate: bool = Field(default=True, description="upgrade the database on `networker run`")
+    database_connect_timeout: float = Field(
+        default=2.0, gt=0, le=60, description="seconds to connect, or to check a pooled connection"
+    )
+    database_statement_timeout: float = Field(
+        default=5.0, gt=0, le=3600, description="seconds one statement (SQLite: a lock) may take"
+    )
+    database_pool_timeout: float = Field(
+        default=2.0, gt=0, le=60, description="seconds to wait for a free pooled connection"
+    )
 
     # Behaviour knobs (communities can override some via /networker settings).
     default_capacity: int = Field(default=4, ge=0, le=100)
@@ -58,6 +81,14 @@ class Settings(BaseSettings):
     discord_api_url: str | None = None  # REST base, e.g. a proxy; default Discord's own
     discord_shards: int | None = Field(default=None, ge=1, le=10000)
     discord_members_intent: bool = False  # privileged: enables welcome DMs on join
+
+    @property
+    def database_timeouts(self) -> DatabaseTimeouts:
+        return DatabaseTimeouts(
+            connect=self.database_connect_timeout,
+            statement=self.database_statement_timeout,
+            pool=self.database_pool_timeout,
+        )
 
     @property
     def slack_http(self) -> bool:

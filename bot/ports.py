@@ -28,6 +28,11 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+class DatabaseUnavailable(Exception):
+    """The database did not answer in time, or refused us: the transaction was rolled
+    back, so nothing changed. Raised by the store; the core tells the member to retry."""
+
+
 class Messenger(Protocol):
     """Delivers the bot's own messages on one platform, for one community."""
 

@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.config import get_settings
+from bot.config import DatabaseTimeouts, get_settings
 from bot.store.engine import make_engine
 from bot.store.migrate import include_object
 from bot.store.tables import metadata
@@ -45,7 +45,8 @@ def _run_sync(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = make_engine(_url())
+    # A migration may rewrite a large table: no statement timeout.
+    engine = make_engine(_url(), DatabaseTimeouts(statement=None))
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -26,8 +27,9 @@ from adapters.text_commands import COMMANDS
 from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
+from bot.ports import DatabaseUnavailable
 from bot.services import commands as c
-from bot.services.app import NOT_SET_UP, Networker, Outcome
+from bot.services.app import DATABASE_AWAY, NOT_SET_UP, Networker, Outcome
 from bot.services.registry import REGISTRY
 
 PLATFORM = "slack"
@@ -89,10 +91,12 @@ class SlackListeners:
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         """A listener failed: bolt answers 500, and Slack's retry must not look handled."""
-        log.error("slack listener failed", exc_info=error)
+        if not isinstance(error, DatabaseUnavailable):  # the store logs that once per outage
+            log.error("slack listener failed", exc_info=error)
         event_id = body.get("event_id")
         if event_id:
-            await self.core.release_event(PLATFORM, str(event_id))
+            with suppress(DatabaseUnavailable):
+                await self.core.release_event(PLATFORM, str(event_id))
 
     # --- who is acting --------------------------------------------------------------------
 
@@ -307,7 +311,7 @@ class SlackListeners:
     async def _publish_home(self, client: AsyncWebClient, team: str, user: str) -> None:
         actor = await self.actor(client, team, user, None, exact=False)
         result = await self.core.handle(actor, c.Home())
-        if result is not None:
+        if result is not None and result is not DATABASE_AWAY:  # keep the Home and its buttons
             await client.views_publish(
                 user_id=user, view={"type": "home", "blocks": blocks(result.message)[:100]}
             )

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.ports import DatabaseUnavailable
 from bot.prompts.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,9 @@ class PromptScheduler:
         try:
             async with self._busy:
                 report = await self.dispatcher.run_due()
-        except Exception:  # the database may be away for a moment; the next tick retries
+        except DatabaseUnavailable:  # the store logs the outage; the next tick retries
+            return
+        except Exception:  # a bug: in full in the log; the next tick tries again
             log.exception("prompt dispatch failed")
             return
         if report.claimed:

@@ -6,6 +6,7 @@ after the transaction commits, so nobody hears about something that did not happ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -27,7 +28,7 @@ from bot.messages import (
     line,
     reply,
 )
-from bot.ports import Clock, DeliveryError, Messenger
+from bot.ports import Clock, DatabaseUnavailable, DeliveryError, Messenger
 from bot.services.caches import Caches
 from bot.services.commands import Actor, Command, MemberRef, Press
 from bot.services.context import Context, NeedsWrite, member_for
@@ -46,6 +47,13 @@ ORGANISERS_ONLY = reply(
 NOT_SET_UP = reply(
     "Networker isn't set up for this community yet.",
     "Ask an organiser to install it, then try again.",
+    ok=False,
+)
+
+# The store logs the outage once; each member hears that nothing happened.
+DATABASE_AWAY = reply(
+    "Networker can't reach its database right now; nothing was changed.",
+    "Try again in a minute.",
     ok=False,
 )
 
@@ -73,6 +81,7 @@ class Networker:
         self.config = config
         self.messengers: Mapping[str, Messenger] = messengers or {}
         self.caches = Caches()
+        self._probes: set[asyncio.Task[bool]] = set()  # health checks still running late
         # Called after a command scheduled a prompt due at once (e.g. the thank-you
         # prompt after "Helpful"), so it goes out now rather than at the next interval.
         self.prompts_due = prompts_due
@@ -122,12 +131,24 @@ class Networker:
             members = await uow.members.named(found.id, prefix, limit)
             return [MemberRef(m.platform_user_id, m.display_name, m.timezone) for m in members]
 
-    async def healthy(self) -> bool:
-        """The database answers."""
+    async def healthy(self, within: float = 1.0) -> bool:
+        """The database answers within `within` seconds. A probe that takes longer is not
+        waited for (nor cancelled: it ends by the store's own timeouts, which log it)."""
+        probe = asyncio.ensure_future(self._ping())
+        done, _ = await asyncio.wait({probe}, timeout=within)
+        if probe not in done:
+            self._probes.add(probe)
+            probe.add_done_callback(self._probes.discard)
+            return False
+        return probe.result()
+
+    async def _ping(self) -> bool:
         try:
             async with self.units(write=False) as uow:
                 await uow.ping()
-        except Exception:  # any failure means "not healthy"; the probe says so
+        except DatabaseUnavailable:  # the store said so already, once per outage
+            return False
+        except Exception:  # any other failure means "not healthy" too
             log.exception("health check failed")
             return False
         return True
@@ -195,9 +216,12 @@ class Networker:
         write = write or event_id is not None
         run = (actor, command, handler, event_id, organiser)
         try:
-            outcome = await self._execute(*run, write=write)
-        except NeedsWrite:
-            outcome = await self._execute(*run, write=True)
+            try:
+                outcome = await self._execute(*run, write=write)
+            except NeedsWrite:
+                outcome = await self._execute(*run, write=True)
+        except DatabaseUnavailable:
+            return Outcome(DATABASE_AWAY, Outbox())
         if replaces and outcome.reply is not None and outcome.reply.ok:
             outcome = replace(outcome, reply=replace(outcome.reply, replaces=True))
         return outcome

@@ -27,7 +27,8 @@ class CommunityRepository(Protocol):
     async def many(self, ids: Iterable[int]) -> dict[int, Community]: ...
 
     async def add(self, community: Community) -> Community:
-        """Saved now: it has its id on return."""
+        """Saved now: it has its id on return. If another transaction added the same
+        community meanwhile, that one is returned instead."""
         ...
 
     async def aliases(self, community_id: int) -> dict[str, str]: ...
@@ -55,7 +56,8 @@ class MemberRepository(Protocol):
         ...
 
     async def add(self, member: Member) -> Member:
-        """Saved now: it has its id on return."""
+        """Saved now: it has its id on return. If another transaction added the same
+        member meanwhile, that one is returned instead."""
         ...
 
 

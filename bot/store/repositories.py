@@ -46,8 +46,16 @@ class Communities:
         return {c.id: c for c in await self.session.scalars(stmt) if c.id is not None}
 
     async def add(self, community: Community) -> Community:
-        self.session.add(community)
-        await self.session.flush()
+        # Two processes registering one workspace at once: the unique key decides, and
+        # the loser takes the winner's row.
+        try:
+            async with self.session.begin_nested():
+                self.session.add(community)
+        except IntegrityError:
+            found = await self.by_external_id(community.platform, community.external_id)
+            if found is None:
+                raise
+            return found
         return community
 
     async def aliases(self, community_id: int) -> dict[str, str]:
@@ -167,8 +175,16 @@ class Members:
         return list(await self.session.scalars(stmt))
 
     async def add(self, member: Member) -> Member:
-        self.session.add(member)
-        await self.session.flush()
+        # Two first commands of a new member at once: the unique key decides, and the
+        # loser takes the winner's row (committed by then: the insert waited for it).
+        try:
+            async with self.session.begin_nested():
+                self.session.add(member)
+        except IntegrityError:
+            found = await self.by_platform_id(member.community_id, member.platform_user_id)
+            if found is None:
+                raise
+            return found
         return member
 
 
