@@ -19,7 +19,7 @@ class DatabaseTimeouts:
     `statement=None`: no limit (migrations)."""
 
     connect: float = 2.0
-    statement: float | None = 5.0
+    statement: float | None = 2.5
     pool: float = 2.0
 
 
@@ -36,7 +36,7 @@ class Settings(BaseSettings):
         default=2.0, gt=0, le=60, description="seconds to connect, or to check a pooled connection"
     )
     database_statement_timeout: float = Field(
-        default=5.0, gt=0, le=3600, description="seconds one statement (SQLite: a lock) may take"
+        default=2.5, gt=0, le=3600, description="seconds one statement (SQLite: a lock) may take"
     )
     database_pool_timeout: float = Field(
         default=2.0, gt=0, le=60, description="seconds to wait for a free pooled connection"
