@@ -43,7 +43,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Form:
-    """A form a button opened (Slack's modal, Discord's modal)."""
+    """A form a button opened (a modal, on either platform)."""
 
     title: str
     action: str  # the action its submission runs
@@ -54,8 +54,8 @@ class Form:
 class PromptDriver(Generic[M]):
     """The platform-neutral half; a platform's driver supplies the rest."""
 
-    bold_mark = "*"
-    field_separator = "\n"  # between a field's label and its value
+    bold_mark: str  # what wraps bold text
+    field_separator: str  # between a field's label and its value
 
     core: Networker
     clock: FakeClock
@@ -74,9 +74,8 @@ class PromptDriver(Generic[M]):
         raise NotImplementedError
 
     async def command(self, who: str, name: str, *words: str, **options: str) -> str:
-        """Run `/name` as `who` and return its private answer. A platform whose commands
-        take typed options gets `options`; one that reads a line of text gets them too,
-        as words (`words` come first)."""
+        """Run `/name` as `who`; returns the private answer. `words`: a subcommand;
+        `options`: its arguments (Discord's typed options, the rest of Slack's line)."""
         raise NotImplementedError
 
     async def ask(self, who: str, member: str, request: str) -> str:
@@ -162,7 +161,7 @@ class PromptDriver(Generic[M]):
         return await self.tick()
 
     async def rows(self, kind: str | None = None) -> list[Row]:
-        async with self.core.units.sessions() as session:  # type: ignore[attr-defined]
+        async with self.core.units.sessions() as session:
             query = select(prompts).order_by(prompts.c.id)
             if kind is not None:
                 query = query.where(prompts.c.kind == kind)
