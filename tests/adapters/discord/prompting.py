@@ -30,6 +30,7 @@ class DiscordPrompts(PromptDriver[Request]):
     def __init__(self, world: DiscordWorld) -> None:
         self.world = world
         self.core, self.clock, self.settings = world.core, world.clock, world.settings
+        self.attempts: dict[int, int] = {}  # prompt id → attempts after the last tick
 
     def person(self, who: str) -> Person:
         return self.world.person(who)
@@ -103,16 +104,20 @@ class DiscordPrompts(PromptDriver[Request]):
         await drain()
 
     async def tick(self, **config: Any) -> Report:
+        """Only a tick claims a prompt (and counts an attempt), so what the last tick left
+        tells which prompts this one claimed."""
         since = len(self.world.double.requests)
-        attempts = {row["id"]: row["attempts"] for row in await self.rows()}
         report = await super().tick(**config)
-        claimed = {
-            f"p{row['id']}"
-            for row in await self.rows()
-            if row["attempts"] > attempts.get(row["id"], 0)
-        }
-        for request in self.world.double.requests[since:]:
-            if request.method == "POST" and re.fullmatch(MESSAGES, request.path):
-                assert request.json["nonce"] in claimed, (request.json, claimed)
-                assert request.json["enforce_nonce"] is True, request.json
+        before, self.attempts = self.attempts, {r["id"]: r["attempts"] for r in await self.rows()}
+        claimed = {f"p{i}" for i, n in self.attempts.items() if n > before.get(i, 0)}
+        posts = [
+            r
+            for r in self.world.double.requests[since:]
+            if r.method == "POST" and re.fullmatch(MESSAGES, r.path)
+        ]
+        for request in posts:
+            assert request.json["nonce"] in claimed, (request.json, claimed)
+            assert request.json["enforce_nonce"] is True, request.json
+        made = [r.json["nonce"] for r in posts if r.created]
+        assert len(made) == len(set(made)), made  # each prompt's DM under its own key
         return report
