@@ -22,10 +22,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings
 from bot.services.app import Networker
-from bot.store.engine import make_engine
 from bot.store.migrate import upgrade
-from bot.store.tables import metadata
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
+from tests.database import fresh_engine
 from tests.driver import Community
 from tests.fake_store import FakeStore
 from tests.fakes import FakeClock, FakeMessenger
@@ -119,12 +118,7 @@ async def app(
     if app_db_url is None:
         yield Networker(FakeStore(), clock, config, {"test": messenger})
         return
-    db_url = app_db_url
-    engine = make_engine(db_url)
-    if db_url.startswith("postgresql"):
-        async with engine.begin() as conn:  # a clean slate for each test
-            tables = ", ".join(t.name for t in metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine = await fresh_engine(app_db_url)
     yield Networker(SqlUnitOfWorkFactory(engine), clock, config, {"test": messenger})
     await engine.dispose()
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import discord
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord.bot import PLATFORM
@@ -23,7 +22,6 @@ from adapters.discord.runtime import DiscordAdapter
 from bot.config import Settings
 from bot.services.app import Networker
 from bot.store.engine import make_engine
-from bot.store.tables import metadata
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.discord.double import (
     APP_ID,
@@ -38,6 +36,7 @@ from tests.adapters.discord.double import (
     snowflake,
     user_payload,
 )
+from tests.database import fresh_engine
 from tests.fakes import FakeClock
 
 GUILD_ID = "910000000000000001"
@@ -482,11 +481,7 @@ async def world(
     discord_double: DiscordDouble, db_url: str, clock: FakeClock, config: Settings
 ) -> AsyncIterator[DiscordWorld]:
     settings = settings_for(config, discord_double, db_url)
-    engine = make_engine(db_url)
-    if db_url.startswith("postgresql"):
-        async with engine.begin() as conn:
-            tables = ", ".join(t.name for t in metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine = await fresh_engine(db_url)
     found = DiscordWorld(discord_double, settings, clock, engine, _engines=[engine])
     await found.start()
     await found.core.register_community("discord", GUILD_ID, "Test Guild")

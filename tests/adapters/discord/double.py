@@ -35,11 +35,12 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import discord.http
 from aiohttp import web
+
+from tests.adapters.support import LoopbackServer
 
 Json = dict[str, Any]
 
@@ -138,7 +139,7 @@ class _Rule:
 
 
 @dataclass
-class DiscordDouble:
+class DiscordDouble(LoopbackServer):
     base_url: str = ""
     requests: list[Request] = field(default_factory=list)
     channels: dict[str, Json] = field(default_factory=dict)  # GET /channels/{id}
@@ -146,35 +147,24 @@ class DiscordDouble:
     clock: Callable[[], float] = time.monotonic  # seconds, for the nonce window
     _nonces: dict[tuple[str, str], tuple[float, Json]] = field(default_factory=dict)
     _rules: list[_Rule] = field(default_factory=list)
-    _runner: web.AppRunner | None = None
     _saved_base: str = ""
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    async def __aenter__(self) -> Self:
+    def application(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
-        self.base_url = f"http://127.0.0.1:{port}/api/v10"
+        return app
+
+    async def start(self) -> None:
+        await super().start()
+        self.base_url = f"{self.origin}/api/v10"
         self._saved_base = discord.http.Route.BASE
         discord.http.Route.BASE = self.base_url
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def stop(self) -> None:
         discord.http.Route.BASE = self._saved_base
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await super().stop()
 
     # --- set-up ----------------------------------------------------------------------------
 

@@ -7,18 +7,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.app import PLATFORM
 from adapters.slack.runtime import SlackAdapter
 from bot.config import Settings
 from bot.services.app import Networker
-from bot.store.engine import make_engine
-from bot.store.tables import metadata
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.signed import SlackSender
+from tests.database import fresh_engine
 from tests.fakes import FakeClock
 
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")
@@ -86,11 +84,7 @@ async def slack(
             "database_url": db_url,
         }
     )
-    engine = make_engine(db_url)
-    if db_url.startswith("postgresql"):
-        async with engine.begin() as conn:
-            tables = ", ".join(t.name for t in metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine = await fresh_engine(db_url)
     runtime = await start_slack(settings, engine, clock)
     sender = SlackSender(
         SECRET,

@@ -33,11 +33,12 @@ import uuid
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 from aiohttp.web_request import FileField
+
+from tests.adapters.support import LoopbackServer
 
 Json = dict[str, Any]
 T = TypeVar("T")
@@ -110,7 +111,7 @@ def _maybe_json(value: Any) -> Any:
     return value
 
 
-class SlackApiDouble:
+class SlackApiDouble(LoopbackServer):
     """Fake ``https://slack.com/api/`` on 127.0.0.1 with an OS-chosen port."""
 
     def __init__(
@@ -148,8 +149,6 @@ class SlackApiDouble:
         self._sockets: list[web.WebSocketResponse] = []
         self._acks: dict[str, asyncio.Future[Json]] = {}
         self._socket_connected = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
         self.app = web.Application()
         self.app.router.add_route("*", "/api/{method}", self._api)
@@ -158,37 +157,13 @@ class SlackApiDouble:
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def start(self) -> Self:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self._port = self._runner.addresses[0][1]
-        return self
+    def application(self) -> web.Application:
+        return self.app
 
     async def stop(self) -> None:
         for ws in list(self._sockets):
             await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        return await self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def origin(self) -> str:
-        """``http://127.0.0.1:<port>`` (no trailing slash)."""
-        if self._port is None:
-            raise RuntimeError("SlackApiDouble is not started")
-        return f"http://127.0.0.1:{self._port}"
+        await super().stop()
 
     @property
     def base_url(self) -> str:

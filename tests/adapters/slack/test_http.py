@@ -8,18 +8,16 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.messages import DirectMessage
 from bot.store.engine import make_engine
-from bot.store.tables import metadata
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.conftest import SECRET, SlackWorld, start_slack
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.helpers import button, dm, ephemeral, posts, press, set_profile, submit
 from tests.adapters.slack.signed import FORM, SlackSender
+from tests.database import fresh_engine
 from tests.fakes import FakeClock
 
 
@@ -99,15 +97,6 @@ async def test_slacks_url_verification_is_answered(slack: SlackWorld) -> None:
     response = await slack.sender.url_verification("challenge-123")
     assert response.status == 200
     assert "challenge-123" in response.text
-
-
-async def fresh_engine(db_url: str) -> AsyncEngine:
-    engine = make_engine(db_url)
-    if db_url.startswith("postgresql"):
-        async with engine.begin() as conn:
-            tables = ", ".join(t.name for t in metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return engine
 
 
 async def test_as_deployed_the_answer_does_not_wait_for_the_dms(

@@ -16,12 +16,11 @@ from sqlalchemy import text
 from adapters.slack.runtime import SlackAdapter
 from bot.config import Settings
 from bot.services.app import NOT_SET_UP, Networker
-from bot.store.engine import make_engine
-from bot.store.tables import metadata
 from tests.adapters.slack.conftest import SECRET, start_slack
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 from tests.adapters.slack.helpers import button, dm, ephemeral, shown
 from tests.adapters.slack.signed import SlackSender
+from tests.database import fresh_engine
 from tests.fakes import FakeClock
 
 # slack_sdk 3.48 still passes aiohttp.BasicAuth to oauth.v2.access; aiohttp 3.14 deprecates it
@@ -89,11 +88,7 @@ async def multi(
         }
     )
     assert settings.slack_oauth and not settings.slack_bot_token
-    engine = make_engine(db_url)
-    if db_url.startswith("postgresql"):
-        async with engine.begin() as conn:
-            tables = ", ".join([*(t.name for t in metadata.sorted_tables), *SLACK_TABLES])
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine = await fresh_engine(db_url, also=SLACK_TABLES)
     runtime = await start_slack(settings, engine, clock)
     base = f"http://127.0.0.1:{runtime.port}"
     sender = SlackSender(
