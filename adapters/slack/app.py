@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -46,6 +47,11 @@ NEEDS_ORGANISER = {
     "token_revoked",
     "account_inactive",
 }
+OTHER_WORKSPACE = reply(
+    "This Networker is installed for another workspace.",
+    "Ask an organiser of your own workspace to install Networker there.",
+    ok=False,
+)
 
 
 class SlackListeners:
@@ -60,11 +66,14 @@ class SlackListeners:
         self.core = core
         self.directory = directory
         self.single_workspace = single_workspace
+        # With one bot token: its workspace, as bolt's auth.test of the token reports it.
+        self.home_team: str | None = None
         # After the ack, delivery runs as a task so Slack gets its answer at once; tests
         # turn this off to see every side effect by the time the HTTP response arrives.
         self.after = AfterReply(background=background)
 
     def register(self, app: AsyncApp) -> None:
+        app.middleware(self.only_our_workspace)
         app.middleware(self.deduplicate_events)
         app.error(self.on_error)
         app.command(re.compile(rf"^/({'|'.join(COMMANDS)})$"))(self.on_command)
@@ -80,6 +89,28 @@ class SlackListeners:
         app.event("tokens_revoked")(self.on_tokens_revoked)
 
     # --- middleware ---------------------------------------------------------------------
+
+    async def only_our_workspace(
+        self, body: dict[str, Any], context: AsyncBoltContext, respond: Any, next: Any
+    ) -> BoltResponse | None:
+        """One bot token serves one workspace. A signed request from another (a Slack
+        Connect channel shares commands and buttons across workspaces) is refused, so it
+        never becomes a community of its own nor reaches this workspace's members."""
+        authorized = context.authorize_result
+        if self.single_workspace and authorized is not None and authorized.team_id:
+            self.home_team = authorized.team_id
+        team = team_of(body)
+        # Unknown only for the events bolt lets through without auth.test (the app was
+        # uninstalled, its tokens revoked), which can only switch a community off.
+        if not self.single_workspace or self.home_team in (None, team):
+            await next()
+            return None
+        log.info("request from another workspace refused", extra={"team": team})
+        if "command" in body:
+            return BoltResponse(status=200, body=ephemeral(OTHER_WORKSPACE))
+        if body.get("response_url"):
+            await respond(**ephemeral(OTHER_WORKSPACE), replace_original=False)
+        return BoltResponse(status=200, body="")
 
     async def deduplicate_events(self, body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack retries events it thinks we missed; each event id is handled once."""
@@ -144,7 +175,7 @@ class SlackListeners:
             await ack(**ephemeral(slack_trouble(error, "look that member up in Slack")))
             return
         outcome = await self.core.execute(actor, command)
-        if outcome.reply is NOT_SET_UP and self.single_workspace:
+        if outcome.reply is NOT_SET_UP and self.single_workspace and team == self.home_team:
             # One bot token means one workspace, and the signature proves the request
             # came from it: register it now if start-up could not (auth.test failed).
             await self.core.register_community(PLATFORM, team, body.get("team_domain") or team)
@@ -347,6 +378,13 @@ class SlackListeners:
             )
         except SlackApiError as error:
             log.warning("reply by DM failed", extra={"reason": error.response.get("error")})
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a request comes from, as the listeners read it (the shape is checked
+    by adapters.slack.payloads before bolt runs)."""
+    team = body.get("team")
+    return str(team.get("id", "") if isinstance(team, dict) else body.get("team_id", ""))
 
 
 def needs_profile(command: c.Command) -> bool:
