@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -22,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_reply import AfterReply, deliver
 from adapters.slack.directory import Directory
+from adapters.slack.lookups import Lookups
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
 from adapters.text_commands import COMMANDS
@@ -30,7 +32,7 @@ from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
 from bot.ports import DatabaseUnavailable
 from bot.services import commands as c
-from bot.services.app import DATABASE_AWAY, NOT_SET_UP, Networker, Outcome
+from bot.services.app import DATABASE_AWAY, NOT_SET_UP, ORGANISERS_ONLY, Networker, Outcome
 from bot.services.registry import REGISTRY
 
 PLATFORM = "slack"
@@ -47,6 +49,10 @@ NEEDS_ORGANISER = {
     "token_revoked",
     "account_inactive",
 }
+ROLE_UNCHECKED = reply(
+    "I couldn't check your organiser role with Slack just now; try again in a moment.",
+    ok=False,
+)
 OTHER_WORKSPACE = reply(
     "This Networker is installed for another workspace.",
     "Ask an organiser of your own workspace to install Networker there.",
@@ -132,24 +138,13 @@ class SlackListeners:
     # --- who is acting --------------------------------------------------------------------
 
     async def actor(
-        self, client: AsyncWebClient, team: str, user_id: str, name: str | None, *, exact: bool
+        self, lookups: Lookups, user_id: str, name: str | None, *, exact: bool
     ) -> c.Actor:
         """Cached users.info when we have it; a call first only when it matters (`exact`)."""
-        found = self.directory.cached(team, user_id)
-        if found is None and exact:
-            found = await self.directory.lookup(client, team, user_id)
+        found = await lookups.acting(user_id, exact=exact)
         if found is None:
-            return c.Actor(PLATFORM, team, c.MemberRef(user_id, name or user_id))
-        return c.Actor(PLATFORM, team, found.ref, is_organiser=found.is_admin)
-
-    def resolver(self, client: AsyncWebClient, team: str) -> Any:
-        async def resolve(user_id: str, name: str | None) -> c.MemberRef:
-            found = await self.directory.lookup(client, team, user_id)
-            if found.is_bot:
-                raise UserError(f"{found.ref.display_name} is a bot, not a member.")
-            return found.ref
-
-        return resolve
+            return c.Actor(PLATFORM, lookups.team, c.MemberRef(user_id, name or user_id))
+        return c.Actor(PLATFORM, lookups.team, found.ref, is_organiser=found.is_admin)
 
     # --- slash commands -------------------------------------------------------------------
 
@@ -157,16 +152,11 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: Any
     ) -> None:
         team, user = body.get("team_id", ""), body.get("user_id", "")
+        lookups = Lookups(self.directory, client, team)
         try:
-            command = await parse(
-                body.get("command", ""), body.get("text", ""), self.resolver(client, team)
-            )
+            command = await parse(body.get("command", ""), body.get("text", ""), lookups.named)
             actor = await self.actor(
-                client,
-                team,
-                user,
-                body.get("user_name"),
-                exact=needs_profile(command),
+                lookups, user, body.get("user_name"), exact=needs_profile(command)
             )
         except UserError as error:
             await ack(**ephemeral(reply(error.message, *[h for h in [error.hint] if h], ok=False)))
@@ -180,6 +170,8 @@ class SlackListeners:
             # came from it: register it now if start-up could not (auth.test failed).
             await self.core.register_community(PLATFORM, team, body.get("team_domain") or team)
             outcome = await self.core.execute(actor, command)
+        if outcome.reply is ORGANISERS_ONLY and user in lookups.late:
+            outcome = replace(outcome, reply=ROLE_UNCHECKED)  # not a refusal: we don't know
         assert outcome.reply is not None
         form = outcome.reply.message.form
         if form is not None:
@@ -189,27 +181,31 @@ class SlackListeners:
                 await respond(**ephemeral(trouble))
         else:
             await ack(**ephemeral(outcome.reply))
-        await self.after.later(self._after_command(client, team, user, outcome, respond))
+        late = [user, *lookups.late] if outcome.actor_incomplete else lookups.late
+        await self.after.later(self._after_command(client, team, late, outcome, respond))
 
     async def _after_command(
-        self, client: AsyncWebClient, team: str, user: str, outcome: Outcome, respond: Any
+        self, client: AsyncWebClient, team: str, late: list[str], outcome: Outcome, respond: Any
     ) -> None:
         async def tell(note: Reply) -> None:
             await respond(**ephemeral(note))
 
         await deliver(self.core, PLATFORM, team, outcome.outbox, tell)
-        if outcome.actor_incomplete:
-            await self._learn(client, team, user)
+        await self._learn(client, team, late)
 
-    async def _learn(self, client: AsyncWebClient, team: str, user: str) -> None:
-        """After the ack: users.info once, so time zone and organiser role are known."""
-        if self.directory.cached(team, user) is None:
+    async def _learn(self, client: AsyncWebClient, team: str, users: list[str]) -> None:
+        """After the answer: users.info once for each member the command left incomplete
+        (time zone, organiser role, a name Slack was too slow to give)."""
+        for user in dict.fromkeys(users):
+            if self.directory.cached(team, user) is not None:
+                continue
             try:
                 found = await self.directory.lookup(client, team, user)
             except Exception:  # best effort: the command already ran
                 log.warning("users.info failed", extra={"user": user})
-                return
-            await self.core.join(PLATFORM, team, found.ref)
+                continue
+            if not found.is_bot:
+                await self.core.join(PLATFORM, team, found.ref)
 
     # --- buttons --------------------------------------------------------------------------
 
@@ -227,12 +223,13 @@ class SlackListeners:
         action = (body.get("actions") or [{}])[0]
         name = str(action.get("action_id", "")).rsplit(":", 1)[0]
         user_name = (body.get("user") or {}).get("name")
-        try:  # the profile form shows the time zone Slack knows
-            actor = await self.actor(
-                client, team, user, user_name, exact=name == Action.PROFILE_EDIT
-            )
+        # The profile form shows the time zone Slack knows; the deadline keeps its
+        # trigger_id (3 s) alive while Slack is slow.
+        lookups = Lookups(self.directory, client, team)
+        try:
+            actor = await self.actor(lookups, user, user_name, exact=name == Action.PROFILE_EDIT)
         except (SlackApiError, UserError):  # then without it
-            actor = await self.actor(client, team, user, user_name, exact=False)
+            actor = await self.actor(lookups, user, user_name, exact=False)
         outcome = await self.core.execute(actor, c.Press(name, str(action.get("value", ""))))
         result = outcome.reply
         assert result is not None
@@ -259,11 +256,12 @@ class SlackListeners:
         team = (body.get("team") or {}).get("id", "")
         user = (body.get("user") or {}).get("id", "")
         inputs, picked = view_values(view)
+        lookups = Lookups(self.directory, client, team)
         try:
             actor = await self.actor(
-                client, team, user, (body.get("user") or {}).get("name"), exact=False
+                lookups, user, (body.get("user") or {}).get("name"), exact=False
             )
-            mentioned = await self.resolver(client, team)(picked, None) if picked else None
+            mentioned = await lookups.named(picked, None) if picked else None
         except UserError as error:
             await ack(response_action="errors", errors={_first_block(view): error.message[:150]})
             return
@@ -281,13 +279,22 @@ class SlackListeners:
             await ack(response_action="errors", errors={_first_block(view): result.text[:150]})
             return
         await ack()
-        await self.after.later(self._after_view(client, team, user, result, outcome.outbox))
+        await self.after.later(
+            self._after_view(client, team, user, result, outcome.outbox, lookups.late)
+        )
 
     async def _after_view(
-        self, client: AsyncWebClient, team: str, user: str, result: Reply, outbox: Outbox
+        self,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+        result: Reply,
+        outbox: Outbox,
+        late: list[str],
     ) -> None:
         await self._dm(client, user, result)
         await deliver(self.core, PLATFORM, team, outbox, self._dm_to(client, user))
+        await self._learn(client, team, late)
 
     # --- events ---------------------------------------------------------------------------
 
@@ -340,7 +347,7 @@ class SlackListeners:
     # --- helpers --------------------------------------------------------------------------
 
     async def _publish_home(self, client: AsyncWebClient, team: str, user: str) -> None:
-        actor = await self.actor(client, team, user, None, exact=False)
+        actor = await self.actor(Lookups(self.directory, client, team), user, None, exact=False)
         result = await self.core.handle(actor, c.Home())
         if result is not None and result is not DATABASE_AWAY:  # keep the Home and its buttons
             await client.views_publish(
