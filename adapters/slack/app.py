@@ -173,23 +173,30 @@ class SlackListeners:
         if outcome.reply is ORGANISERS_ONLY and user in lookups.late:
             outcome = replace(outcome, reply=ROLE_UNCHECKED)  # not a refusal: we don't know
         assert outcome.reply is not None
-        form = outcome.reply.message.form
-        if form is not None:
-            await ack()
-            trouble = await self._open_modal(client, body, outcome.reply)
-            if trouble is not None:
-                await respond(**ephemeral(trouble))
-        else:
+        if outcome.reply.message.form is None:
             await ack(**ephemeral(outcome.reply))
+        else:
+            await ack()  # the form opens right after the answer
         late = [user, *lookups.late] if outcome.actor_incomplete else lookups.late
-        await self.after.later(self._after_command(client, team, late, outcome, respond))
+        await self.after.later(self._after_command(client, body, late, outcome, respond))
 
     async def _after_command(
-        self, client: AsyncWebClient, team: str, late: list[str], outcome: Outcome, respond: Any
+        self,
+        client: AsyncWebClient,
+        body: dict[str, Any],
+        late: list[str],
+        outcome: Outcome,
+        respond: Any,
     ) -> None:
         async def tell(note: Reply) -> None:
             await respond(**ephemeral(note))
 
+        team = body.get("team_id", "")
+        assert outcome.reply is not None
+        if outcome.reply.message.form is not None:  # its trigger_id lives 3 s: at once
+            trouble = await self._open_modal(client, body, outcome.reply)
+            if trouble is not None:
+                await tell(trouble)
         await deliver(self.core, PLATFORM, team, outcome.outbox, tell)
         await self._learn(client, team, late)
 

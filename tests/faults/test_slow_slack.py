@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 
 from tests.adapters.slack.conftest import SlackWorld
-from tests.adapters.slack.helpers import dm, posts, said
+from tests.adapters.slack.helpers import dm, empty_ack, posts, said
 from tests.adapters.slack.signed import Response
 
 SLACKS_DEADLINE = 3.0
@@ -107,3 +107,18 @@ async def test_a_member_named_while_slack_is_slow_is_filled_in_after(
     await deployed.runtime.listeners.after.drain()
     assert len(posts(deployed, dm(ana))) == 1
     assert await timezone_of(deployed, ana) == ("Ana", "America/Chicago")
+
+
+async def test_a_form_is_opened_after_the_answer(deployed: SlackWorld) -> None:
+    dana = deployed.user("UDANA", "dana")
+    await deployed.sender.command("/networker", "me", user=dana)  # users.info is cached
+    await deployed.runtime.listeners.after.drain()
+    deployed.double.stall("views.open")
+
+    response, _took = await answered_in_time(deployed.sender.command("/profile", "", user=dana))
+
+    empty_ack(response)
+    deployed.double.release()
+    await deployed.runtime.listeners.after.drain()
+    [opened] = deployed.double.calls_to("views.open")
+    assert opened.params["view"]["callback_id"] == "profile.save"
