@@ -12,7 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.domain.errors import UserError
 from bot.domain.members import PLATFORM_ID_MAX
+from bot.domain.profile import parse_timezone
 
 NAME_MAX = 255  # action_id, block_id, callback_id, trigger_id, an event type: Slack's limit
 VALUE_MAX = 2000  # a button's value: Slack's limit
@@ -24,8 +26,12 @@ DEPTH_MAX = 32
 # Slack ids are short runs of letters and digits; anything with spaces, control
 # characters or non-ASCII is not one.
 ID = re.compile(r"[\x21-\x7e]+")
+URL = re.compile(r"https?://[\x21-\x7e]+")
 # Bodies bolt answers without any listener.
 ANSWERED_BY_BOLT = {"url_verification", "ssl_check", "app_rate_limited"}
+# The interactions Networker's messages, forms and Home tab produce.
+INTERACTIONS = {"block_actions", "view_submission", "view_closed"}
+VIEWS = {"modal", "home"}
 
 
 class Malformed(Exception):
@@ -35,7 +41,8 @@ class Malformed(Exception):
 def problem(body: Mapping[str, Any]) -> str | None:
     """None for a body Slack could have sent; otherwise what is wrong with it."""
     try:
-        _too_deep(body)
+        _walk(body)
+        _text(body, "type", NAME_MAX, required=False)
         kind = body.get("type")
         if kind in ANSWERED_BY_BOLT or "ssl_check" in body:
             return None
@@ -43,25 +50,28 @@ def problem(body: Mapping[str, Any]) -> str | None:
             _command(body)
         elif kind == "event_callback":
             _event(body)
-        elif isinstance(kind, str) and kind:
+        elif kind in INTERACTIONS:
             _interactive(body)
         else:
-            raise Malformed("not a command, an interaction or an event")
+            raise Malformed("not a command, an interaction or an event Networker takes")
     except Malformed as error:
         return str(error)
     return None
 
 
-def _too_deep(body: Mapping[str, Any]) -> None:
-    """Walk without recursion, so the walk itself cannot exhaust the stack."""
+def _walk(body: Mapping[str, Any]) -> None:
+    """Every level, without recursion (so the walk itself cannot exhaust the stack): not
+    too deep, and no NUL character, which no database text column takes."""
     level: list[Any] = [body]
     for _ in range(DEPTH_MAX):
-        level = [
+        children = [
             child
             for node in level
-            for child in (node.values() if isinstance(node, Mapping) else node)
-            if isinstance(child, Mapping | list)
+            for child in ([*node.keys(), *node.values()] if isinstance(node, Mapping) else node)
         ]
+        if any(isinstance(child, str) and "\x00" in child for child in children):
+            raise Malformed("a NUL character")
+        level = [child for child in children if isinstance(child, Mapping | list)]
         if not level:
             return
     raise Malformed(f"nested more than {DEPTH_MAX} levels deep")
@@ -79,7 +89,7 @@ def _command(body: Mapping[str, Any]) -> None:
     _text(body, "text", required=False)
     _text(body, "user_name", NAME_MAX, required=False)
     _text(body, "trigger_id", NAME_MAX, required=False)
-    _text(body, "response_url", URL_MAX, required=False)
+    _url(body, "response_url")
 
 
 def _interactive(body: Mapping[str, Any]) -> None:
@@ -88,7 +98,7 @@ def _interactive(body: Mapping[str, Any]) -> None:
     _id(user, "id")
     _text(user, "name", NAME_MAX, required=False)
     _text(body, "trigger_id", NAME_MAX, required=False)
-    _text(body, "response_url", URL_MAX, required=False)
+    _url(body, "response_url")
     if body.get("channel") is not None:
         _id(_object(body, "channel"), "id")
     if body["type"] == "block_actions" or "actions" in body:
@@ -104,7 +114,7 @@ def _interactive(body: Mapping[str, Any]) -> None:
 def _event(body: Mapping[str, Any]) -> None:
     _id(body, "team_id")
     _id(body, "enterprise_id", required=False)
-    _text(body, "event_id", PLATFORM_ID_MAX, required=False)
+    _id(body, "event_id", required=False)
     if body.get("authorizations") is not None:
         for item in _list(body, "authorizations"):
             _object_in(item, "authorizations")
@@ -131,15 +141,19 @@ def _button(action: Mapping[str, Any]) -> None:
 
 
 def _view(view: Mapping[str, Any]) -> None:
-    _text(view, "type", NAME_MAX, required=False)
+    # Read with a default for when they are absent: present, they must not be null.
+    for key in ("callback_id", "private_metadata", "blocks", "state"):
+        if key in view and view[key] is None:
+            raise Malformed(f"view.{key} is null")
+    _text(view, "type", NAME_MAX)  # bolt reads it (a workflow step is something else)
+    if view["type"] not in VIEWS:
+        raise Malformed(f"view.type is not one of {sorted(VIEWS)}")
     _text(view, "callback_id", NAME_MAX, required=False)
     _text(view, "private_metadata", METADATA_MAX, required=False)
-    if view.get("blocks") is not None:
-        for block in _list(view, "blocks"):
-            _text(_object_in(block, "view.blocks"), "block_id", NAME_MAX, required=False)
-    if view.get("state") is None:
-        return
-    values = _object(_object(view, "state"), "values")
+    for block in _list(view, "blocks") if "blocks" in view else []:
+        _text(_object_in(block, "view.blocks"), "block_id", NAME_MAX, required=False)
+    state = _object(view, "state") if "state" in view else {}
+    values = _object(state, "values") if "values" in state else {}
     for inputs in values.values():
         for answer in _object_in(inputs, "view.state.values").values():
             answer = _object_in(answer, "view.state.values")
@@ -154,6 +168,11 @@ def _profile(user: Mapping[str, Any]) -> None:
     for name in ("name", "real_name"):
         _text(user, name, NAME_MAX, required=False)
     _text(user, "tz", PLATFORM_ID_MAX, required=False)
+    if user.get("tz"):
+        try:
+            parse_timezone(user["tz"])
+        except UserError:
+            raise Malformed("user.tz is not a time zone") from None
     if user.get("profile") is not None:
         _text(_object(user, "profile"), "display_name", NAME_MAX, required=False)
 
@@ -188,6 +207,13 @@ def _text(
         raise Malformed(f"{key} must be a string")
     if max_len is not None and len(value) > max_len:
         raise Malformed(f"{key} is longer than {max_len} characters")
+
+
+def _url(parent: Mapping[str, Any], key: str) -> None:
+    """Where bolt's respond() posts, if given."""
+    _text(parent, key, URL_MAX, required=False)
+    if parent.get(key) is not None and not URL.fullmatch(parent[key]):
+        raise Malformed(f"{key} is not a URL")
 
 
 def _id(parent: Mapping[str, Any], key: str, *, required: bool = True) -> None:

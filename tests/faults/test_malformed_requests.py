@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import random
 import re
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -121,6 +123,17 @@ MALFORMED: list[tuple[str, str, str]] = [
     ("event user", event({"type": "app_home_opened", "user": LONG, "tab": "home"}), JSON),
     ("event team", event(team_id="T" + "X" * 300), JSON),
     ("team_join tz", event({"type": "team_join", "user": {"id": "UNEW", "tz": "z" * 300}}), JSON),
+    (
+        "team_join bad tz",
+        event({"type": "team_join", "user": {"id": "UNEW", "tz": "Mars/Base"}}),
+        JSON,
+    ),
+    ("event id with NUL", event(event_id="Ev\u0000"), JSON),
+    ("text with NUL", command(text="me\u0000"), FORM),
+    ("response_url not a URL", command(response_url="javascript:alert(1)"), FORM),
+    ("interaction of another kind", action(type="workflow_step_edit"), FORM),
+    ("view of another kind", view(view={"type": "workflow_step", "callback_id": "x"}), FORM),
+    ("view state null", view(view={"type": "modal", "callback_id": "x", "state": None}), FORM),
     # deeply nested JSON
     ("nested event 5000", event(nested(5000)), JSON),
     (
@@ -180,26 +193,23 @@ async def count(slack: SlackWorld, sql: str) -> int:
         return int((await session.execute(text(sql))).scalar_one())
 
 
-@pytest.mark.parametrize(("name", "body", "content_type"), MALFORMED, ids=[m[0] for m in MALFORMED])
 async def test_malformed_signed_requests_get_a_4xx_and_no_traceback(
-    slack: SlackWorld, caplog: pytest.LogCaptureFixture, name: str, body: str, content_type: str
+    slack: SlackWorld, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slack.user("UDANA", "dana")
     caplog.set_level(logging.DEBUG)
-
+    slack.user("UDANA", "dana")
     answers = slack.double.response_url("answers")
-    body = body.replace(quote(ANSWERS, safe=""), quote(answers, safe=""))
 
-    response = await slack.sender.raw(body, content_type)
+    for name, body, content_type in MALFORMED:
+        body = body.replace(quote(ANSWERS, safe=""), quote(answers, safe=""))
+        response = await slack.sender.raw(body, content_type)
 
-    assert 400 <= response.status < 500 or (content_type == JSON and response.status == 200), (
-        response.status,
-        response.text[:200],
-    )
-    assert [r for r in caplog.records if r.exc_info] == []
-    assert writes(slack) == []
-    assert await count(slack, "SELECT count(*) FROM members") == 0
-    assert await count(slack, "SELECT count(*) FROM communities WHERE external_id <> 'T1'") == 0
+        assert 400 <= response.status < 500, (name, response.status, response.text[:200])
+        assert [r.getMessage() for r in caplog.records if r.exc_info] == [], name
+        assert writes(slack) == [], name
+        assert await count(slack, "SELECT count(*) FROM members") == 0, name
+        assert await count(slack, "SELECT count(*) FROM communities") == 1, name
+        assert slack.double.responses["answers"] == [], name
     # The app is fine afterwards.
     assert said(await slack.sender.command("/networker", "help", user="UDANA"))
 
@@ -238,3 +248,195 @@ async def test_a_button_naming_an_impossible_row_gets_a_clear_answer(
     [answer] = slack.double.responses["pressed"]
     assert answer["text"].endswith("no longer exists.")
     assert [r for r in caplog.records if r.exc_info] == []
+
+
+# --- fuzzing: Slack's own payloads with one field swapped for something else --------------
+
+# A longer run, e.g. before a release: NETWORKER_FUZZ_CASES=5000 NETWORKER_FUZZ_SEED=7
+FUZZ_CASES = int(os.environ.get("NETWORKER_FUZZ_CASES", "300"))
+FUZZ_SEED = int(os.environ.get("NETWORKER_FUZZ_SEED", "10"))
+DELETE = "<delete>"  # the field is left out
+ODD_VALUES: list[Any] = [
+    "",
+    " ",
+    "x" * 300,
+    "\u0000",
+    "\u202e",
+    0,
+    -1,
+    2**70,
+    1.5,
+    True,
+    None,
+    [],
+    {},
+    [1],
+    ["a"],
+    {"id": 5},
+    {"id": ""},
+    "<nested:40>",
+    DELETE,
+]
+
+
+def templates(answers: str) -> list[tuple[Json, str]]:
+    """Payloads as Slack sends them, with the content type they come in."""
+    user = {"id": "UDANA", "name": "dana", "team_id": "T1"}
+    team = {"id": "T1", "domain": "one"}
+    state = {"values": {"b1": {"a1": {"type": "plain_text_input", "value": "hi there"}}}}
+    return [
+        (
+            {
+                "token": "t",
+                "team_id": "T1",
+                "user_id": "UDANA",
+                "user_name": "dana",
+                "channel_id": "C1",
+                "command": "/thanks",
+                "text": "<@UANA|ana> for the review",
+                "response_url": answers,
+                "trigger_id": "1.2.3",
+            },
+            FORM,
+        ),
+        (
+            {
+                "type": "block_actions",
+                "user": user,
+                "team": team,
+                "trigger_id": "1.2.3",
+                "response_url": answers,
+                "channel": {"id": "D1"},
+                "container": {"type": "message"},
+                "message": {"ts": "1.1", "blocks": []},
+                "actions": [{"action_id": "profile.edit:0", "value": "", "block_id": "b"}],
+            },
+            FORM,
+        ),
+        (
+            {
+                "type": "view_submission",
+                "user": user,
+                "team": team,
+                "trigger_id": "1.2.3",
+                "view": {
+                    "id": "V1",
+                    "type": "modal",
+                    "callback_id": "profile.save",
+                    "private_metadata": "",
+                    "blocks": [{"type": "input", "block_id": "b1"}],
+                    "state": state,
+                },
+            },
+            FORM,
+        ),
+        (
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "event_id": "EvFuzz",
+                "event": {
+                    "type": "team_join",
+                    "user": {
+                        "id": "UNEW",
+                        "name": "nia",
+                        "tz": "Asia/Tokyo",
+                        "profile": {"display_name": "Nia"},
+                    },
+                },
+            },
+            JSON,
+        ),
+        (
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "event_id": "EvFuzz",
+                "event": {"type": "member_joined_channel", "user": "UDANA", "channel": "C1"},
+            },
+            JSON,
+        ),
+        (
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "event_id": "EvFuzz",
+                "event": {"type": "app_home_opened", "user": "UDANA", "tab": "home"},
+            },
+            JSON,
+        ),
+        (
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "event_id": "EvFuzz",
+                "event": {"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}},
+            },
+            JSON,
+        ),
+        (
+            {
+                "type": "block_actions",
+                "user": user,
+                "team": team,
+                "trigger_id": "1.2.3",
+                "container": {"type": "view", "view_id": "VHOME"},
+                "view": {"id": "VHOME", "type": "home", "blocks": [], "state": {"values": {}}},
+                "actions": [{"action_id": "account.pause:0", "value": "", "block_id": "b"}],
+            },
+            FORM,
+        ),
+    ]
+
+
+def paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at] if at else []
+    children = value.items() if isinstance(value, dict) else enumerate(value)
+    if isinstance(value, dict | list):
+        for key, child in children:
+            found += paths(child, (*at, key))
+    return found
+
+
+def swapped(payload: Json, path: tuple[Any, ...], new: Any) -> Json:
+    copy: Json = json.loads(json.dumps(payload))
+    parent: Any = copy
+    for key in path[:-1]:
+        parent = parent[key]
+    if new == DELETE:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = new
+    return copy
+
+
+def fuzzed(answers: str, count: int, seed: int) -> list[tuple[str, str, str]]:
+    """(what was swapped, body, content type), the same every run."""
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        payload, content_type = rng.choice(templates(answers))
+        path = rng.choice(paths(payload))
+        new = rng.choice(ODD_VALUES)
+        body = swapped(payload, path, new)
+        if content_type == JSON:
+            text_ = dumps(body)
+        elif "command" in payload:
+            text_ = urlencode({k: v if isinstance(v, str) else dumps(v) for k, v in body.items()})
+        else:
+            text_ = urlencode({"payload": dumps(body)})
+        cases.append((f"{'.'.join(map(str, path))}={new!r:.20}", text_, content_type))
+    return cases
+
+
+async def test_fuzzed_slack_payloads_never_get_a_5xx_or_a_traceback(
+    slack: SlackWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for user in ("UDANA", "UANA", "UNEW"):
+        slack.user(user, user[1:].lower())
+    answers = slack.double.response_url("answers")
+    for what, body, content_type in fuzzed(answers, FUZZ_CASES, FUZZ_SEED):
+        response = await slack.sender.raw(body, content_type)
+        assert response.status < 500, (what, response.status, response.text[:200])
+        assert [r.getMessage() for r in caplog.records if r.exc_info] == [], what
