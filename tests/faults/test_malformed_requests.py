@@ -440,3 +440,17 @@ async def test_fuzzed_slack_payloads_never_get_a_5xx_or_a_traceback(
         response = await slack.sender.raw(body, content_type)
         assert response.status < 500, (what, response.status, response.text[:200])
         assert [r.getMessage() for r in caplog.records if r.exc_info] == [], what
+
+
+async def test_a_command_whose_text_says_payload_is_a_command(slack: SlackWorld) -> None:
+    """bolt reads a form body with the word "payload" in it as an interaction."""
+    slack.user("UDANA", "dana")
+    slack.user("UANA", "ana")
+
+    answer = said(
+        await slack.sender.command(
+            "/thanks", "<@UANA|ana> for fixing the payload parser", user="UDANA"
+        )
+    )
+
+    assert answer == "Thank-you sent to <@UANA>."
