@@ -1,9 +1,10 @@
 """The shape a Slack request body must have before any listener (or bolt) reads it.
 
-Slack's own payloads always pass. A hand-made or fuzzed body, even a correctly signed
-one, is refused with a reason instead of reaching code that expects an object and finds
-a string, an id longer than the database holds, or nesting deep enough to exhaust the
-stack. Only the fields Networker and bolt read are checked; the rest pass untouched.
+Slack's own payloads for what Networker handles (commands, its buttons and forms, the
+events it subscribes to) always pass. A hand-made or fuzzed body, even a correctly
+signed one, is refused with a reason instead of reaching code that expects an object
+and finds a string, an id longer than the database holds, or nesting deep enough to
+exhaust the stack. Only the fields Networker and bolt read are checked.
 """
 
 from __future__ import annotations
