@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
     workers: int = Field(default=1, ge=1, le=64, description="HTTP processes sharing PORT")
+    http_read_timeout: float = Field(
+        default=10,
+        gt=0,
+        le=300,
+        description="seconds a client has for a request's headers, then for its body; "
+        "also how long an idle connection is kept open",
+    )
     discord_token: str | None = None
     discord_api_url: str | None = None  # REST base, e.g. a proxy; default Discord's own
     discord_shards: int | None = Field(default=None, ge=1, le=10000)

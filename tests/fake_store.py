@@ -329,6 +329,13 @@ class FakeThanks:
             if t.giver_id == giver_id and _at_or_after(t.created_at, since)
         )
 
+    async def repeated(self, giver_id: int, receiver_id: int, note: str, since: datetime) -> bool:
+        return any(
+            (t.giver_id, t.receiver_id, t.note) == (giver_id, receiver_id, note)
+            and _at_or_after(t.created_at, since)
+            for t in self.t.thanks.values()
+        )
+
     async def involving(self, member_id: int) -> Sequence[Thanks]:
         return [t for t in self._ordered() if member_id in (t.giver_id, t.receiver_id)]
 

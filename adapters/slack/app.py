@@ -11,16 +11,19 @@ import logging
 import re
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_reply import AfterReply, deliver
 from adapters.slack.directory import Directory
+from adapters.slack.lookups import Lookups
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
 from adapters.text_commands import COMMANDS
@@ -29,7 +32,7 @@ from bot.domain.errors import UserError
 from bot.messages import Message, Outbox, Reply, reply
 from bot.ports import DatabaseUnavailable
 from bot.services import commands as c
-from bot.services.app import DATABASE_AWAY, NOT_SET_UP, Networker, Outcome
+from bot.services.app import DATABASE_AWAY, NOT_SET_UP, ORGANISERS_ONLY, Networker, Outcome
 from bot.services.registry import REGISTRY
 
 PLATFORM = "slack"
@@ -46,6 +49,15 @@ NEEDS_ORGANISER = {
     "token_revoked",
     "account_inactive",
 }
+ROLE_UNCHECKED = reply(
+    "I couldn't check your organiser role with Slack just now; try again in a moment.",
+    ok=False,
+)
+OTHER_WORKSPACE = reply(
+    "This Networker is installed for another workspace.",
+    "Ask an organiser of your own workspace to install Networker there.",
+    ok=False,
+)
 
 
 class SlackListeners:
@@ -60,11 +72,14 @@ class SlackListeners:
         self.core = core
         self.directory = directory
         self.single_workspace = single_workspace
+        # With one bot token: its workspace, as bolt's auth.test of the token reports it.
+        self.home_team: str | None = None
         # After the ack, delivery runs as a task so Slack gets its answer at once; tests
         # turn this off to see every side effect by the time the HTTP response arrives.
         self.after = AfterReply(background=background)
 
     def register(self, app: AsyncApp) -> None:
+        app.middleware(self.only_our_workspace)
         app.middleware(self.deduplicate_events)
         app.error(self.on_error)
         app.command(re.compile(rf"^/({'|'.join(COMMANDS)})$"))(self.on_command)
@@ -80,6 +95,28 @@ class SlackListeners:
         app.event("tokens_revoked")(self.on_tokens_revoked)
 
     # --- middleware ---------------------------------------------------------------------
+
+    async def only_our_workspace(
+        self, body: dict[str, Any], context: AsyncBoltContext, respond: Any, next: Any
+    ) -> BoltResponse | None:
+        """One bot token serves one workspace. A signed request from another (a Slack
+        Connect channel shares commands and buttons across workspaces) is refused, so it
+        never becomes a community of its own nor reaches this workspace's members."""
+        authorized = context.authorize_result
+        if self.single_workspace and authorized is not None and authorized.team_id:
+            self.home_team = authorized.team_id
+        team = team_of(body)
+        # Unknown only for the events bolt lets through without auth.test (the app was
+        # uninstalled, its tokens revoked), which can only switch a community off.
+        if not self.single_workspace or self.home_team in (None, team):
+            await next()
+            return None
+        log.info("request from another workspace refused", extra={"team": team})
+        if "command" in body:
+            return BoltResponse(status=200, body=ephemeral(OTHER_WORKSPACE))
+        if body.get("response_url"):
+            await respond(**ephemeral(OTHER_WORKSPACE), replace_original=False)
+        return BoltResponse(status=200, body="")
 
     async def deduplicate_events(self, body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack retries events it thinks we missed; each event id is handled once."""
@@ -101,24 +138,13 @@ class SlackListeners:
     # --- who is acting --------------------------------------------------------------------
 
     async def actor(
-        self, client: AsyncWebClient, team: str, user_id: str, name: str | None, *, exact: bool
+        self, lookups: Lookups, user_id: str, name: str | None, *, exact: bool
     ) -> c.Actor:
         """Cached users.info when we have it; a call first only when it matters (`exact`)."""
-        found = self.directory.cached(team, user_id)
-        if found is None and exact:
-            found = await self.directory.lookup(client, team, user_id)
+        found = await lookups.acting(user_id, exact=exact)
         if found is None:
-            return c.Actor(PLATFORM, team, c.MemberRef(user_id, name or user_id))
-        return c.Actor(PLATFORM, team, found.ref, is_organiser=found.is_admin)
-
-    def resolver(self, client: AsyncWebClient, team: str) -> Any:
-        async def resolve(user_id: str, name: str | None) -> c.MemberRef:
-            found = await self.directory.lookup(client, team, user_id)
-            if found.is_bot:
-                raise UserError(f"{found.ref.display_name} is a bot, not a member.")
-            return found.ref
-
-        return resolve
+            return c.Actor(PLATFORM, lookups.team, c.MemberRef(user_id, name or user_id))
+        return c.Actor(PLATFORM, lookups.team, found.ref, is_organiser=found.is_admin)
 
     # --- slash commands -------------------------------------------------------------------
 
@@ -126,16 +152,11 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: Any
     ) -> None:
         team, user = body.get("team_id", ""), body.get("user_id", "")
+        lookups = Lookups(self.directory, client, team)
         try:
-            command = await parse(
-                body.get("command", ""), body.get("text", ""), self.resolver(client, team)
-            )
+            command = await parse(body.get("command", ""), body.get("text", ""), lookups.named)
             actor = await self.actor(
-                client,
-                team,
-                user,
-                body.get("user_name"),
-                exact=needs_profile(command),
+                lookups, user, body.get("user_name"), exact=needs_profile(command)
             )
         except UserError as error:
             await ack(**ephemeral(reply(error.message, *[h for h in [error.hint] if h], ok=False)))
@@ -144,41 +165,54 @@ class SlackListeners:
             await ack(**ephemeral(slack_trouble(error, "look that member up in Slack")))
             return
         outcome = await self.core.execute(actor, command)
-        if outcome.reply is NOT_SET_UP and self.single_workspace:
+        if outcome.reply is NOT_SET_UP and self.single_workspace and team == self.home_team:
             # One bot token means one workspace, and the signature proves the request
             # came from it: register it now if start-up could not (auth.test failed).
             await self.core.register_community(PLATFORM, team, body.get("team_domain") or team)
             outcome = await self.core.execute(actor, command)
+        if outcome.reply is ORGANISERS_ONLY and user in lookups.late:
+            outcome = replace(outcome, reply=ROLE_UNCHECKED)  # not a refusal: we don't know
         assert outcome.reply is not None
-        form = outcome.reply.message.form
-        if form is not None:
-            await ack()
-            trouble = await self._open_modal(client, body, outcome.reply)
-            if trouble is not None:
-                await respond(**ephemeral(trouble))
-        else:
+        if outcome.reply.message.form is None:
             await ack(**ephemeral(outcome.reply))
-        await self.after.later(self._after_command(client, team, user, outcome, respond))
+        else:
+            await ack()  # the form opens right after the answer
+        late = [user, *lookups.late] if outcome.actor_incomplete else lookups.late
+        await self.after.later(self._after_command(client, body, late, outcome, respond))
 
     async def _after_command(
-        self, client: AsyncWebClient, team: str, user: str, outcome: Outcome, respond: Any
+        self,
+        client: AsyncWebClient,
+        body: dict[str, Any],
+        late: list[str],
+        outcome: Outcome,
+        respond: Any,
     ) -> None:
         async def tell(note: Reply) -> None:
             await respond(**ephemeral(note))
 
+        team = body.get("team_id", "")
+        assert outcome.reply is not None
+        if outcome.reply.message.form is not None:  # its trigger_id lives 3 s: at once
+            trouble = await self._open_modal(client, body, outcome.reply)
+            if trouble is not None:
+                await tell(trouble)
         await deliver(self.core, PLATFORM, team, outcome.outbox, tell)
-        if outcome.actor_incomplete:
-            await self._learn(client, team, user)
+        await self._learn(client, team, late)
 
-    async def _learn(self, client: AsyncWebClient, team: str, user: str) -> None:
-        """After the ack: users.info once, so time zone and organiser role are known."""
-        if self.directory.cached(team, user) is None:
+    async def _learn(self, client: AsyncWebClient, team: str, users: list[str]) -> None:
+        """After the answer: users.info once for each member the command left incomplete
+        (time zone, organiser role, a name Slack was too slow to give)."""
+        for user in dict.fromkeys(users):
+            if self.directory.cached(team, user) is not None:
+                continue
             try:
                 found = await self.directory.lookup(client, team, user)
             except Exception:  # best effort: the command already ran
                 log.warning("users.info failed", extra={"user": user})
-                return
-            await self.core.join(PLATFORM, team, found.ref)
+                continue
+            if not found.is_bot:
+                await self.core.join(PLATFORM, team, found.ref)
 
     # --- buttons --------------------------------------------------------------------------
 
@@ -196,12 +230,13 @@ class SlackListeners:
         action = (body.get("actions") or [{}])[0]
         name = str(action.get("action_id", "")).rsplit(":", 1)[0]
         user_name = (body.get("user") or {}).get("name")
-        try:  # the profile form shows the time zone Slack knows
-            actor = await self.actor(
-                client, team, user, user_name, exact=name == Action.PROFILE_EDIT
-            )
+        # The profile form shows the time zone Slack knows; the deadline keeps its
+        # trigger_id (3 s) alive while Slack is slow.
+        lookups = Lookups(self.directory, client, team)
+        try:
+            actor = await self.actor(lookups, user, user_name, exact=name == Action.PROFILE_EDIT)
         except (SlackApiError, UserError):  # then without it
-            actor = await self.actor(client, team, user, user_name, exact=False)
+            actor = await self.actor(lookups, user, user_name, exact=False)
         outcome = await self.core.execute(actor, c.Press(name, str(action.get("value", ""))))
         result = outcome.reply
         assert result is not None
@@ -228,11 +263,12 @@ class SlackListeners:
         team = (body.get("team") or {}).get("id", "")
         user = (body.get("user") or {}).get("id", "")
         inputs, picked = view_values(view)
+        lookups = Lookups(self.directory, client, team)
         try:
             actor = await self.actor(
-                client, team, user, (body.get("user") or {}).get("name"), exact=False
+                lookups, user, (body.get("user") or {}).get("name"), exact=False
             )
-            mentioned = await self.resolver(client, team)(picked, None) if picked else None
+            mentioned = await lookups.named(picked, None) if picked else None
         except UserError as error:
             await ack(response_action="errors", errors={_first_block(view): error.message[:150]})
             return
@@ -250,13 +286,22 @@ class SlackListeners:
             await ack(response_action="errors", errors={_first_block(view): result.text[:150]})
             return
         await ack()
-        await self.after.later(self._after_view(client, team, user, result, outcome.outbox))
+        await self.after.later(
+            self._after_view(client, team, user, result, outcome.outbox, lookups.late)
+        )
 
     async def _after_view(
-        self, client: AsyncWebClient, team: str, user: str, result: Reply, outbox: Outbox
+        self,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+        result: Reply,
+        outbox: Outbox,
+        late: list[str],
     ) -> None:
         await self._dm(client, user, result)
         await deliver(self.core, PLATFORM, team, outbox, self._dm_to(client, user))
+        await self._learn(client, team, late)
 
     # --- events ---------------------------------------------------------------------------
 
@@ -309,7 +354,7 @@ class SlackListeners:
     # --- helpers --------------------------------------------------------------------------
 
     async def _publish_home(self, client: AsyncWebClient, team: str, user: str) -> None:
-        actor = await self.actor(client, team, user, None, exact=False)
+        actor = await self.actor(Lookups(self.directory, client, team), user, None, exact=False)
         result = await self.core.handle(actor, c.Home())
         if result is not None and result is not DATABASE_AWAY:  # keep the Home and its buttons
             await client.views_publish(
@@ -347,6 +392,13 @@ class SlackListeners:
             )
         except SlackApiError as error:
             log.warning("reply by DM failed", extra={"reason": error.response.get("error")})
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a request comes from, as the listeners read it (the shape is checked
+    by adapters.slack.payloads before bolt runs)."""
+    team = body.get("team")
+    return str(team.get("id", "") if isinstance(team, dict) else body.get("team_id", ""))
 
 
 def needs_profile(command: c.Command) -> bool:

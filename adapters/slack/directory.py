@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -31,13 +32,19 @@ class Directory:
             return hit[1]
         return None
 
-    async def lookup(self, client: AsyncWebClient, team: str, user_id: str) -> SlackUser:
-        """users.info; a user who does not exist (or left) is a friendly UserError."""
+    async def lookup(
+        self, client: AsyncWebClient, team: str, user_id: str, *, deadline: float | None = None
+    ) -> SlackUser:
+        """users.info; a user who does not exist (or left) is a friendly UserError.
+
+        `deadline` (the event loop's clock): TimeoutError when Slack has not answered by
+        then, also while slack_sdk waits out a 429's Retry-After."""
         found = self.cached(team, user_id)
         if found:
             return found
         try:
-            response = await client.users_info(user=user_id)
+            async with asyncio.timeout_at(deadline):
+                response = await client.users_info(user=user_id)
         except SlackApiError as error:
             if error.response.get("error") in {"user_not_found", "account_inactive"}:
                 raise UserError("I can't find that member in this workspace.") from None

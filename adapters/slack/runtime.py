@@ -131,7 +131,9 @@ class SlackAdapter:
             await self.runner.cleanup()
 
     async def _serve_http(self) -> None:
-        web_app = build_web_app(self.app, self.core, self.metrics)
+        web_app = build_web_app(
+            self.app, self.core, self.metrics, read_timeout=self.settings.http_read_timeout
+        )
         self.runner = web.AppRunner(web_app, access_log=None)
         await self.runner.setup()
         host, port = self.settings.host, self.settings.port

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 from aiohttp import web
@@ -10,7 +11,10 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from adapters.metrics import Metrics
+from adapters.slack.intake import Refused, take_in
 from bot.services.app import Networker
+
+log = logging.getLogger(__name__)
 
 
 def request_kind(body: str, content_type: str) -> str:
@@ -22,14 +26,20 @@ def request_kind(body: str, content_type: str) -> str:
     return "command" if "command=" in body else "other"
 
 
-def build_web_app(app: AsyncApp, core: Networker, metrics: Metrics) -> web.Application:
+def build_web_app(
+    app: AsyncApp, core: Networker, metrics: Metrics, *, read_timeout: float
+) -> web.Application:
+    """`read_timeout`: seconds a client has to send a request's headers (from connecting,
+    or from its previous answer), and again for its body."""
+
     async def events(request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         try:
-            bolt_request = await to_bolt_request(request)
-        except (ValueError, AttributeError, TypeError):  # not JSON, or not an object
+            bolt_request = await take_in(request, read_timeout)
+        except Refused as refused:
             metrics.observe("malformed", time.perf_counter() - started, failed=False)
-            return web.json_response({"error": "malformed request"}, status=400)
+            log.info("slack request refused", extra={"reason": refused.reason})
+            return refused.response()
         kind = request_kind(bolt_request.raw_body, request.content_type)
         response = await app.async_dispatch(bolt_request)
         metrics.observe(kind, time.perf_counter() - started, failed=response.status >= 500)
@@ -43,7 +53,10 @@ def build_web_app(app: AsyncApp, core: Networker, metrics: Metrics) -> web.Appli
     async def metrics_page(_request: web.Request) -> web.Response:
         return web.Response(text=metrics.render(), content_type="text/plain")
 
-    web_app = web.Application()
+    # aiohttp's keep-alive timer runs from the connection's start (or the last answer)
+    # until a request's headers are complete: it is the header deadline too. No lingering
+    # after an answer, so a client that is cut off mid-body is not read any further.
+    web_app = web.Application(handler_args={"keepalive_timeout": read_timeout, "lingering_time": 0})
     web_app.add_routes(
         [
             web.post("/slack/events", events),

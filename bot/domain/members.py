@@ -6,9 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.errors import UserError
 from bot.domain.profile import DEFAULT_WINDOW, Availability, ContactWindow, Level
 
 FORGOTTEN_NAME = "a former member"
+# The longest id a platform may give a workspace, guild or member: what the store keeps.
+PLATFORM_ID_MAX = 64
+
+
+def check_platform_id(value: str, what: str) -> None:
+    """Refuse an id no platform gives (empty, or longer than the store keeps) before it
+    becomes a row."""
+    if not value.strip() or len(value) > PLATFORM_ID_MAX:
+        raise UserError(f"That {what} id isn't one I can use.")
 
 
 @dataclass(eq=False)

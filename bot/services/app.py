@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from bot.actions import Action
 from bot.config import Settings as Config
 from bot.domain.errors import UserError
-from bot.domain.members import Community
+from bot.domain.members import Community, check_platform_id
 from bot.messages import (
     ChannelPost,
     DirectMessage,
@@ -90,6 +90,7 @@ class Networker:
 
     async def register_community(self, platform: str, external_id: str, name: str) -> Community:
         """Make a workspace, guild or console community known (idempotent)."""
+        check_platform_id(external_id, "community")
         async with self.units() as uow:
             found = await uow.communities.by_external_id(platform, external_id)
             if found is None:

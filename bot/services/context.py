@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.errors import UserError
-from bot.domain.members import Community, Member, MemberSnapshot
+from bot.domain.members import Community, Member, MemberSnapshot, check_platform_id
 from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
 from bot.messages import Message, Outbox
@@ -125,6 +125,7 @@ async def member_for(
         return member
     if read_only:
         raise NeedsWrite
+    check_platform_id(ref.user_id, "member")
     capacity = community.settings.get("default_capacity", config.default_capacity)
     return await uow.members.add(
         Member(

@@ -14,6 +14,10 @@ from bot.services.commands import MemberRef, Thank
 from bot.services.context import Context, mention
 from bot.services.indexing import reindex
 
+# The same thank-you again this soon is the first one sent twice (a member who thought
+# Slack didn't take it), not a second one.
+REPEAT_WINDOW = timedelta(minutes=10)
+
 
 async def thank(ctx: Context, cmd: Thank) -> Reply:
     note = clean(cmd.note, "thank-you note", max_len=NOTE_MAX)
@@ -21,6 +25,8 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
         raise UserError("What are you thanking them for?", "e.g. /thanks @ana for the CV review")
     receiver = await _receiver(ctx, cmd.receiver)
     assert ctx.me.id is not None and receiver.id is not None
+    if await ctx.uow.thanks.repeated(ctx.me.id, receiver.id, note, ctx.now - REPEAT_WINDOW):
+        return reply(line("That thank-you to ", mention(receiver), " was already sent."))
     await _check_daily_cap(ctx, ctx.me.id)
     related = await _related_connection(ctx, ctx.me, receiver)
     topic = related.topic if related else await _topic_in(ctx, note, receiver)

@@ -128,6 +128,11 @@ class ThanksRepository(Protocol):
 
     async def given_since(self, giver_id: int, since: datetime) -> int: ...
 
+    async def repeated(self, giver_id: int, receiver_id: int, note: str, since: datetime) -> bool:
+        """This very thank-you was given since a time; of two asking at once, the second
+        sees the first."""
+        ...
+
     async def involving(self, member_id: int) -> Sequence[Thanks]:
         """Given or received; oldest first."""
         ...

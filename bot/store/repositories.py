@@ -374,6 +374,21 @@ class ThanksLog:
         )
         return int(await self.session.scalar(stmt) or 0)
 
+    async def repeated(self, giver_id: int, receiver_id: int, note: str, since: datetime) -> bool:
+        """This very thank-you was given since a time. Locks the giver's row first, so that
+        of two sent at once the second waits for the first and sees it (on SQLite a write
+        transaction already has the database to itself)."""
+        await self.session.execute(
+            select(members.c.id).where(members.c.id == giver_id).with_for_update()
+        )
+        stmt = select(func.count()).where(
+            thanks.c.giver_id == giver_id,
+            thanks.c.receiver_id == receiver_id,
+            thanks.c.note == note,
+            thanks.c.created_at >= since,
+        )
+        return bool(await self.session.scalar(stmt))
+
     async def involving(self, member_id: int) -> Sequence[Thanks]:
         stmt = (
             select(Thanks)

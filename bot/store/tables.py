@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 
 from bot.domain.connections import Connection, Consent, Kind, Outcome, State
-from bot.domain.members import Community, Member
+from bot.domain.members import PLATFORM_ID_MAX, Community, Member
 from bot.domain.prompts import Prompt
 from bot.domain.thanks import Endorsement, Thanks
 from bot.store.types import EnumString, UTCDateTime
@@ -43,7 +43,7 @@ communities = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("platform", String(20), nullable=False),
-    Column("external_id", String(64), nullable=False),
+    Column("external_id", String(PLATFORM_ID_MAX), nullable=False),
     Column("name", String(200), nullable=False),
     Column("settings", JSON, nullable=False, default=dict),
     Column("created_at", UTCDateTime, nullable=False),
@@ -56,7 +56,7 @@ members = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
-    Column("platform_user_id", String(64), nullable=False),
+    Column("platform_user_id", String(PLATFORM_ID_MAX), nullable=False),
     Column("display_name", String(80), nullable=False),
     Column("skills", JSON, nullable=False, default=dict),
     Column("can_help_with", Text, nullable=False, default=""),

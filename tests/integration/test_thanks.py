@@ -136,6 +136,24 @@ async def test_ten_thank_yous_a_day_then_a_polite_stop(
     assert "for help number 10" in friends[10].last_dm()
 
 
+async def test_the_same_thank_you_again_within_minutes_is_the_first_one(
+    community: Community, clock: FakeClock
+) -> None:
+    ana, ben = community.member("ana"), community.member("ben")
+    assert (await ana.thank(ben, "for the CV review")).text == "Thank-you sent to @Ben."
+    clock.advance(minutes=9)
+    again = await ana.thank(ben, "for the CV review")
+    assert (again.ok, again.text) == (True, "That thank-you to @Ben was already sent.")
+    assert len(ben.dms()) == 1
+    assert len((await ana.export())["thanks"]) == 1
+    # Someone else's, another note, or the same note later: each a thank-you of its own.
+    assert (await community.member("cy").thank(ben, "for the CV review")).ok
+    assert (await ana.thank(ben, "for the intro to Cy")).text == "Thank-you sent to @Ben."
+    clock.advance(minutes=2)
+    assert (await ana.thank(ben, "for the CV review")).text == "Thank-you sent to @Ben."
+    assert len(ben.dms()) == 4
+
+
 async def test_an_organiser_can_lower_the_daily_cap(community: Community) -> None:
     org = community.member("olga", organiser=True)
     await org.settings("thanks_daily_cap", "2")

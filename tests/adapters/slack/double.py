@@ -14,6 +14,8 @@ What it does:
   ``_answer`` for the methods that return more than ``{"ok": true}``.
 * ``fail()`` / ``rate_limit()`` queue error answers per method (FIFO, both kinds share
   one queue), and the call is still recorded.
+* ``stall()`` holds the next calls of a method unanswered until ``release()`` (or
+  ``stop()``): Slack being slow.
 * ``response_url(name)`` gives a URL on the double that records JSON POSTs in
   ``responses[name]`` and answers ``text/plain "ok"`` like ``hooks.slack.com``.
 * ``/ws`` is a Socket Mode endpoint (``apps.connections.open`` returns it): it sends
@@ -144,6 +146,8 @@ class SlackApiDouble(LoopbackServer):
         self.wait_timeout = 3.0  # seconds, for the wait_* / send_envelope helpers
 
         self._injected: dict[str, list[_Injected]] = {}
+        self._stalls: dict[str, int] = {}
+        self._released = asyncio.Event()
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -161,6 +165,7 @@ class SlackApiDouble(LoopbackServer):
         return self.app
 
     async def stop(self) -> None:
+        self.release()
         for ws in list(self._sockets):
             await ws.close()
         await super().stop()
@@ -226,6 +231,16 @@ class SlackApiDouble(LoopbackServer):
             for _ in range(times)
         )
 
+    def stall(self, method: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get no answer until ``release()``."""
+        self._stalls[method] = self._stalls.get(method, 0) + times
+        self._released.clear()
+
+    def release(self) -> None:
+        """Answer the stalled calls (those still waiting; later ones are not held)."""
+        self._stalls.clear()
+        self._released.set()
+
     # -- response_url sink -----------------------------------------------------------------
 
     def response_url(self, name: str) -> str:
@@ -290,6 +305,9 @@ class SlackApiDouble(LoopbackServer):
         params, error = await self._params(request)
         token = self._token(request, params)
         self.calls.append(Call(method, params, token, request.method, request.content_type))
+        if self._stalls.get(method):
+            self._stalls[method] -= 1
+            await self._released.wait()
         queued = self._injected.get(method)
         if queued:
             injected = queued.pop(0)

@@ -427,12 +427,6 @@ async def test_a_block_action_without_actions_is_ignored(slack: SlackWorld) -> N
     assert writes(slack) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="slack-bolt itself indexes actions[0] (payload_utils.to_action, called by its "
-    "kwargs injection for custom middleware and by its action matchers) and answers 500 for "
-    "block_actions with an empty actions list; Slack never sends one, nothing changes",
-)
 async def test_a_block_action_with_an_empty_actions_list_is_ignored(slack: SlackWorld) -> None:
     payload: dict[str, Any] = {
         "type": "block_actions",
