@@ -26,6 +26,12 @@ from bot.store.tables import (
     topic_aliases,
 )
 
+ROW_ID_MAX = 2**31 - 1  # the Integer primary keys' range on every backend
+
+
+def is_row_id(value: int) -> bool:
+    return 0 < value <= ROW_ID_MAX
+
 
 class Communities:
     def __init__(self, session: AsyncSession) -> None:
@@ -39,7 +45,7 @@ class Communities:
         return (await self.session.scalars(stmt)).first()
 
     async def many(self, ids: Iterable[int]) -> dict[int, Community]:
-        wanted = list(set(ids))
+        wanted = [i for i in set(ids) if is_row_id(i)]
         if not wanted:
             return {}
         stmt = select(Community).where(communities.c.id.in_(wanted))
@@ -136,6 +142,8 @@ class Members:
         self.session = session
 
     async def get(self, member_id: int) -> Member | None:
+        if not is_row_id(member_id):  # a hand-made button value: it names no row
+            return None
         return await self.session.get(Member, member_id)
 
     async def by_platform_id(self, community_id: int, user_id: str) -> Member | None:
@@ -146,7 +154,7 @@ class Members:
         return (await self.session.scalars(stmt)).first()
 
     async def many(self, ids: Iterable[int]) -> dict[int, Member]:
-        wanted = list(set(ids))
+        wanted = [i for i in set(ids) if is_row_id(i)]
         if not wanted:
             return {}
         stmt = select(Member).where(members.c.id.in_(wanted))
@@ -206,10 +214,12 @@ class Connections:
         await self.session.flush()
 
     async def get(self, connection_id: int, *, for_update: bool = False) -> Connection | None:
+        if not is_row_id(connection_id):  # a hand-made button value: it names no row
+            return None
         return await self.session.get(Connection, connection_id, with_for_update=for_update)
 
     async def many(self, ids: Iterable[int]) -> dict[int, Connection]:
-        wanted = list(set(ids))
+        wanted = [i for i in set(ids) if is_row_id(i)]
         if not wanted:
             return {}
         stmt = select(Connection).where(connections.c.id.in_(wanted))

@@ -228,13 +228,6 @@ async def test_a_timestamp_that_is_not_a_number_gets_401(
     assert await count(slack, "SELECT count(*) FROM members") == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the core reads a button's value as a row id with int() and looks it up as is: "
-    "past the Integer columns' range SQLite raises OverflowError and PostgreSQL refuses the "
-    "parameter (a 500, or after the ack a traceback and no answer). Ids out of range should "
-    "name no row, in the store's get(); left for the store work in flight",
-)
 @pytest.mark.parametrize("action_id", ["consent.accept:0", "followup.helpful:0"])
 async def test_a_button_naming_an_impossible_row_gets_a_clear_answer(
     slack: SlackWorld, caplog: pytest.LogCaptureFixture, action_id: str
