@@ -121,11 +121,16 @@ class Dispatcher:
             return Report(), []
         now = self.clock.now()
         deliveries, report = await self._claim(now, keys)
-        if keys is not None:  # a command's messages, in the order it said them
-            deliveries.sort(key=lambda d: d.prompt_id)
-        results = [(d, await self._send(d)) for d in deliveries]
-        if results:
-            await self._record(results)
+        results: list[tuple[Delivery, DeliveryError | None]] = []
+        if keys is None:
+            results = [(d, await self._send(d)) for d in deliveries]
+            if results:
+                await self._record(results)
+        else:  # a command's few messages, in the order it said them, each recorded at
+            # once: a crash can then repeat only the one message in flight
+            for delivery in sorted(deliveries, key=lambda d: d.prompt_id):
+                results.append((delivery, await self._send(delivery)))
+                await self._record(results[-1:])
         for _, error in results:
             report.outcomes["sent" if error is None else "not sent"] += 1
         return report, results

@@ -115,7 +115,9 @@ async def test_a_500_on_a_thanks_dm_is_retried_and_delivered_once(slack: SlackWo
     slack.user(DEV, "dev")
     slack.double.fail("chat.postMessage", "internal_error", status=500)
 
-    answer = said(await slack.sender.command("/thanks", "<@UANA|ana> for the helm review", user=DEV))
+    answer = said(
+        await slack.sender.command("/thanks", "<@UANA|ana> for the helm review", user=DEV)
+    )
 
     assert answer == "Thank-you sent to <@UANA>."
     assert "On its way: a message to <@UANA>" in await me(slack, DEV)

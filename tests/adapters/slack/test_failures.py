@@ -291,7 +291,7 @@ async def test_one_partys_dm_failing_does_not_stop_the_other_intro_dm(
     assert answer.startswith("Done!")
     assert len(posts(slack, dm(bob))) == 1
     [note] = responses(slack, "intro")
-    assert note["text"].startswith("⚠ A message to <@UANA> is on its way")
+    assert note["text"].startswith("⚠ I couldn't deliver a message to <@UANA> just now")
 
 
 async def test_not_in_channel_tells_the_member_their_ask_was_not_posted(
