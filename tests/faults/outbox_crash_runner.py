@@ -96,15 +96,24 @@ async def main(url: str, log: Path, progress: Path, phase: str) -> None:
             await core.register_community(PLATFORM, GUILD, "Guild")
         else:  # what a restarted process's first dispatcher pass does
             await Dispatcher(core.units, clock, config, dict(messengers)).run_due()
-        started = len(progress.read_text().splitlines()) if progress.exists() else 0
+        started = _started(progress)
         for number, (who, command) in enumerate(steps()):
             if number < started:
                 continue  # it committed before the kill (kills come only after commits)
-            with progress.open("a") as out:
-                out.write(f"{number}\n")
+            _mark(progress, number)
             await core.handle(c.Actor(PLATFORM, GUILD, ref(who)), command)
     finally:
         await engine.dispose()
+
+
+def _started(progress: Path) -> int:
+    """How many steps a killed process began (each committed before its sends)."""
+    return len(progress.read_text().splitlines()) if progress.exists() else 0
+
+
+def _mark(progress: Path, number: int) -> None:
+    with progress.open("a") as out:
+        out.write(f"{number}\n")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ pass (what the scheduler runs every interval) is run by hand after the back-off.
 
 from __future__ import annotations
 
-
 from bot.prompts.dispatcher import Dispatcher, Report
 from tests.adapters.slack.conftest import SlackWorld
 from tests.adapters.slack.helpers import (
