@@ -287,13 +287,14 @@ class Networker:
     ) -> list[tuple[Outbound, DeliveryError]]:
         """Send what a command produced, at once; the failures come back to tell the
         member (the rows wait for the dispatcher's retries)."""
-        if outbox.prompts_due and self.prompts_due is not None:
-            self.prompts_due()
         if outbox.keys and platform not in self.messengers:
             log.warning("no messenger for platform", extra={"platform": platform})
             return []
         sender = Dispatcher(self.units, self.clock, self.config, dict(self.messengers))
         failures = await sender.send_now(outbox.keys)
+        # Then the prompts due at once: a kicked pass would otherwise race us for these rows.
+        if outbox.prompts_due and self.prompts_due is not None:
+            self.prompts_due()
         for _, error in failures:
             log.warning(
                 "delivery failed",
