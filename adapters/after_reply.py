@@ -52,4 +52,4 @@ async def deliver(
     """Send what a command produced, then tell the member whom it could not reach."""
     failures = await core.deliver(platform, community, outbox)
     if failures:
-        await tell(with_delivery_note(reply(""), failures))
+        await tell(with_delivery_note(reply(""), failures, platform))

@@ -173,6 +173,7 @@ class GroupConversation:
     message: Message
     title: str = ""
     place: str | None = None  # the community's intro channel, for platforms that need one
+    key: str | None = None  # delivery key, as for a DM
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class ChannelPost:
 
     channel: str
     message: Message
+    key: str | None = None  # delivery key, as for a DM
 
 
 Outbound = DirectMessage | GroupConversation | ChannelPost
@@ -192,6 +194,8 @@ class Outbox:
 
     items: list[Outbound] = field(default_factory=list)
     prompts_due: bool = False  # the use case scheduled a prompt that is due at once
+    # The rows the items were kept in at the commit (their dedupe keys), sent from there.
+    keys: list[str] = field(default_factory=list)
 
     def dm(self, recipient: str, msg: Message) -> None:
         self.items.append(DirectMessage(recipient, msg))

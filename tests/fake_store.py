@@ -8,7 +8,7 @@ rolled-back transaction would. Queries mirror bot.store's: same filters, same or
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +18,7 @@ from typing import Any, Self
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import Community, Member, MemberSnapshot
-from bot.domain.prompts import HELD, Prompt, PromptOutcome, PromptState
+from bot.domain.prompts import HELD, Prompt, PromptKind, PromptOutcome, PromptState
 from bot.domain.ranking import index_score
 from bot.domain.search_index import Candidate, Hit, TopicEntry
 from bot.domain.thanks import Endorsement, Thanks
@@ -602,7 +602,14 @@ class FakePrompts:
             ):
                 p.due_at, p.last_error = now, None
 
-    async def claim(self, now: datetime, limit: int, platforms: Iterable[str]) -> Sequence[Prompt]:
+    async def claim(
+        self,
+        now: datetime,
+        limit: int,
+        platforms: Iterable[str],
+        *,
+        keys: Collection[str] | None = None,
+    ) -> Sequence[Prompt]:
         wanted = set(platforms)
         due = [
             p
@@ -610,6 +617,7 @@ class FakePrompts:
             if p.state in CLAIMABLE
             and p.due_at <= now
             and self.t.communities[p.community_id].platform in wanted
+            and (keys is None or p.dedupe_key in keys)
         ]
         due.sort(key=lambda p: (p.due_at, p.id or 0))
         return due[:limit]
@@ -626,6 +634,16 @@ class FakePrompts:
             and p.sent_at is not None
             and p.sent_at >= since
             and p.attempts > 0  # not the ones carried inside a digest
+            and p.kind != PromptKind.MESSAGE
+        ]
+
+    async def on_its_way(self, member_id: int) -> Sequence[Prompt]:
+        return [
+            self.t.prompts[i]
+            for i in sorted(self.t.prompts)
+            if self.t.prompts[i].recipient_id == member_id
+            and self.t.prompts[i].kind == PromptKind.MESSAGE
+            and self.t.prompts[i].state in CLAIMABLE
         ]
 
     async def merged(self, recipient_id: int) -> Sequence[Prompt]:
@@ -652,6 +670,8 @@ class FakePrompts:
                 continue  # another dispatcher took the row over
             p.state, p.due_at, p.sent_at = o.state, o.due_at, o.sent_at
             p.last_error = o.last_error[:200] if o.last_error else None
+            if p.kind == PromptKind.MESSAGE and p.state not in CLAIMABLE:
+                p.payload = {}
 
     async def mark_digest_sent(self, prompt_ids: Iterable[int], now: datetime) -> None:
         for i in prompt_ids:

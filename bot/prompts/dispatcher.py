@@ -13,14 +13,18 @@
 A process that dies between 2 and 3 leaves rows "sending"; when the lease lapses another
 dispatcher sends them again with the same delivery key. Platforms that honour the key
 (Discord's nonce) drop the repeat; others may show it twice. That is the one window.
+
+The messages a command produced are rows of the kind "message": the command's process
+sends them right after its commit (`send_now`, the same three steps for just those
+rows), and whatever fails there is retried by the passes like any prompt.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.config import Settings
@@ -33,7 +37,7 @@ from bot.domain.prompts import (
     local_day_start,
     retry_delay,
 )
-from bot.messages import DirectMessage, Message
+from bot.messages import ChannelPost, DirectMessage, GroupConversation, Outbound
 from bot.ports import Clock, DeliveryError, Messenger
 from bot.prompts.batch import Batch
 from bot.prompts.kinds import PROMPT_KINDS, digest
@@ -51,8 +55,7 @@ class Delivery:
     attempts: int  # the claim: recorded only if nobody re-claimed the row meanwhile
     platform: str
     community: str
-    recipient: str
-    message: Message
+    item: Outbound  # a prompt is a DM to its recipient; a command's message goes anywhere
     merged: tuple[int, ...] = ()  # prompts this digest carries
 
 
@@ -100,24 +103,48 @@ class Dispatcher:
         return total
 
     async def run_once(self) -> Report:
+        report, _ = await self._pass(None)
+        return report
+
+    async def send_now(self, keys: Collection[str]) -> list[tuple[Outbound, DeliveryError]]:
+        """Send these rows (a command's messages, just committed) at once; what failed
+        comes back, to tell the member, and is retried by the passes."""
+        if not keys:
+            return []
+        _, results = await self._pass(keys)
+        return [(d.item, error) for d, error in results if error is not None]
+
+    async def _pass(
+        self, keys: Collection[str] | None
+    ) -> tuple[Report, list[tuple[Delivery, DeliveryError | None]]]:
         if not self.messengers:
-            return Report()
+            return Report(), []
         now = self.clock.now()
-        deliveries, report = await self._claim(now)
-        results = [(d, await self._send(d)) for d in deliveries]
-        if results:
-            await self._record(results)
+        deliveries, report = await self._claim(now, keys)
+        results: list[tuple[Delivery, DeliveryError | None]] = []
+        if keys is None:
+            results = [(d, await self._send(d)) for d in deliveries]
+            if results:
+                await self._record(results)
+        else:  # a command's few messages, in the order it said them, each recorded at
+            # once: a crash can then repeat only the one message in flight
+            for delivery in sorted(deliveries, key=lambda d: d.prompt_id):
+                results.append((delivery, await self._send(delivery)))
+                await self._record(results[-1:])
         for _, error in results:
             report.outcomes["sent" if error is None else "not sent"] += 1
-        return report
+        return report, results
 
     # --- 1. claim -----------------------------------------------------------------------
 
-    async def _claim(self, now: datetime) -> tuple[list[Delivery], Report]:
+    async def _claim(
+        self, now: datetime, keys: Collection[str] | None
+    ) -> tuple[list[Delivery], Report]:
         report = Report()
         deliveries: list[Delivery] = []
         async with self.units() as uow:
-            rows = await uow.prompts.claim(now, self.batch, self.messengers)
+            limit = self.batch if keys is None else len(keys)
+            rows = await uow.prompts.claim(now, limit, self.messengers, keys=keys)
             report.claimed = len(rows)
             if not rows:
                 return deliveries, report
@@ -166,7 +193,10 @@ class Dispatcher:
         self, batch: Batch, prompt: Prompt, sent_today: Counter[int]
     ) -> tuple[str, Delivery | None]:
         """Cancel, hold, move, merge or send one claimed prompt; says which."""
-        verdict = await self._gate(batch, prompt)
+        spec = batch.spec(prompt)
+        verdict = await (
+            self._gate(batch, prompt) if spec.target is None else _gate_answer(batch, prompt)
+        )
         if verdict is not None:
             return verdict, None
         said = await batch.render(prompt)
@@ -177,21 +207,25 @@ class Dispatcher:
             return "later", None
         community = batch.communities[prompt.community_id]
         cap = int(setting(community, self.config, "dm_daily_cap"))
-        if batch.spec(prompt).capped and sent_today[prompt.recipient_id] >= cap:
+        if spec.capped and sent_today[prompt.recipient_id] >= cap:
             await digest.hold(batch, prompt)
             return "merged into digest", None
-        sent_today[prompt.recipient_id] += 1
+        if spec.target is None:  # a command's messages are not prompts to their actor
+            sent_today[prompt.recipient_id] += 1
         prompt.state = PromptState.SENDING.value
         prompt.due_at = batch.now + self.lease  # the claim lapses if this process dies
         prompt.attempts += 1
         text, carried = (said.message, said.carried) if isinstance(said, Bundle) else (said, ())
+        if spec.target is not None:
+            item = spec.target(prompt, text)
+        else:
+            item = DirectMessage(batch.members[prompt.recipient_id].platform_user_id, text)
         delivery = Delivery(
             prompt.id or 0,
             prompt.attempts,
             community.platform,
             community.external_id,
-            batch.members[prompt.recipient_id].platform_user_id,
-            text,
+            item,
             carried,
         )
         return "sending", delivery
@@ -231,11 +265,14 @@ class Dispatcher:
 
     async def _send(self, delivery: Delivery) -> DeliveryError | None:
         messenger = self.messengers[delivery.platform]
+        item = replace(delivery.item, key=f"p{delivery.prompt_id}")
         try:
-            await messenger.send_dm(
-                delivery.community,
-                DirectMessage(delivery.recipient, delivery.message, key=f"p{delivery.prompt_id}"),
-            )
+            if isinstance(item, DirectMessage):
+                await messenger.send_dm(delivery.community, item)
+            elif isinstance(item, GroupConversation):
+                await messenger.open_group(delivery.community, item)
+            elif isinstance(item, ChannelPost):
+                await messenger.post(delivery.community, item)
         except DeliveryError as error:
             log.warning(
                 "prompt not delivered",
@@ -271,6 +308,16 @@ def _outcome(delivery: Delivery, error: DeliveryError | None, now: datetime) -> 
         return PromptOutcome(*claim, PromptState.FAILED.value, now, error.reason, None)
     retry = now + retry_delay(delivery.attempts)
     return PromptOutcome(*claim, PromptState.PENDING.value, retry, error.reason, None)
+
+
+async def _gate_answer(batch: Batch, prompt: Prompt) -> str | None:
+    """A command's message goes out at once, as the command said; only a removed
+    community or too many interrupted attempts stop it."""
+    if not batch.communities[prompt.community_id].active:
+        return _cancel(prompt, "community removed")
+    if prompt.state == PromptState.SENDING and prompt.attempts >= MAX_ATTEMPTS:
+        return _fail(prompt, "interrupted too often")
+    return None
 
 
 def _cancel(prompt: Prompt, reason: str) -> str:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.domain.prompts import Prompt, PromptKind
-from bot.messages import Message
+from bot.messages import Message, Outbound
 
 if TYPE_CHECKING:
     from bot.prompts.batch import Batch
@@ -23,7 +23,7 @@ class About(StrEnum):
     """What a prompt's subject_id points at."""
 
     CONNECTION = "connection"  # loaded with the claim, so renderers find it in the batch
-    MEMBER = "member"  # someone other than the recipient: forgetting them cancels it
+    MEMBER = "member"  # a member (an occasion's: not the recipient): forgetting them cancels it
     NOTHING = "nothing"
 
 
@@ -58,6 +58,7 @@ class Bundle:
 Verdict = Message | Bundle | Skip | Later
 Render = Callable[["Batch", Prompt], Awaitable[Verdict]]
 Hook = Callable[["Batch", Prompt], Awaitable[None]]
+Target = Callable[[Prompt, Message], Outbound]
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class PromptKindSpec:
     on_due: Hook | None = None
     # Counts against the recipient's daily cap; past it, it waits for tomorrow's digest.
     capped: bool = True
+    # Messages a command produced, an answer to someone's action: sent at once where this
+    # says (a DM, a group, a channel), with no switch, pause, contact window or cap.
+    # None: a DM to the recipient, by the rules above.
+    target: Target | None = None
 
     def __post_init__(self) -> None:
         if (self.rhythm is Rhythm.ONCE) != (self.plan_next is None):

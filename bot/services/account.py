@@ -12,7 +12,23 @@ from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
 from bot.domain.prompts import Prompt
 from bot.domain.thanks import Thanks
-from bot.messages import Button, Field, Message, Quote, Reply, Section, Style, line, message, reply
+from bot.messages import (
+    Button,
+    DirectMessage,
+    Field,
+    GroupConversation,
+    Line,
+    Mention,
+    Message,
+    Quote,
+    Reply,
+    Section,
+    Style,
+    line,
+    message,
+    reply,
+)
+from bot.prompts.kinds import message as message_row
 from bot.services.commands import Export, Forget, Home, Me, Onboard, Pause, Press
 from bot.services.context import Context, mention, mentions
 from bot.services.indexing import refresh_load, reindex
@@ -87,13 +103,40 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
                     )
                 )
             )
-    if not to_answer and not waiting:
+    on_its_way = await ctx.uow.prompts.on_its_way(member.id)
+    for row in on_its_way:
+        sections.append(Section(text=await _on_its_way(ctx, row)))
+    if not to_answer and not waiting and not on_its_way:
         sections.append(Section(text=line("Nothing is waiting on you or for you. All clear!")))
     if member.paused:
         sections.append(
             Section(text=line("Bot DMs are paused. /networker resume turns them back on."))
         )
     return Reply(Message(sections=tuple(sections), buttons=tuple(buttons)))
+
+
+async def _on_its_way(ctx: Context, row: Prompt) -> Line:
+    """Whom a message of theirs has not reached yet, and what kind of message it is;
+    never what it says (it may be someone else's note)."""
+    item = message_row.outbound(row)
+    if isinstance(item, DirectMessage):
+        what: list[str | Mention] = [
+            "a message to ",
+            *mentions(await _members(ctx, [item.recipient])),
+        ]
+    elif isinstance(item, GroupConversation):
+        what = ["the conversation for ", *mentions(await _members(ctx, item.members))]
+    else:
+        what = ["a post in ", item.channel]
+    if row.last_error:
+        platform = ctx.actor.platform.capitalize()
+        what.append(f" ({platform} didn't accept it yet: {row.last_error}; I'll keep trying)")
+    return line("On its way: ", *what, ".")
+
+
+async def _members(ctx: Context, user_ids: Sequence[str]) -> list[Member]:
+    found = [await ctx.uow.members.by_platform_id(ctx.community_id, u) for u in user_ids]
+    return [m for m in found if m is not None]
 
 
 def _balance(member_id: int, conns: Sequence[Connection], thanks_: Sequence[Thanks]) -> str:

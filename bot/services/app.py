@@ -1,7 +1,8 @@
 """The core's front door: adapters hand it commands and get neutral replies back.
 
-Each command runs in one unit of work; the messages it produces are delivered only
-after the transaction commits, so nobody hears about something that did not happen.
+Each command runs in one unit of work; the messages it produces are kept as rows in
+that transaction (bot/prompts/kinds/message.py) and sent only after it commits, so
+nobody hears about something that did not happen, and nothing said is lost.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from bot.config import Settings as Config
 from bot.domain.errors import UserError
 from bot.domain.members import Community, check_platform_id
 from bot.messages import (
-    ChannelPost,
     DirectMessage,
     GroupConversation,
     Mention,
@@ -29,6 +29,8 @@ from bot.messages import (
     reply,
 )
 from bot.ports import Clock, DatabaseUnavailable, DeliveryError, Messenger
+from bot.prompts.dispatcher import Dispatcher
+from bot.prompts.kinds import message
 from bot.services.caches import Caches
 from bot.services.commands import Actor, Command, MemberRef, Press
 from bot.services.context import Context, NeedsWrite, member_for
@@ -202,7 +204,9 @@ class Networker:
         if outcome.reply is None:
             return None
         failures = await self.deliver(actor.platform, actor.community, outcome.outbox)
-        return with_delivery_note(outcome.reply, failures) if failures else outcome.reply
+        if not failures:
+            return outcome.reply
+        return with_delivery_note(outcome.reply, failures, actor.platform)
 
     async def execute(
         self, actor: Actor, command: Command, *, event_id: str | None = None
@@ -282,6 +286,11 @@ class Networker:
                     read_only=not write,
                 )
                 result = await handler(ctx, command)
+                if outbox.items:
+                    if not write:
+                        raise NeedsWrite
+                    assert community.id is not None and me.id is not None
+                    outbox.keys = await message.keep(uow, community.id, me.id, outbox.items, now)
                 await uow.commit()
                 if write:
                     self.caches.changed(community.id or 0)
@@ -301,33 +310,31 @@ class Networker:
     async def deliver(
         self, platform: str, community: str, outbox: Outbox
     ) -> list[tuple[Outbound, DeliveryError]]:
-        """Send what a command produced; the failures come back to tell the member."""
+        """Send what a command produced, at once; the failures come back to tell the
+        member (the rows wait for the dispatcher's retries)."""
+        if outbox.keys and platform not in self.messengers:
+            log.warning("no messenger for platform", extra={"platform": platform})
+            return []
+        sender = Dispatcher(self.units, self.clock, self.config, dict(self.messengers))
+        failures = await sender.send_now(outbox.keys)
+        # Then the prompts due at once: a kicked pass would otherwise race us for these rows.
         if outbox.prompts_due and self.prompts_due is not None:
             self.prompts_due()
-        messenger = self.messengers.get(platform)
-        failures: list[tuple[Outbound, DeliveryError]] = []
-        if messenger is None:
-            if outbox.items:
-                log.warning("no messenger for platform", extra={"platform": platform})
-            return failures
-        for item in outbox.items:
-            try:
-                if isinstance(item, DirectMessage):
-                    await messenger.send_dm(community, item)
-                elif isinstance(item, GroupConversation):
-                    await messenger.open_group(community, item)
-                elif isinstance(item, ChannelPost):
-                    await messenger.post(community, item)
-            except DeliveryError as error:
-                log.warning("delivery failed", extra={"reason": error.reason, "platform": platform})
-                failures.append((item, error))
+        for _, error in failures:
+            log.warning(
+                "delivery failed",
+                extra={"reason": error.reason, "platform": platform, "community": community},
+            )
         return failures
 
     # --- vocabulary cache ---------------------------------------------------------------
 
 
-def with_delivery_note(result: Reply, failures: list[tuple[Outbound, DeliveryError]]) -> Reply:
-    """Nothing is lost: the record is saved, and the member learns who was not reached."""
+def with_delivery_note(
+    result: Reply, failures: list[tuple[Outbound, DeliveryError]], platform: str
+) -> Reply:
+    """Nothing is lost: the record is saved, and the member learns what has not arrived
+    yet (it is retried) or could not be delivered at all."""
     notes = []
     for item, error in failures:
         if isinstance(item, DirectMessage):
@@ -336,16 +343,21 @@ def with_delivery_note(result: Reply, failures: list[tuple[Outbound, DeliveryErr
             who = ("the new conversation",)
         else:
             who = (item.channel,)
-        notes.append(
-            Section(
-                text=line(
-                    "⚠ I couldn't deliver a message to ",
-                    *who,
-                    f" just now ({error.reason}). Everything is saved; "
-                    "/networker me shows what is waiting.",
-                )
+        if error.permanent:
+            said = line(
+                "⚠ I couldn't deliver a message to ",
+                *who,
+                f" just now ({error.reason}). Everything is saved; "
+                "/networker me shows what is waiting.",
             )
-        )
+        else:
+            said = line(
+                "⚠ A message to ",
+                *who,
+                f" is on its way: {platform.capitalize()} didn't accept it just now "
+                f"({error.reason}); I'll keep trying. /networker me shows what's waiting.",
+            )
+        notes.append(Section(text=said))
     return replace(
         result, message=replace(result.message, sections=(*result.message.sections, *notes))
     )

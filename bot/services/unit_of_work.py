@@ -8,7 +8,7 @@ its repositories hand out are saved by commit(), and dropped when it ends uncomm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -255,15 +255,29 @@ class PromptRepository(Protocol):
         """Resumed: prompts held during a pause are due now."""
         ...
 
-    async def claim(self, now: datetime, limit: int, platforms: Iterable[str]) -> Sequence[Prompt]:
+    async def claim(
+        self,
+        now: datetime,
+        limit: int,
+        platforms: Iterable[str],
+        *,
+        keys: Collection[str] | None = None,
+    ) -> Sequence[Prompt]:
         """Due prompts (pending, or sending with a lapsed lease) in communities on these
-        platforms, oldest due first, locked for this transaction."""
+        platforms, oldest due first, locked for this transaction; only these dedupe keys
+        when given."""
         ...
 
     async def sent_since(
         self, recipient_ids: Iterable[int], since: datetime
     ) -> list[tuple[int, datetime]]:
-        """(recipient, sent_at) of prompts sent on their own since a time (the daily cap)."""
+        """(recipient, sent_at) of prompts sent on their own since a time (the daily cap);
+        not a command's messages."""
+        ...
+
+    async def on_its_way(self, member_id: int) -> Sequence[Prompt]:
+        """Messages this member's actions produced that are not delivered yet, oldest
+        first."""
         ...
 
     async def merged(self, recipient_id: int) -> Sequence[Prompt]:
@@ -279,7 +293,8 @@ class PromptRepository(Protocol):
         ...
 
     async def record(self, outcomes: Sequence[PromptOutcome]) -> None:
-        """Save what became of claimed prompts, each only while its claim holds."""
+        """Save what became of claimed prompts, each only while its claim holds; a
+        command's message that is done with keeps no payload."""
         ...
 
     async def mark_digest_sent(self, prompt_ids: Iterable[int], now: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.prompts import HELD, Prompt, PromptOutcome, PromptState
+from bot.domain.prompts import HELD, Prompt, PromptKind, PromptOutcome, PromptState
 from bot.store.tables import communities, prompts
 
 WAITING = (PromptState.PENDING.value, PromptState.DIGEST.value)
@@ -127,7 +127,14 @@ class Prompts:
             .values(due_at=now, last_error=None)
         )
 
-    async def claim(self, now: datetime, limit: int, platforms: Iterable[str]) -> Sequence[Prompt]:
+    async def claim(
+        self,
+        now: datetime,
+        limit: int,
+        platforms: Iterable[str],
+        *,
+        keys: Collection[str] | None = None,
+    ) -> Sequence[Prompt]:
         """Due rows on these platforms, locked: PostgreSQL skips rows another dispatcher
         holds; SQLite's write transaction (BEGIN IMMEDIATE) lets one dispatcher in.
 
@@ -150,6 +157,8 @@ class Prompts:
             .limit(limit)
             .with_for_update(skip_locked=True, of=prompts)
         )
+        if keys is not None:
+            stmt = stmt.where(prompts.c.dedupe_key.in_(list(keys)))
         return (await self.session.scalars(stmt)).all()
 
     async def sent_since(
@@ -162,9 +171,22 @@ class Prompts:
                 prompts.c.state == PromptState.SENT.value,
                 prompts.c.sent_at >= since,
                 prompts.c.attempts > 0,  # not the ones carried inside a digest
+                prompts.c.kind != PromptKind.MESSAGE.value,
             )
         )
         return [(r, s) for r, s in rows]
+
+    async def on_its_way(self, member_id: int) -> Sequence[Prompt]:
+        stmt = (
+            select(Prompt)
+            .where(
+                prompts.c.recipient_id == member_id,
+                prompts.c.kind == PromptKind.MESSAGE.value,
+                prompts.c.state.in_(CLAIMABLE),
+            )
+            .order_by(prompts.c.id)
+        )
+        return (await self.session.scalars(stmt)).all()
 
     async def merged(self, recipient_id: int) -> Sequence[Prompt]:
         """Prompts held for this member's next digest."""
@@ -224,6 +246,16 @@ class Prompts:
                 }
                 for o in outcomes
             ],
+        )
+        # A command's message is said (or never will be): its words need not be kept.
+        await self.session.execute(
+            update(prompts)
+            .where(
+                prompts.c.id.in_([o.prompt_id for o in outcomes]),
+                prompts.c.kind == PromptKind.MESSAGE.value,
+                prompts.c.state.not_in(CLAIMABLE),
+            )
+            .values(payload={})
         )
 
     async def mark_digest_sent(self, prompt_ids: Iterable[int], now: datetime) -> None:

@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.domain.prompts import PromptKind
-from bot.prompts.kinds import consent, digest, follow_up, giver_digest, keep_in_touch, occasion
+from bot.prompts.kinds import (
+    consent,
+    digest,
+    follow_up,
+    giver_digest,
+    keep_in_touch,
+    message,
+    occasion,
+)
 from bot.prompts.spec import PromptKindSpec
 
 # In the order /networker prompts lists them.
@@ -21,6 +29,7 @@ DECLARED: tuple[PromptKindSpec, ...] = (
     occasion.OCCASION,
     giver_digest.GIVER_DIGEST,
     digest.DIGEST,
+    message.MESSAGE,
 )
 PROMPT_KINDS: Mapping[PromptKind, PromptKindSpec] = MappingProxyType(
     {spec.kind: spec for spec in DECLARED}

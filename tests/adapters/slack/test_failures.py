@@ -217,7 +217,7 @@ async def test_when_429s_persist_the_requester_is_told_and_nothing_is_lost(
     assert slept == [1, 1]
     [note] = responses(slack, "ask")
     assert note["response_type"] == "ephemeral"
-    assert note["text"].startswith("⚠ I couldn't deliver a message to <@UANA> just now")
+    assert note["text"].startswith("⚠ A message to <@UANA> is on its way")
     assert "(ratelimited)" in note["text"]
     assert "You're waiting to hear from <@UANA>." in said(
         await slack.sender.command("/networker", "me", user=dana)
