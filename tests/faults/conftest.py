@@ -20,6 +20,7 @@ from tests.adapters.slack.double import SlackApiDouble
 from tests.adapters.slack.signed import SlackSender
 from tests.adapters.slack.test_http import fresh_engine
 from tests.fakes import FakeClock
+from tests.faults.db_proxy import DatabaseProxy
 
 __all__ = ["_no_proxy_no_slack_env", "deployed", "slack", "slack_double"]
 
@@ -53,3 +54,12 @@ async def deployed(
         await sender.close()
         await runtime.stop()
         await engine.dispose()
+
+
+@pytest.fixture
+async def proxy(postgres_database: str) -> AsyncIterator[DatabaseProxy]:
+    """PostgreSQL behind a loopback proxy a test can freeze, stop and restart."""
+    engine = await fresh_engine(postgres_database)  # a clean slate, straight to the server
+    await engine.dispose()
+    async with DatabaseProxy(postgres_database) as proxy:
+        yield proxy

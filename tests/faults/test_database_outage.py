@@ -39,7 +39,6 @@ from tests.adapters.slack.helpers import (
     shown,
 )
 from tests.adapters.slack.signed import SlackSender
-from tests.adapters.slack.test_http import fresh_engine
 from tests.fakes import FakeClock
 from tests.faults.db_proxy import DatabaseProxy
 
@@ -49,14 +48,6 @@ __all__ = ["_no_proxy_no_slack_env", "slack_double"]
 TIMEOUTS = DatabaseTimeouts(connect=0.5, statement=1.0, pool=0.5)
 AWAY = DATABASE_AWAY.text
 OUTAGE = "database unavailable; members are asked to try again"
-
-
-@pytest.fixture
-async def proxy(postgres_database: str) -> AsyncIterator[DatabaseProxy]:
-    engine = await fresh_engine(postgres_database)  # a clean slate, straight to the server
-    await engine.dispose()
-    async with DatabaseProxy(postgres_database) as proxy:
-        yield proxy
 
 
 @pytest.fixture

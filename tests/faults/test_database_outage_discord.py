@@ -19,21 +19,12 @@ from tests.adapters.discord.conftest import (
     settings_for,
 )
 from tests.adapters.discord.double import DiscordDouble, dm_channel
-from tests.adapters.slack.test_http import fresh_engine
 from tests.fakes import FakeClock
 from tests.faults.db_proxy import DatabaseProxy
 
 __all__ = ["discord_double"]
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-async def proxy(postgres_database: str) -> AsyncIterator[DatabaseProxy]:
-    engine = await fresh_engine(postgres_database)  # a clean slate, straight to the server
-    await engine.dispose()
-    async with DatabaseProxy(postgres_database) as proxy:
-        yield proxy
 
 
 @pytest.fixture
