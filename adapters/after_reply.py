@@ -48,8 +48,17 @@ async def deliver(
     community: str,
     outbox: Outbox,
     tell: Callable[[Reply], Awaitable[None]],
+    *,
+    answered: Reply | None = None,
+    update: Callable[[Reply], Awaitable[None]] | None = None,
 ) -> None:
-    """Send what a command produced, then tell the member whom it could not reach."""
+    """Send what a command produced, then tell the member whom it could not reach; or,
+    when all of it arrived and the answer given says more now (`Reply.once_delivered`:
+    "I've opened a conversation" instead of "on its way"), `update` that answer."""
     failures = await core.deliver(platform, community, outbox)
     if failures:
         await tell(with_delivery_note(reply(""), failures, platform))
+        return
+    settled = answered.delivered() if answered is not None else None
+    if settled is not None and update is not None:
+        await update(settled)

@@ -7,7 +7,7 @@ channel or forge a link.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -135,10 +135,20 @@ class Reply:
     ok: bool = True
     # A button's answer shows in place of the message it was on (the question is settled).
     replaces: bool = False
+    # What the answer says once every message the command produced has arrived. The
+    # answer itself must hold while they are still on their way (platforms answer before
+    # they send), so it says "on its way"; adapters show this instead once they are sent.
+    once_delivered: Message | None = None
 
     @property
     def text(self) -> str:
         return self.message.plain_text()
+
+    def delivered(self) -> Reply | None:
+        """The answer to show now that everything was delivered, if it changes."""
+        if self.once_delivered is None:
+            return None
+        return Reply(self.once_delivered, self.private, self.ok, self.replaces)
 
 
 def reply(*lines: Line | str, buttons: Sequence[Button] = (), ok: bool = True) -> Reply:
@@ -163,6 +173,8 @@ class DirectMessage:
     recipient: str  # platform user id
     message: Message
     key: str | None = None  # delivery key: platforms that honour one drop repeats
+    # What earlier attempts got done (see bot.ports.Receipt): a retry goes on from there.
+    done: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -174,6 +186,7 @@ class GroupConversation:
     title: str = ""
     place: str | None = None  # the community's intro channel, for platforms that need one
     key: str | None = None  # delivery key, as for a DM
+    done: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -183,6 +196,7 @@ class ChannelPost:
     channel: str
     message: Message
     key: str | None = None  # delivery key, as for a DM
+    done: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 Outbound = DirectMessage | GroupConversation | ChannelPost

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -19,13 +20,25 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class DeliveryError(Exception):
-    """A message could not be delivered; `permanent` when retrying cannot help."""
+# What the platform did with a message, in its own ids (Slack: the conversation and the
+# message's ts; Discord: the thread or DM channel and the message id). Saved on the row,
+# it lets a retry go on from where the last attempt stopped instead of starting over.
+Receipt = Mapping[str, str]
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+
+class DeliveryError(Exception):
+    """A message could not be delivered; `permanent` when retrying cannot help.
+
+    `receipt`: what the platform did before it failed (a conversation opened, a thread
+    made), for the retry to reuse."""
+
+    def __init__(
+        self, reason: str, *, permanent: bool = False, receipt: Receipt | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.receipt: Receipt = receipt or {}
 
 
 class DatabaseUnavailable(Exception):
@@ -34,10 +47,14 @@ class DatabaseUnavailable(Exception):
 
 
 class Messenger(Protocol):
-    """Delivers the bot's own messages on one platform, for one community."""
+    """Delivers the bot's own messages on one platform, for one community.
 
-    async def send_dm(self, community: str, dm: DirectMessage) -> None: ...
+    Each item carries its delivery key and the receipt of earlier attempts; each call
+    returns what the platform did (None where a platform keeps no ids, e.g. the console).
+    """
 
-    async def open_group(self, community: str, group: GroupConversation) -> None: ...
+    async def send_dm(self, community: str, dm: DirectMessage) -> Receipt | None: ...
 
-    async def post(self, community: str, post: ChannelPost) -> None: ...
+    async def open_group(self, community: str, group: GroupConversation) -> Receipt | None: ...
+
+    async def post(self, community: str, post: ChannelPost) -> Receipt | None: ...

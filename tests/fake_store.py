@@ -669,6 +669,7 @@ class FakePrompts:
             if p is None or p.state != PromptState.SENDING or p.attempts != o.claim:
                 continue  # another dispatcher took the row over
             p.state, p.due_at, p.sent_at = o.state, o.due_at, o.sent_at
+            p.receipt = dict(o.receipt) if o.receipt else None
             p.last_error = o.last_error[:200] if o.last_error else None
             if p.kind == PromptKind.MESSAGE and p.state not in CLAIMABLE:
                 p.payload = {}

@@ -123,7 +123,20 @@ class NetworkerBot(discord.AutoShardedClient):
             except discord.HTTPException:  # e.g. the answer itself failed: no follow-up then
                 log.warning("could not tell the member about a failed delivery", exc_info=True)
 
-        await deliver(self.core, PLATFORM, community, outcome.outbox, tell)
+        async def update(settled: Reply) -> None:  # the answer, in place, once all arrived
+            try:
+                await interaction.edit_original_response(
+                    content=content(settled.message),
+                    view=view(settled.message, community),
+                    allowed_mentions=allowed_mentions(settled.message),
+                )
+            except discord.HTTPException:  # it still says "on its way": true until now
+                log.warning("could not update the answer after delivery", exc_info=True)
+
+        answered = outcome.reply if interaction.response.is_done() else None
+        await deliver(
+            self.core, PLATFORM, community, outcome.outbox, tell, answered=answered, update=update
+        )
 
     # --- buttons and modals ---------------------------------------------------------------
 

@@ -251,7 +251,19 @@ class SlackListeners:
             await respond(**ephemeral(result), replace_original=result.replaces)
         else:  # App Home has no response_url: answer in the app's DM, then refresh Home
             await self._dm(client, user, result)
-        await deliver(self.core, PLATFORM, team, outcome.outbox, self._dm_to(client, user))
+
+        async def update(settled: Reply) -> None:  # the answer, in place, once all arrived
+            await respond(**ephemeral(settled), replace_original=True)
+
+        await deliver(
+            self.core,
+            PLATFORM,
+            team,
+            outcome.outbox,
+            self._dm_to(client, user),
+            answered=result,
+            update=update if body.get("response_url") and result.replaces else None,
+        )
         if (body.get("view") or {}).get("type") == "home":
             await self._publish_home(client, team, user)
 

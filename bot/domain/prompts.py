@@ -57,6 +57,8 @@ class Prompt:
     created_at: datetime | None = None
     sent_at: datetime | None = None
     id: int | None = None
+    # What the platform did with it (its ids), saved with each attempt's outcome.
+    receipt: dict[str, str] | None = None
 
     def cancel(self, reason: str) -> None:
         """Its reason went away, or it can never be delivered."""
@@ -80,6 +82,7 @@ class PromptOutcome:
     due_at: datetime
     last_error: str | None
     sent_at: datetime | None
+    receipt: dict[str, str] | None = None  # what the platform did, for a retry to reuse
 
 
 # --- delivery rules -----------------------------------------------------------------------

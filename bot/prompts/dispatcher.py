@@ -10,9 +10,15 @@
    attempt, or cancelled when the platform says it can never work. A row is recorded
    only if its claim (state and attempt number) still holds.
 
+Each send returns a receipt (the platform's ids for what it did), saved in step 3 with
+the outcome: a sent row says which message it became, and a retry after a partial
+success (a conversation opened, then the message refused) is handed the receipt and
+goes on from there, so it opens nothing twice.
+
 A process that dies between 2 and 3 leaves rows "sending"; when the lease lapses another
-dispatcher sends them again with the same delivery key. Platforms that honour the key
-(Discord's nonce) drop the repeat; others may show it twice. That is the one window.
+dispatcher sends them again with the same delivery key and the receipt of the last
+recorded attempt. Platforms that honour the key (Discord's nonce) drop the repeat;
+others may show it twice. That is the one window.
 
 The messages a command produced are rows of the kind "message": the command's process
 sends them right after its commit (`send_now`, the same three steps for just those
@@ -38,7 +44,7 @@ from bot.domain.prompts import (
     retry_delay,
 )
 from bot.messages import ChannelPost, DirectMessage, GroupConversation, Outbound
-from bot.ports import Clock, DeliveryError, Messenger
+from bot.ports import Clock, DeliveryError, Messenger, Receipt
 from bot.prompts.batch import Batch
 from bot.prompts.kinds import PROMPT_KINDS, digest
 from bot.prompts.spec import Bundle, Later, Skip
@@ -57,6 +63,15 @@ class Delivery:
     community: str
     item: Outbound  # a prompt is a DM to its recipient; a command's message goes anywhere
     merged: tuple[int, ...] = ()  # prompts this digest carries
+    done: Receipt = field(default_factory=dict)  # what earlier attempts got done
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What one send did: its receipt, and the error if it did not (all) get done."""
+
+    receipt: Receipt
+    error: DeliveryError | None = None
 
 
 @dataclass
@@ -112,16 +127,16 @@ class Dispatcher:
         if not keys:
             return []
         _, results = await self._pass(keys)
-        return [(d.item, error) for d, error in results if error is not None]
+        return [(d.item, sent.error) for d, sent in results if sent.error is not None]
 
     async def _pass(
         self, keys: Collection[str] | None
-    ) -> tuple[Report, list[tuple[Delivery, DeliveryError | None]]]:
+    ) -> tuple[Report, list[tuple[Delivery, Sent]]]:
         if not self.messengers:
             return Report(), []
         now = self.clock.now()
         deliveries, report = await self._claim(now, keys)
-        results: list[tuple[Delivery, DeliveryError | None]] = []
+        results: list[tuple[Delivery, Sent]] = []
         if keys is None:
             results = [(d, await self._send(d)) for d in deliveries]
             if results:
@@ -131,8 +146,8 @@ class Dispatcher:
             for delivery in sorted(deliveries, key=lambda d: d.prompt_id):
                 results.append((delivery, await self._send(delivery)))
                 await self._record(results[-1:])
-        for _, error in results:
-            report.outcomes["sent" if error is None else "not sent"] += 1
+        for _, sent in results:
+            report.outcomes["sent" if sent.error is None else "not sent"] += 1
         return report, results
 
     # --- 1. claim -----------------------------------------------------------------------
@@ -227,6 +242,7 @@ class Dispatcher:
             community.external_id,
             item,
             carried,
+            dict(prompt.receipt or {}),
         )
         return "sending", delivery
 
@@ -263,51 +279,54 @@ class Dispatcher:
 
     # --- 2. send ------------------------------------------------------------------------
 
-    async def _send(self, delivery: Delivery) -> DeliveryError | None:
+    async def _send(self, delivery: Delivery) -> Sent:
         messenger = self.messengers[delivery.platform]
-        item = replace(delivery.item, key=f"p{delivery.prompt_id}")
+        item = replace(delivery.item, key=f"p{delivery.prompt_id}", done=delivery.done)
+        receipt: Receipt | None = None
         try:
             if isinstance(item, DirectMessage):
-                await messenger.send_dm(delivery.community, item)
+                receipt = await messenger.send_dm(delivery.community, item)
             elif isinstance(item, GroupConversation):
-                await messenger.open_group(delivery.community, item)
+                receipt = await messenger.open_group(delivery.community, item)
             elif isinstance(item, ChannelPost):
-                await messenger.post(delivery.community, item)
+                receipt = await messenger.post(delivery.community, item)
         except DeliveryError as error:
             log.warning(
                 "prompt not delivered",
                 extra={"prompt": delivery.prompt_id, "reason": error.reason},
             )
-            return error
+            return Sent({**delivery.done, **error.receipt}, error)
         except Exception as error:  # a bug or an unexpected library error: retry later
             log.exception("prompt delivery crashed", extra={"prompt": delivery.prompt_id})
-            return DeliveryError(type(error).__name__)
-        return None
+            return Sent(delivery.done, DeliveryError(type(error).__name__))
+        return Sent({**delivery.done, **(receipt or {})})
 
     # --- 3. record ----------------------------------------------------------------------
 
-    async def _record(self, results: list[tuple[Delivery, DeliveryError | None]]) -> None:
+    async def _record(self, results: list[tuple[Delivery, Sent]]) -> None:
         now = self.clock.now()
-        outcomes = [_outcome(delivery, error, now) for delivery, error in results]
-        merged = [m for d, error in results if error is None for m in d.merged]
+        outcomes = [_outcome(delivery, sent, now) for delivery, sent in results]
+        merged = [m for d, sent in results if sent.error is None for m in d.merged]
         async with self.units() as uow:
             await uow.prompts.record(outcomes)
             await uow.prompts.mark_digest_sent(merged, now)
             await uow.commit()
 
 
-def _outcome(delivery: Delivery, error: DeliveryError | None, now: datetime) -> PromptOutcome:
+def _outcome(delivery: Delivery, sent: Sent, now: datetime) -> PromptOutcome:
     """Sent, cancelled when it can never work, failed after the last attempt, or retried
-    later with back-off."""
+    later with back-off; each with the receipt of what the platform did."""
     claim = (delivery.prompt_id, delivery.attempts)
+    error, receipt = sent.error, dict(sent.receipt) or None
     if error is None:
-        return PromptOutcome(*claim, PromptState.SENT.value, now, None, now)
+        return PromptOutcome(*claim, PromptState.SENT.value, now, None, now, receipt)
     if error.permanent:
-        return PromptOutcome(*claim, PromptState.CANCELLED.value, now, error.reason, None)
+        state = PromptState.CANCELLED.value
+        return PromptOutcome(*claim, state, now, error.reason, None, receipt)
     if delivery.attempts >= MAX_ATTEMPTS:
-        return PromptOutcome(*claim, PromptState.FAILED.value, now, error.reason, None)
+        return PromptOutcome(*claim, PromptState.FAILED.value, now, error.reason, None, receipt)
     retry = now + retry_delay(delivery.attempts)
-    return PromptOutcome(*claim, PromptState.PENDING.value, retry, error.reason, None)
+    return PromptOutcome(*claim, PromptState.PENDING.value, retry, error.reason, None, receipt)
 
 
 async def _gate_answer(batch: Batch, prompt: Prompt) -> str | None:

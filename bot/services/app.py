@@ -205,7 +205,7 @@ class Networker:
             return None
         failures = await self.deliver(actor.platform, actor.community, outcome.outbox)
         if not failures:
-            return outcome.reply
+            return outcome.reply.delivered() or outcome.reply
         return with_delivery_note(outcome.reply, failures, actor.platform)
 
     async def execute(

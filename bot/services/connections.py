@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.actions import Action
@@ -198,6 +199,17 @@ def _id(member: Member) -> int:
 # --- answering --------------------------------------------------------------------------
 
 
+# Said before the conversation is opened (it is sent after the commit, and may wait for a
+# retry); the adapters show the second wording once it is open.
+CONNECTED = replace(
+    reply(
+        "Wonderful, you're connected! Your conversation is on its way: "
+        "/networker me shows it until it's open."
+    ),
+    once_delivered=message("Wonderful, you're connected! I've opened a conversation for you."),
+)
+
+
 async def answer(ctx: Context, cmd: Press) -> Reply:
     conn = await _connection(ctx, cmd.value)
     kind = {Action.CONSENT_ACCEPT: Answer.ACCEPT, Action.CONSENT_NOT_NOW: Answer.NOT_NOW}.get(
@@ -213,7 +225,7 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
         )
     if state is State.CONNECTED:
         await _open_conversation(ctx, conn)
-        return reply("Wonderful, you're connected! I've opened a conversation for you.")
+        return CONNECTED
     waiting = await ctx.uow.members.get(conn.other_party(_id(ctx.me)))
     assert waiting is not None
     return reply(line("Thank you! Waiting for ", mention(waiting), " to answer too."))

@@ -234,6 +234,7 @@ class Prompts:
                 due_at=bindparam("new_due"),
                 last_error=bindparam("reason"),
                 sent_at=bindparam("sent"),
+                receipt=bindparam("receipt"),
             ),
             [
                 {
@@ -243,6 +244,7 @@ class Prompts:
                     "new_due": o.due_at,
                     "reason": o.last_error[:200] if o.last_error else None,
                     "sent": o.sent_at,
+                    "receipt": o.receipt,
                 }
                 for o in outcomes
             ],

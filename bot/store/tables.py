@@ -221,6 +221,9 @@ prompts = Table(
     Column("dedupe_key", String(120), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    # What the platform did with it (conversation, thread and message ids): a retry goes
+    # on from there, and a sent row says which message it became.
+    Column("receipt", JSON),
     UniqueConstraint("dedupe_key"),
     # The dispatcher's scan: only rows still to send are in it.
     Index(

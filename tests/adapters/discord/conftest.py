@@ -143,6 +143,7 @@ class Answer:
     interaction: Json
     callbacks: list[Request]
     followups: list[Request]
+    edits: list[Request] = field(default_factory=list)  # the answer, edited afterwards
 
     @property
     def callback(self) -> Json:
@@ -163,6 +164,11 @@ class Answer:
     @property
     def content(self) -> str:
         return str(self.data.get("content", ""))
+
+    @property
+    def shown(self) -> str:
+        """What the answer says in the end: its last edit, or as first sent."""
+        return str(self.edits[-1].json["content"]) if self.edits else self.content
 
     @property
     def ephemeral(self) -> bool:
@@ -305,6 +311,7 @@ class DiscordWorld:
             payload,
             self.double.calls("POST", rf"/interactions/{ident}/{token}/callback"),
             self.double.calls("POST", rf"/webhooks/{APP_ID}/{token}"),
+            self.double.calls("PATCH", rf"/webhooks/{APP_ID}/{token}/messages/@original"),
         )
 
     def interaction(

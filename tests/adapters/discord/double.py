@@ -314,6 +314,15 @@ class DiscordDouble(LoopbackServer):
             )
         if method == "POST" and (m := match(r"/interactions/(\d+)/([^/]+)/callback")):
             return jresp(self._callback(m[1], body))
+        if method == "PATCH" and match(r"/webhooks/(\d+)/([^/]+)/messages/@original"):
+            return jresp(  # the answer edited (after the command's messages went out)
+                message_payload(
+                    "0",
+                    body.get("content") or "",
+                    flags=body.get("flags") or 0,
+                    components=body.get("components"),
+                )
+            )
         if method == "POST" and match(r"/webhooks/(\d+)/([^/]+)"):  # follow-ups
             return jresp(
                 message_payload(
@@ -341,26 +350,26 @@ class DiscordDouble(LoopbackServer):
             return jresp(self._create_message(m[1], body, record))
         if method == "POST" and (m := match(r"/channels/(\d+)/threads")):
             parent = self.channels.get(m[1], {})
-            return jresp(
-                {
-                    "id": "96" + snowflake()[2:],
-                    "type": body["type"],
-                    "guild_id": parent.get("guild_id", "0"),
-                    "parent_id": m[1],
-                    "owner_id": BOT_ID,
-                    "name": body["name"],
-                    "message_count": 0,
-                    "member_count": 1,
-                    "rate_limit_per_user": 0,
-                    "thread_metadata": {
-                        "archived": False,
-                        "auto_archive_duration": body.get("auto_archive_duration", 1440),
-                        "archive_timestamp": TIMESTAMP,
-                        "locked": False,
-                        "invitable": body.get("invitable", True),
-                    },
-                }
-            )
+            thread: Json = {
+                "id": "96" + snowflake()[2:],
+                "type": body["type"],
+                "guild_id": parent.get("guild_id", "0"),
+                "parent_id": m[1],
+                "owner_id": BOT_ID,
+                "name": body["name"],
+                "message_count": 0,
+                "member_count": 1,
+                "rate_limit_per_user": 0,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                    "archive_timestamp": TIMESTAMP,
+                    "locked": False,
+                    "invitable": body.get("invitable", True),
+                },
+            }
+            self.channels[thread["id"]] = thread  # GET /channels/{thread} finds it, as on Discord
+            return jresp(thread)
         if method == "PUT" and match(r"/channels/(\d+)/thread-members/(\d+)"):
             return web.Response(status=204)
         if method == "PUT" and match(r"/applications/(\d+)(/guilds/\d+)?/commands"):

@@ -83,8 +83,8 @@ class DiscordPrompts(PromptDriver[Request]):
         assert replaced or answer.ephemeral, answer.callback
         rows = answer.data.get("components") or []
         assert all(item["type"] == BUTTON for row in rows for item in row["components"]), rows
-        headline = answer.content.split("\n", 1)[0]
-        return Answer(answer.content, headline, replaced, labels(rows))
+        headline = answer.shown.split("\n", 1)[0]  # as it reads in the end (edits included)
+        return Answer(answer.shown, headline, replaced, labels(rows))
 
     async def open_form(self, who: str, message: Request, label: str) -> Form:
         opened = await self.world.press(self.person(who), message, label)

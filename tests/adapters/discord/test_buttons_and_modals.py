@@ -35,11 +35,16 @@ async def test_accept_in_a_dm_replaces_the_buttons_with_the_outcome(world: Disco
         "type": 7,  # UPDATE_MESSAGE: the consent DM now shows the outcome, without buttons
         "data": {
             "tts": False,
-            "content": "Wonderful, you're connected! I've opened a conversation for you.",
+            "content": (
+                "Wonderful, you're connected! Your conversation is on its way: "
+                "/networker me shows it until it's open."
+            ),
             "components": [],
             "allowed_mentions": {"users": [], "parse": []},
         },
     }
+    # Once the conversation is open, the answer says so.
+    assert accepted.shown == "Wonderful, you're connected! I've opened a conversation for you."
     # No intro channel: each of the two gets the opening message by DM.
     assert [r.path for r in world.double.calls("POST", r"/channels/\d+/messages")] == [
         f"/channels/{dm_channel(dana.id)}/messages",
@@ -71,7 +76,8 @@ async def test_not_now_keeps_the_request_open_quietly(world: DiscordWorld) -> No
     summary = await world.command(ana, "networker", "me")
     assert labels(summary.data["components"]) == ["Accept #1", "Not now #1", "Decline #1"]
     accepted = await world.press(ana, summary, "Accept")
-    assert accepted.said == "Wonderful, you're connected! I've opened a conversation for you."
+    assert accepted.said.startswith("Wonderful, you're connected! Your conversation is on its way")
+    assert accepted.shown == "Wonderful, you're connected! I've opened a conversation for you."
     assert len(world.double.dms(dana.id)) == 1
 
 

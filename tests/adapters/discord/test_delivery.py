@@ -4,8 +4,14 @@ permissions."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from typing import Any
 
+import discord
+import pytest
+
+from bot.prompts.dispatcher import Dispatcher
 from tests.adapters.discord.conftest import (
     GUILD_ID,
     INTROS,
@@ -77,7 +83,8 @@ async def test_both_accept_opens_a_private_thread_with_the_three(world: DiscordW
 
     accepted = await accept_last(world, ana)
 
-    assert accepted.content == "Wonderful, you're connected! I've opened a conversation for you."
+    assert accepted.content.startswith("Wonderful, you're connected! Your conversation is on its")
+    assert accepted.shown == "Wonderful, you're connected! I've opened a conversation for you."
     [thread_made] = world.double.calls("POST", rf"/channels/{INTROS}/threads")
     thread = thread_made.answer["id"]
     assert world.double.routes()[1:] == [
@@ -87,6 +94,7 @@ async def test_both_accept_opens_a_private_thread_with_the_three(world: DiscordW
         ("PUT", f"/channels/{thread}/thread-members/{ben.id}"),
         ("PUT", f"/channels/{thread}/thread-members/{dana.id}"),
         ("POST", f"/channels/{thread}/messages"),
+        ("PATCH", f"/webhooks/{APP_ID}/{accepted.interaction['token']}/messages/@original"),
     ]
     assert thread_made.json == {
         "name": "Intro: Ana and Ben",
@@ -108,6 +116,43 @@ async def test_both_accept_opens_a_private_thread_with_the_three(world: DiscordW
         "parse": [],
     }
     assert world.double.calls("POST", "/users/@me/channels") == []  # no DMs
+
+
+async def test_a_thread_made_before_its_message_failed_is_reused_by_the_retry(
+    world: DiscordWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_sleep = asyncio.sleep
+
+    async def instant(delay: float, result: Any = None) -> Any:  # discord.py's 5xx waits
+        return await real_sleep(0, result)
+
+    monkeypatch.setattr(discord.http.asyncio, "sleep", instant)
+    world.double.text_channel(INTROS, GUILD_ID, "intros")
+    await intro_channel(world)
+    ana, ben, dana = await introduced(world)
+    world.double.server_error("POST", THREAD_MESSAGES, times=5)  # every try discord.py makes
+
+    accepted = await accept_last(world, ana)
+
+    assert accepted.shown == (
+        "Wonderful, you're connected! Your conversation is on its way: "
+        "/networker me shows it until it's open."
+    )
+    [thread_made] = world.double.calls("POST", rf"/channels/{INTROS}/threads")
+    thread = thread_made.answer["id"]
+    assert world.double.messages(thread) == []
+
+    world.clock.advance(minutes=1, seconds=1)  # the back-off's first wait
+    pass_ = Dispatcher(world.core.units, world.clock, world.settings, dict(world.core.messengers))
+    assert (await pass_.run_due()).sent == 1
+
+    assert len(world.double.calls("POST", rf"/channels/{INTROS}/threads")) == 1  # no second
+    [opening] = world.double.messages(thread)
+    assert opening.json["content"].startswith(f"<@{ana.id}>, meet <@{ben.id}>!")
+    refused = world.double.calls("POST", rf"/channels/{thread}/messages")[0]
+    assert opening.json["nonce"] == refused.json["nonce"]  # one delivery key, as the nonce
+    members = {r.path for r in world.double.calls("PUT", rf"/channels/{thread}/thread-members/\d+")}
+    assert members == {f"/channels/{thread}/thread-members/{p.id}" for p in (ana, ben, dana)}
 
 
 async def test_a_channel_the_gateway_announced_is_not_fetched_again(world: DiscordWorld) -> None:

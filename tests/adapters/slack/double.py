@@ -55,6 +55,7 @@ class Call:
     token: str | None
     http_method: str = "POST"
     content_type: str = ""
+    answer: Json | None = None  # what the double answered, when it answered ok
 
 
 @dataclass
@@ -304,7 +305,8 @@ class SlackApiDouble(LoopbackServer):
         method = request.match_info["method"]
         params, error = await self._params(request)
         token = self._token(request, params)
-        self.calls.append(Call(method, params, token, request.method, request.content_type))
+        call = Call(method, params, token, request.method, request.content_type)
+        self.calls.append(call)
         if self._stalls.get(method):
             self._stalls[method] -= 1
             await self._released.wait()
@@ -317,7 +319,8 @@ class SlackApiDouble(LoopbackServer):
         headers: dict[str, str] = {}
         if method == "auth.test":
             headers["x-oauth-scopes"] = self.scopes
-        return _json_response({"ok": True, **self._answer(method, params, token)}, headers=headers)
+        call.answer = {"ok": True, **self._answer(method, params, token)}
+        return _json_response(call.answer, headers=headers)
 
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"

@@ -76,7 +76,9 @@ class SlackPrompts(PromptDriver[Json]):
         return labels(message["blocks"])
 
     async def press(self, who: str, message: Json, label: str) -> Answer:
-        [answer] = await press_button(self.world, self.ids[who], button(message["blocks"], label))
+        # The last answer is what the member sees (one that said "on its way" is updated
+        # once the conversation is open).
+        *_, answer = await press_button(self.world, self.ids[who], button(message["blocks"], label))
         replaced = answer["replace_original"]
         assert isinstance(replaced, bool), answer
         text = self.text(answer)

@@ -117,11 +117,17 @@ async def test_accepting_a_request_opens_a_dm_of_the_two(slack: SlackWorld) -> N
     consent = await ask(slack, dana, ana, "could you look at our cluster upgrade?")
     slack.double.clear()
 
-    [answer] = await press(slack, ana, button(consent["blocks"], "Accept"))
+    [answer, once_open] = await press(slack, ana, button(consent["blocks"], "Accept"))
 
-    # The consent DM is replaced: its buttons are gone.
+    # The consent DM is replaced: its buttons are gone. It says "on its way" until the
+    # conversation is open, then that it is.
     assert answer["replace_original"] is True
-    assert answer["text"] == "Wonderful, you're connected! I've opened a conversation for you."
+    assert answer["text"] == (
+        "Wonderful, you're connected! Your conversation is on its way: "
+        "/networker me shows it until it's open."
+    )
+    assert once_open["replace_original"] is True
+    assert once_open["text"] == "Wonderful, you're connected! I've opened a conversation for you."
     assert opened(slack) == ["UDANA,UANA"]
     sent = only_post(slack, group(ana, dana))
     assert sent["text"] == "<@UANA> accepted <@UDANA>'s request for help:"
@@ -194,9 +200,9 @@ async def test_when_both_accept_an_intro_a_group_dm_of_the_three_opens(
     assert first["text"] == "Thank you! Waiting for <@UBOB> to answer too."
     assert opened(slack) == []  # nobody is connected before both accept
 
-    [second] = await press(slack, bob, button(to_bob["blocks"], "Accept"))
+    *_, second = await press(slack, bob, button(to_bob["blocks"], "Accept"))
 
-    assert second["text"].startswith("Wonderful, you're connected!")
+    assert second["text"] == "Wonderful, you're connected! I've opened a conversation for you."
     assert opened(slack) == ["UANA,UBOB,UDANA"]
     sent = only_post(slack, group(ana, bob, dana))
     assert sent["text"] == "<@UANA>, meet <@UBOB>! <@UDANA> introduced you:"
@@ -438,7 +444,7 @@ async def test_action_ids_carry_an_index_that_does_not_matter(slack: SlackWorld)
     ana, _bob, _carl, dana = await people(slack)
     consent = await ask(slack, dana, ana, "could you look at our cluster upgrade?")
     accept = button(consent["blocks"], "Accept")
-    [answer] = await press(slack, ana, {**accept, "action_id": "consent.accept:7"})
+    *_, answer = await press(slack, ana, {**accept, "action_id": "consent.accept:7"})
     assert answer["text"].startswith("Wonderful")
     assert len(views(slack)) == 0
 
@@ -451,7 +457,7 @@ async def test_a_double_click_on_accept_opens_one_conversation(slack: SlackWorld
 
     first, second = await asyncio.gather(press(slack, ana, accept), press(slack, ana, accept))
 
-    texts = sorted(r["text"] for r in (*first, *second))
+    texts = sorted(r[-1]["text"] for r in (first, second))
     assert texts == [
         "This one is already connected. Nothing more to do here.",
         "Wonderful, you're connected! I've opened a conversation for you.",

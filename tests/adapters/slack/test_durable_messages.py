@@ -5,6 +5,10 @@ pass (what the scheduler runs every interval) is run by hand after the back-off.
 
 from __future__ import annotations
 
+import json
+
+from sqlalchemy import text
+
 from bot.prompts.dispatcher import Dispatcher, Report
 from tests.adapters.slack.conftest import SlackWorld
 from tests.adapters.slack.helpers import (
@@ -59,7 +63,11 @@ async def test_a_500_on_opening_the_group_at_connect_is_retried_and_everyone_hea
 
     [accepted] = await press(slack, BEN, button(to_ben["blocks"], "Accept"))
 
-    assert accepted["text"].startswith("Wonderful, you're connected!")
+    # Not "I've opened": it is not open. The answer stays as it is (no second answer).
+    assert accepted["text"] == (
+        "Wonderful, you're connected! Your conversation is on its way: "
+        "/networker me shows it until it's open."
+    )
     # Ben hears, in his DM with the bot, that it is not there yet: nobody else heard.
     [note] = posts(slack)
     assert note["channel"] == dm(BEN)
@@ -127,3 +135,54 @@ async def test_a_500_on_a_thanks_dm_is_retried_and_delivered_once(slack: SlackWo
     assert "for the helm review" in post_text(delivered)
     assert (await retry(slack)).claimed == 0
     assert len(posts(slack, dm(ANA))) == 2
+
+
+def groups_opened(slack: SlackWorld) -> list[str]:
+    return [users for users in opened(slack) if "," in users]
+
+
+async def receipts(slack: SlackWorld) -> list[dict[str, str] | None]:
+    """The receipt of every command message row, oldest first."""
+    async with slack.core.units.sessions() as session:
+        rows = await session.execute(
+            text("SELECT receipt FROM prompts WHERE kind = 'message' ORDER BY id")
+        )
+        return [json.loads(r) if isinstance(r, str) else r for (r,) in rows]
+
+
+async def test_a_500_on_the_post_after_the_group_opened_posts_there_without_reopening(
+    slack: SlackWorld,
+) -> None:
+    to_ana, to_ben = await introduced(slack)
+    await press(slack, ANA, button(to_ana["blocks"], "Accept"))
+    slack.double.clear()
+    # conversations.open succeeds; the intro's post into it gets a 500.
+    slack.double.fail("chat.postMessage", "internal_error", status=500)
+
+    await press(slack, BEN, button(to_ben["blocks"], "Accept"))
+
+    assert groups_opened(slack) == ["UANA,UBEN,UDEV"]
+    assert (await receipts(slack))[-1] == {"channel": group(ANA, BEN, DEV)}
+
+    assert (await retry(slack)).sent == 1
+
+    assert groups_opened(slack) == ["UANA,UBEN,UDEV"]  # the conversation was not opened again
+    refused, delivered = posts(slack, group(ANA, BEN, DEV))
+    assert refused["metadata"] == delivered["metadata"]  # the same row, one delivery key
+    [call] = [c for c in slack.double.calls_to("chat.postMessage") if c.params is delivered]
+    assert (await receipts(slack))[-1] == {
+        "channel": group(ANA, BEN, DEV),
+        "ts": (call.answer or {})["ts"],
+    }
+
+
+async def test_every_sent_message_records_where_slack_put_it(slack: SlackWorld) -> None:
+    await introduced(slack)
+
+    calls = slack.double.calls_to("chat.postMessage")
+    sent = [(c.params["channel"], (c.answer or {})["ts"]) for c in calls]
+    assert sorted(sent) == sorted(
+        (r["channel"], r["ts"]) for r in await receipts(slack) if r is not None
+    )
+    keys = [p["metadata"]["event_payload"]["key"] for p in posts(slack)]
+    assert len(set(keys)) == 2  # each message under its own delivery key
