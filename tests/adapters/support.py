@@ -3,22 +3,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Self
 
 from aiohttp import web
 
+# A test's hook: runs once the double has handled a request, before its answer leaves.
+Answered = Callable[[web.Request, web.StreamResponse], Awaitable[None]]
+
 
 class LoopbackServer:
-    """Serves `application()` while started; `async with` starts it and stops it."""
+    """Serves `application()` while started; `async with` starts it and stops it.
+
+    `answered`: a test's hook run after each request was handled and before the answer
+    is sent (the crash test kills the bot there: the platform did it, the bot never
+    heard)."""
 
     _runner: web.AppRunner | None = None
     _port: int | None = None
+    answered: Answered | None = None
 
     def application(self) -> web.Application:
         raise NotImplementedError
 
+    @web.middleware
+    async def _hook(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        response = await handler(request)
+        if self.answered is not None:
+            await self.answered(request, response)
+        return response
+
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.application(), access_log=None)
+        app = self.application()
+        app.middlewares.append(self._hook)
+        self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self._port = self._runner.addresses[0][1]

@@ -1,108 +1,122 @@
-"""One process of the crash test: the core on a SQLite file, its messages written to a
-file standing in for Discord (a repeated delivery key is dropped, as Discord drops a
-repeated nonce). Test hooks only, read here and nowhere else:
+"""One process of the crash test: the core on a SQLite file, delivering through the real
+Slack adapter (slack_sdk) or the real Discord adapter (discord.py) to the API double the
+test serves. The test kills this process (SIGKILL) from the double's side, at one of its
+requests; this file has no hooks of its own.
 
-    KILL_BEFORE_SEND=n  SIGKILL itself just before the n-th send of this process
-    KILL_AFTER_SEND=n   SIGKILL itself just after the n-th send, before it is recorded
+    act     register the community, then run the intro flow
+    resume  what a restarted process does: the dispatcher's first pass, then the rest of
+            the flow (the steps a killed process had not begun)
 
-usage: outbox_crash_runner.py DB_URL LOG PROGRESS act|resume
+usage: outbox_crash_runner.py slack|discord API_URL DB_URL PROGRESS act|resume
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from bot.actions import Action
 from bot.config import Settings
-from bot.messages import ChannelPost, DirectMessage, GroupConversation, Outbound
+from bot.ports import Messenger
 from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
 from bot.services.app import Networker
 from bot.store.engine import make_engine
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
-from tests.driver import ref
 from tests.fakes import FakeClock
 
-PLATFORM, GUILD = "test", "G1"
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 LATER = START + timedelta(hours=1)  # past every lease and the first back-offs
+# Per platform: its community id, the people's ids, the intro channel (Discord threads).
+SLACK = {"community": "T1", "dev": "UDEV", "ana": "UANA", "ben": "UBEN", "olga": "UOLGA"}
+DISCORD = {
+    "community": "910000000000000001",
+    "dev": "930000000000000001",
+    "ana": "930000000000000002",
+    "ben": "930000000000000003",
+    "olga": "930000000000000004",
+    "intros": "920000000000000001",
+}
 
 
-class Recorder:
-    """What arrives where: one line a send, `repeat` when its key arrived before."""
+class Adapter(Protocol):
+    messenger: Messenger
 
-    def __init__(self, log: Path) -> None:
-        self.log = log
-        self.seen = (
-            {json.loads(x)["key"] for x in log.read_text().splitlines()} if log.exists() else set()
-        )
-        self.calls = 0
+    async def start(self, core: Networker, *, listen: bool) -> None: ...
 
-    async def send_dm(self, community: str, dm: DirectMessage) -> None:
-        self._arrive("dm", [dm.recipient], dm)
-
-    async def open_group(self, community: str, group: GroupConversation) -> None:
-        self._arrive("group", list(group.members), group)
-
-    async def post(self, community: str, post: ChannelPost) -> None:
-        self._arrive("channel", [post.channel], post)
-
-    def _arrive(self, kind: str, to: list[str], item: Outbound) -> None:
-        self.calls += 1
-        _kill_at("KILL_BEFORE_SEND", self.calls)
-        line = {
-            "key": item.key,
-            "kind": kind,
-            "to": to,
-            "text": item.message.plain_text(),
-            "repeat": item.key in self.seen,
-        }
-        with self.log.open("a") as out:
-            out.write(json.dumps(line) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        self.seen.add(item.key)
-        _kill_at("KILL_AFTER_SEND", self.calls)
+    async def stop(self) -> None: ...
 
 
-def _kill_at(hook: str, calls: int) -> None:
-    if os.environ.get(hook) == str(calls):
-        os.kill(os.getpid(), signal.SIGKILL)
+def ids(platform: str) -> dict[str, str]:
+    return SLACK if platform == "slack" else DISCORD
 
 
-def steps() -> list[tuple[str, c.Command]]:
+def who(platform: str, name: str, *, organiser: bool = False) -> c.Actor:
+    found = ids(platform)
+    user = c.MemberRef(found[name], name.capitalize())
+    return c.Actor(platform, found["community"], user, is_organiser=organiser)
+
+
+def steps(platform: str) -> list[tuple[c.Actor, c.Command]]:
+    """The intro flow: two consent DMs, the group conversation at connect, a thanks DM."""
+    found = ids(platform)
+    flow: list[tuple[c.Actor, c.Command]] = []
+    if platform == "discord":  # a private thread in the intro channel, not a group DM
+        intros = c.Settings("intro_channel", f"<#{found['intros']}>")
+        flow.append((who(platform, "olga", organiser=True), intros))
+    ana, ben = (c.MemberRef(found[n], n.capitalize()) for n in ("ana", "ben"))
     return [
-        ("dev", c.Intro(ref("ana"), ref("ben"), "Both run Kubernetes meetups")),
-        ("ana", c.Press(Action.CONSENT_ACCEPT.value, "1")),
-        ("ben", c.Press(Action.CONSENT_ACCEPT.value, "1")),
-        ("ben", c.Thank(ref("dev"), "for the introduction")),
+        *flow,
+        (who(platform, "dev"), c.Intro(ana, ben, "Both run Kubernetes meetups")),
+        (who(platform, "ana"), c.Press(Action.CONSENT_ACCEPT.value, "1")),
+        (who(platform, "ben"), c.Press(Action.CONSENT_ACCEPT.value, "1")),
+        (who(platform, "ben"), c.Thank(c.MemberRef(found["dev"], "Dev"), "for the intro")),
     ]
 
 
-async def main(url: str, log: Path, progress: Path, phase: str) -> None:
-    config = Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]
-    engine = make_engine(url)
+def adapter(platform: str, config: Settings, engine: object) -> Adapter:
+    if platform == "slack":
+        from adapters.slack.runtime import SlackAdapter
+
+        return SlackAdapter(config, engine, background=False)  # type: ignore[arg-type]
+    from adapters.discord.runtime import DiscordAdapter
+
+    return DiscordAdapter(config, background=False)
+
+
+def settings(platform: str, api_url: str, db_url: str) -> Settings:
+    platform_settings = (
+        {"slack_bot_token": "xoxb-test", "slack_signing_secret": "s", "slack_api_url": api_url}
+        if platform == "slack"
+        else {"discord_token": "test-bot-token", "discord_api_url": api_url}
+    )
+    return Settings(database_url=db_url, _env_file=None, **platform_settings)  # type: ignore[call-arg, arg-type]
+
+
+async def main(platform: str, api_url: str, db_url: str, progress: Path, phase: str) -> None:
+    config = settings(platform, api_url, db_url)
+    engine = make_engine(db_url)
     clock = FakeClock(START if phase == "act" else LATER)
-    messengers = {PLATFORM: Recorder(log)}
+    bridge = adapter(platform, config, engine)
+    messengers = {platform: bridge.messenger}
     core = Networker(SqlUnitOfWorkFactory(engine), clock, config, messengers)
+    await bridge.start(core, listen=False)
     try:
         if phase == "act":
-            await core.register_community(PLATFORM, GUILD, "Guild")
+            await core.register_community(platform, ids(platform)["community"], "Community")
         else:  # what a restarted process's first dispatcher pass does
             await Dispatcher(core.units, clock, config, dict(messengers)).run_due()
         started = _started(progress)
-        for number, (who, command) in enumerate(steps()):
+        for number, (actor, command) in enumerate(steps(platform)):
             if number < started:
                 continue  # it committed before the kill (kills come only after commits)
             _mark(progress, number)
-            await core.handle(c.Actor(PLATFORM, GUILD, ref(who)), command)
+            await core.handle(actor, command)
     finally:
+        await bridge.stop()
         await engine.dispose()
 
 
@@ -117,4 +131,5 @@ def _mark(progress: Path, number: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]))
+    platform, api_url, db_url, progress, phase = sys.argv[1:6]
+    asyncio.run(main(platform, api_url, db_url, Path(progress), phase))

@@ -1,105 +1,212 @@
-"""A process killed at each point of the intro flow loses no message and, where the
-platform honours the delivery key (Discord's nonce), shows none twice.
+"""A process killed at any point of the intro flow loses no message, and shows none twice
+where the platform lets us know (Discord's nonce; Slack only outside its crash window).
 
 Each case runs the flow in a real process (tests/faults/outbox_crash_runner.py) that
-SIGKILLs itself at one point: after a command's commit before its first send, between
-two sends, or after a send before it is recorded. A second process, as after a restart,
-catches up on what is due and finishes the flow. What arrived must be exactly what a
-run without a crash delivers.
+delivers through the real slack_sdk or discord.py client to the API double served here.
+The double SIGKILLs that process at one of its requests: after the platform did what
+was asked (opened a conversation, made a thread, posted a message) and before the
+process heard the answer, so nothing of it could be recorded. A second process, as
+after a restart, catches up on what is due and finishes the flow. The double then counts
+the messages made, per delivery key and recipient.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import os
+import shutil
 import signal
-import subprocess
 import sys
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from bot.store.migrate import upgrade
+from tests.adapters.discord.double import DiscordDouble, dm_channel
+from tests.adapters.slack.double import SlackApiDouble
+from tests.adapters.support import LoopbackServer
+from tests.faults.outbox_crash_runner import DISCORD, SLACK
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("outbox_crash_runner.py")
+HANG = 120  # seconds: a process that neither finishes nor dies is a failure, not a hang
+# Requests the clean flow makes that change something at the platform, in order:
+# Slack: conversations.open and chat.postMessage for each of the four messages.
+SLACK_WRITES = 8
+# Discord: a DM channel and a message for each of three DMs; a thread, its three members
+# and its message for the conversation at connect.
+DISCORD_WRITES = 11
 
 
-def run(tmp: Path, phase: str, **hooks: int) -> int:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **{k: str(v) for k, v in hooks.items()}}
+def writes(platform: str, request: web.Request) -> bool:
+    """Whether the request changes something (log-in and look-ups do not)."""
+    if platform == "slack":
+        return request.path.rsplit("/", 1)[-1] in ("conversations.open", "chat.postMessage")
+    return request.method != "GET"
+
+
+async def run(
+    platform: str, double: LoopbackServer, api_url: str, tmp: Path, phase: str, kill_at: int = 0
+) -> int:
+    """One process; killed by the double at its `kill_at`-th write (0: never)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        env.pop(name, None)
     url = f"sqlite+aiosqlite:///{tmp / 'networker.db'}"
-    done = subprocess.run(
-        [sys.executable, str(RUNNER), url, str(tmp / "log"), str(tmp / "progress"), phase],
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, str(RUNNER), platform, api_url, url, str(tmp / "progress"), phase),
         env=env,
         cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
-    assert done.returncode in (0, -signal.SIGKILL), done.stderr
-    return done.returncode
+    seen = 0
 
+    async def answered(request: web.Request, _response: web.StreamResponse) -> None:
+        nonlocal seen
+        if writes(platform, request):
+            seen += 1
+            if seen == kill_at:  # done at the platform; the process never hears of it
+                process.send_signal(signal.SIGKILL)
+                await process.wait()
 
-def arrived(tmp: Path) -> list[dict[str, object]]:
-    log = tmp / "log"
-    return [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
-
-
-def seen(lines: list[dict[str, object]]) -> Counter[tuple[str, str, str]]:
-    """What members saw: every send whose key had not arrived before."""
-    return Counter(
-        (str(x["kind"]), ",".join(map(str, x["to"])), str(x["text"]))  # type: ignore[call-overload]
-        for x in lines
-        if not x["repeat"]
-    )
-
-
-def fresh(tmp: Path) -> Path:
-    tmp.mkdir()
-    upgrade(f"sqlite+aiosqlite:///{tmp / 'networker.db'}")
-    return tmp
+    double.answered = answered
+    try:
+        _, err = await asyncio.wait_for(process.communicate(), HANG)
+    finally:
+        double.answered = None
+    assert process.returncode in (0, -signal.SIGKILL), err.decode()[-3000:]
+    return process.returncode
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
-    tmp = fresh(tmp_path_factory.mktemp("clean") / "run")
-    assert run(tmp, "act") == 0
-    return arrived(tmp)
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database, copied for each case."""
+    path = tmp_path_factory.mktemp("template") / "networker.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
 
 
-def test_the_flow_sends_several_messages_each_once(clean: list[dict[str, object]]) -> None:
-    kinds = Counter(str(x["kind"]) for x in clean)
-    assert kinds == {"dm": 3, "group": 1}, kinds  # two consent DMs, the group, the thanks
-    assert not any(x["repeat"] for x in clean)
+def fresh(tmp: Path, template: Path) -> Path:
+    shutil.copy(template, tmp / "networker.db")
+    return tmp
 
 
-@pytest.mark.parametrize("send", [1, 2, 3, 4])
-def test_a_kill_before_a_send_loses_nothing(
-    tmp_path: Path, clean: list[dict[str, object]], send: int
+@pytest.fixture
+async def slack_api() -> AsyncIterator[SlackApiDouble]:
+    async with SlackApiDouble() as double:
+        yield double
+
+
+@pytest.fixture
+async def discord_api() -> AsyncIterator[DiscordDouble]:
+    async with DiscordDouble() as double:
+        double.text_channel(DISCORD["intros"], DISCORD["community"], "intros")
+        yield double
+
+
+# --- Slack ------------------------------------------------------------------------------------
+
+SLACK_PLACES = {  # where each of the four messages goes, as the Slack double names it
+    f"D{SLACK['ana']}",
+    f"D{SLACK['ben']}",
+    f"G{SLACK['ana']}-{SLACK['ben']}-{SLACK['dev']}",
+    f"D{SLACK['dev']}",
+}
+
+
+def slack_made(double: SlackApiDouble) -> Counter[tuple[str, str]]:
+    """Messages Slack made, per (delivery key, conversation)."""
+    return Counter(
+        (str(c.params["metadata"]["event_payload"]["key"]), str(c.params["channel"]))
+        for c in double.calls_to("chat.postMessage")
+        if c.answer is not None
+    )
+
+
+async def test_slack_the_flow_sends_four_messages_each_once(
+    slack_api: SlackApiDouble, tmp_path: Path, template: Path
 ) -> None:
-    assert send <= len(clean)
-    tmp = fresh(tmp_path / "run")
-    assert run(tmp, "act", KILL_BEFORE_SEND=send) == -signal.SIGKILL
-    assert len(arrived(tmp)) == send - 1
+    assert await run("slack", slack_api, slack_api.base_url, fresh(tmp_path, template), "act") == 0
 
-    assert run(tmp, "resume") == 0
-
-    lines = arrived(tmp)
-    assert seen(lines) == seen(clean)
-    assert not any(x["repeat"] for x in lines)  # nothing was sent, so nothing is repeated
+    made = slack_made(slack_api)
+    assert {place for _, place in made} == SLACK_PLACES
+    assert set(made.values()) == {1}
+    writes_made = len(slack_api.calls_to("conversations.open")) + sum(made.values())
+    assert writes_made == SLACK_WRITES
 
 
-@pytest.mark.parametrize("send", [1, 2, 4])
-def test_a_kill_after_a_send_before_its_record_repeats_only_that_key(
-    tmp_path: Path, clean: list[dict[str, object]], send: int
+@pytest.mark.parametrize("kill_at", range(1, SLACK_WRITES + 1))
+async def test_slack_a_kill_at_any_point_loses_nothing_and_repeats_only_inside_the_window(
+    slack_api: SlackApiDouble, tmp_path: Path, template: Path, kill_at: int
 ) -> None:
-    tmp = fresh(tmp_path / "run")
-    assert run(tmp, "act", KILL_AFTER_SEND=send) == -signal.SIGKILL
+    tmp = fresh(tmp_path, template)
+    api = slack_api.base_url
+    assert await run("slack", slack_api, api, tmp, "act", kill_at) == -signal.SIGKILL
+    killed = slack_api.calls[-1]  # the request the process never heard the answer to
 
-    assert run(tmp, "resume") == 0
+    assert await run("slack", slack_api, api, tmp, "resume") == 0
 
-    lines = arrived(tmp)
-    assert seen(lines) == seen(clean)  # the platform dropped the repeated key
-    repeats = [x["key"] for x in lines if x["repeat"]]
-    assert repeats == [lines[send - 1]["key"]]
+    made = slack_made(slack_api)
+    assert {place for _, place in made} == SLACK_PLACES  # every message arrived
+    assert len(made) == len(SLACK_PLACES)  # each under one delivery key
+    twice = {key for key, n in made.items() if n > 1}
+    if killed.method == "chat.postMessage":  # the crash window: posted, not yet recorded
+        window = (killed.params["metadata"]["event_payload"]["key"], killed.params["channel"])
+        assert twice <= {window} and made[window] <= 2
+    else:
+        assert twice == set()
+
+
+# --- Discord ----------------------------------------------------------------------------------
+
+DISCORD_PLACES = {  # where each of the four messages goes ("thread": the one made)
+    dm_channel(DISCORD["ana"]),
+    dm_channel(DISCORD["ben"]),
+    "thread",
+    dm_channel(DISCORD["dev"]),
+}
+
+
+def discord_made(double: DiscordDouble) -> Counter[tuple[str, str]]:
+    """Messages Discord made (a repeated nonce makes none), per (nonce, channel)."""
+    threads = {r.answer["id"] for r in double.calls("POST", r"/channels/\d+/threads")}
+    made: Counter[tuple[str, str]] = Counter()
+    for request in double.calls("POST", r"/channels/\d+/messages"):
+        if request.created:
+            channel = request.path.split("/")[2]
+            made[(str(request.json["nonce"]), "thread" if channel in threads else channel)] += 1
+    return made
+
+
+async def test_discord_the_flow_sends_four_messages_each_once(
+    discord_api: DiscordDouble, tmp_path: Path, template: Path
+) -> None:
+    tmp = fresh(tmp_path, template)
+    assert await run("discord", discord_api, discord_api.base_url, tmp, "act") == 0
+
+    made = discord_made(discord_api)
+    assert {place for _, place in made} == DISCORD_PLACES
+    assert set(made.values()) == {1}
+    changed = [r for r in discord_api.requests if r.method != "GET"]
+    assert len(changed) == DISCORD_WRITES
+    assert len(discord_api.calls("POST", r"/channels/\d+/threads")) == 1
+
+
+@pytest.mark.parametrize("kill_at", range(1, DISCORD_WRITES + 1))
+async def test_discord_a_kill_at_any_point_delivers_every_message_exactly_once(
+    discord_api: DiscordDouble, tmp_path: Path, template: Path, kill_at: int
+) -> None:
+    tmp = fresh(tmp_path, template)
+    api = discord_api.base_url
+    assert await run("discord", discord_api, api, tmp, "act", kill_at) == -signal.SIGKILL
+
+    assert await run("discord", discord_api, api, tmp, "resume") == 0
+
+    made = discord_made(discord_api)
+    assert {place for _, place in made} == DISCORD_PLACES
+    assert len(made) == len(DISCORD_PLACES)
+    assert set(made.values()) == {1}  # a repeated nonce made no second message
