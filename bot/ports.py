@@ -46,6 +46,12 @@ class DatabaseUnavailable(Exception):
     back, so nothing changed. Raised by the store; the core tells the member to retry."""
 
 
+class OutcomeUnknown(DatabaseUnavailable):
+    """The database stopped answering during the COMMIT itself: the change may have been
+    saved or not, and nobody can tell until it is back. The member must not hear that
+    nothing changed."""
+
+
 class Messenger(Protocol):
     """Delivers the bot's own messages on one platform, for one community.
 

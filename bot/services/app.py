@@ -28,7 +28,7 @@ from bot.messages import (
     line,
     reply,
 )
-from bot.ports import Clock, DatabaseUnavailable, DeliveryError, Messenger
+from bot.ports import Clock, DatabaseUnavailable, DeliveryError, Messenger, OutcomeUnknown
 from bot.prompts.dispatcher import Dispatcher
 from bot.prompts.kinds import message
 from bot.services.caches import Caches
@@ -56,6 +56,14 @@ NOT_SET_UP = reply(
 DATABASE_AWAY = reply(
     "Networker can't reach its database right now; nothing was changed.",
     "Try again in a minute.",
+    ok=False,
+)
+# The database stopped answering during the commit itself: saved or not, nobody knows.
+DATABASE_UNSURE = reply(
+    "Networker's database stopped answering while saving this, so it may or may not "
+    "have gone through.",
+    "In a minute, check before trying again: /networker me shows your requests and "
+    "what's on its way, and /profile shows your profile.",
     ok=False,
 )
 
@@ -225,6 +233,8 @@ class Networker:
                 outcome = await self._execute(*run, write=write)
             except NeedsWrite:
                 outcome = await self._execute(*run, write=True)
+        except OutcomeUnknown:
+            return Outcome(DATABASE_UNSURE, Outbox())
         except DatabaseUnavailable:
             return Outcome(DATABASE_AWAY, Outbox())
         if replaces and outcome.reply is not None and outcome.reply.ok:

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import DatabaseTimeouts
-from bot.ports import DatabaseUnavailable
+from bot.ports import DatabaseUnavailable, OutcomeUnknown
 from bot.store.engine import BEGIN_MODE, make_sessionmaker
 from bot.store.faults import OutageLog, database_away
 from bot.store.prompt_rows import Prompts
@@ -76,7 +76,11 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        unknown = isinstance(exc, OutcomeUnknown)
         fault = exc if exc is not None and database_away(exc) else None
+        if unknown:
+            assert exc is not None
+            fault = exc.__cause__ or exc
         try:
             if fault is None:
                 try:
@@ -93,10 +97,20 @@ class SqlUnitOfWork:
             self._outage.succeeded()
             return
         self._outage.failed(fault)
+        if unknown:
+            return  # the OutcomeUnknown goes on as it is
         raise DatabaseUnavailable(_describe(fault)) from fault
 
     async def commit(self) -> None:
-        await self.session.commit()
+        # The changes go to the server first: a fault there leaves nothing saved. A fault
+        # in the COMMIT itself leaves the outcome unknown (it may have been applied).
+        await self.session.flush()
+        try:
+            await self.session.commit()
+        except Exception as error:
+            if not database_away(error):
+                raise
+            raise OutcomeUnknown(_describe(error)) from error
 
     async def ping(self) -> None:
         await self.session.execute(text("SELECT 1"))

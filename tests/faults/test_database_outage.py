@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.config import DatabaseTimeouts, Settings
-from bot.services.app import DATABASE_AWAY
+from bot.services.app import DATABASE_AWAY, DATABASE_UNSURE
 from bot.store.engine import make_engine
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.conftest import (
@@ -225,9 +225,9 @@ async def test_a_button_pressed_while_the_database_is_away_says_so_and_still_wor
     assert tracebacks(log) == []
 
     proxy.thaw()
-    [answer] = await press(slack, ana, accept)
-    assert answer["text"].startswith("Wonderful, you're connected!"), answer["text"]
-    assert answer["replace_original"] is True
+    answers = await press(slack, ana, accept)
+    assert answers[-1]["text"] == "Wonderful, you're connected! I've opened a conversation for you."
+    assert all(a["replace_original"] is True for a in answers)
     assert len(posts(slack, group(ana, dana))) == 1  # the conversation opens once
 
 
@@ -267,3 +267,25 @@ async def test_healthz_answers_within_a_second_with_the_default_timeouts(
     finally:
         proxy.thaw()
         await engine.dispose()
+
+
+async def test_a_database_frozen_during_the_commit_says_the_outcome_is_unknown(
+    slack: SlackWorld, proxy: DatabaseProxy, postgres_database: str, log: pytest.LogCaptureFixture
+) -> None:
+    ana = slack.user("UANA", "ana")
+    await set_profile(slack, ana, 'bio="Platform engineer"')
+    proxy.freeze_on(b"COMMIT")  # the change reached the server; its COMMIT hangs
+
+    answer, took = await timed_command(slack, "/profile", 'bio="Changed"', ana)
+
+    assert answer == DATABASE_UNSURE.text
+    assert "nothing was changed" not in answer
+    assert took < 2.5  # the statement timeout (1 s), and no wait to roll back
+    assert tracebacks(log) == []
+    assert len(outage_lines(log)) == 1
+    proxy.thaw()  # the held COMMIT goes on, or dies with its dropped connection
+    await asyncio.sleep(0.2)
+    assert await bio_of(postgres_database, ana) in ("Platform engineer", "Changed")
+    answer, _ = await timed_command(slack, "/profile", 'bio="Changed again"', ana)
+    assert answer.startswith("Saved."), answer
+    assert await bio_of(postgres_database, ana) == "Changed again"
