@@ -7,6 +7,7 @@ as the ack is ready.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Coroutine
@@ -22,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_reply import AfterReply, deliver
-from adapters.slack.directory import Directory
+from adapters.slack.directory import Directory, SlackUser
 from adapters.slack.lookups import Lookups
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 ACTION_ID = re.compile(r"^[a-z_]+\.[a-z_]+:\d+$")
 CALLBACK_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
 ANY = re.compile(r".*")
+# Work after the answer that needs Slack (users.info) gives up after this long.
+AFTER_ANSWER_SECONDS = 10.0
 # Slack errors that only an organiser can fix (reinstall with the scopes asked for).
 NEEDS_ORGANISER = {
     "missing_scope",
@@ -343,18 +346,41 @@ class SlackListeners:
         await self.core.handle(actor, c.Onboard())
 
     async def on_channel_join(
-        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
     ) -> None:
-        """Joining the community's welcome channel counts as joining (if it is set)."""
+        """Joining the community's welcome channel counts as joining (if it is set).
+
+        The event carries only the member's id: who they are (users.info) is asked after
+        Slack has its answer, so a slow Slack never makes the answer late."""
         team, user = body.get("team_id", ""), str(event.get("user", ""))
+        if not user or user == context.bot_user_id:  # the bot joining a channel itself
+            return
+        channel = str(event.get("channel", ""))
+        await self.after.later(self._welcome_on_join(client, team, user, channel))
+
+    async def _welcome_on_join(
+        self, client: AsyncWebClient, team: str, user: str, channel: str
+    ) -> None:
+        deadline = asyncio.get_running_loop().time() + AFTER_ANSWER_SECONDS
         try:
-            found = await self.directory.lookup(client, team, user)
-        except UserError:
+            found: SlackUser | None = await self.directory.lookup(
+                client, team, user, deadline=deadline
+            )
+        except UserError:  # left already, or no such member
             return
-        if found.is_bot:
+        except (TimeoutError, SlackApiError, OSError) as error:
+            # Welcomed all the same, by id (Slack shows a mention by its id); the name
+            # and time zone follow when they next use the bot.
+            log.warning("users.info failed", extra={"user": user, "error": type(error).__name__})
+            found = None
+        if found is not None and found.is_bot:
             return
-        actor = c.Actor(PLATFORM, team, found.ref)
-        await self.core.handle(actor, c.Onboard(channel=str(event.get("channel", ""))))
+        ref = found.ref if found is not None else c.MemberRef(user, user)
+        await self.core.handle(c.Actor(PLATFORM, team, ref), c.Onboard(channel=channel))
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)

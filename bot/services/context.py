@@ -112,7 +112,9 @@ async def member_for(
     member = await uow.members.by_platform_id(community.id, ref.user_id)
     if member is not None:
         new_tz = bool(ref.timezone and not member.timezone)
-        renamed = name != member.display_name and not member.forgotten
+        # A bare id is what an adapter says when the platform did not name them: never
+        # better than the name known.
+        renamed = name not in (member.display_name, ref.user_id) and not member.forgotten
         back = acting and member.unreachable is not None
         if (new_tz or renamed or back) and read_only:
             raise NeedsWrite

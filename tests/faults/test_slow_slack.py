@@ -9,8 +9,10 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
+from adapters.slack import app
 from tests.adapters.slack.conftest import SlackWorld
 from tests.adapters.slack.helpers import dm, empty_ack, posts, said
 from tests.adapters.slack.signed import Response
@@ -122,3 +124,46 @@ async def test_a_form_is_opened_after_the_answer(deployed: SlackWorld) -> None:
     await deployed.runtime.listeners.after.drain()
     [opened] = deployed.double.calls_to("views.open")
     assert opened.params["view"]["callback_id"] == "profile.save"
+
+
+async def joined_welcome_channel(world: SlackWorld) -> dict[str, str]:
+    """An organiser named the welcome channel; the member_joined_channel event for it."""
+    world.user("UORG", "olga", admin=True)
+    await world.sender.command("/networker", "settings welcome_channel=<#CW|welcome>", user="UORG")
+    await world.runtime.listeners.after.drain()
+    world.user("UNEW", "nia", "Asia/Tokyo")
+    world.double.clear()
+    return {"type": "member_joined_channel", "user": "UNEW", "channel": "CW"}
+
+
+async def test_a_channel_join_is_answered_before_any_web_api_call(deployed: SlackWorld) -> None:
+    """member_joined_channel names only the member's id: who they are is asked after the
+    answer. A users.info that never answers would hold an answer waiting for it."""
+    event = await joined_welcome_channel(deployed)
+    deployed.double.stall("users.info")
+
+    response, took = await answered_in_time(deployed.sender.event(event, event_id="EvJoin"))
+
+    assert response.status == 200
+    assert took < 1.0
+    assert posts(deployed, dm("UNEW")) == []  # still asking who they are
+    deployed.double.release()
+    await deployed.runtime.listeners.after.drain()
+    [welcome] = posts(deployed, dm("UNEW"))
+    assert welcome["text"].startswith("Welcome, <@UNEW>!")
+    assert await timezone_of(deployed, "UNEW") == ("Nia", "Asia/Tokyo")
+
+
+async def test_a_channel_join_slack_is_too_slow_to_describe_is_welcomed_by_id(
+    deployed: SlackWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app, "AFTER_ANSWER_SECONDS", 0.2)  # ten seconds in production
+    event = await joined_welcome_channel(deployed)
+    deployed.double.stall("users.info")
+
+    response, _took = await answered_in_time(deployed.sender.event(event, event_id="EvJoin"))
+
+    assert response.status == 200
+    await deployed.runtime.listeners.after.drain()  # the deadline passes; no release
+    [welcome] = posts(deployed, dm("UNEW"))
+    assert welcome["text"].startswith("Welcome, <@UNEW>!")
