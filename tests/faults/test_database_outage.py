@@ -21,11 +21,10 @@ from bot.services.app import DATABASE_AWAY, DATABASE_UNSURE
 from bot.store.engine import make_engine
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.adapters.slack.conftest import (
-    SECRET,
     SlackWorld,
     _no_proxy_no_slack_env,
     slack_double,
-    start_slack,
+    slack_world,
 )
 from tests.adapters.slack.double import SlackApiDouble
 from tests.adapters.slack.helpers import (
@@ -38,7 +37,6 @@ from tests.adapters.slack.helpers import (
     set_profile,
     shown,
 )
-from tests.adapters.slack.signed import SlackSender
 from tests.fakes import FakeClock
 from tests.faults.db_proxy import DatabaseProxy
 
@@ -55,32 +53,20 @@ async def slack(
     slack_double: SlackApiDouble, proxy: DatabaseProxy, clock: FakeClock, config: Settings
 ) -> AsyncIterator[SlackWorld]:
     """The Slack adapter on PostgreSQL through the proxy, with the short timeouts."""
-    settings = config.model_copy(
-        update={
-            "slack_bot_token": "xoxb-test",
-            "slack_signing_secret": SECRET,
-            "slack_api_url": slack_double.base_url,
-            "database_url": proxy.url,
-            "database_connect_timeout": TIMEOUTS.connect,
-            "database_statement_timeout": TIMEOUTS.statement,
-            "database_pool_timeout": TIMEOUTS.pool,
-        }
-    )
-    engine = make_engine(proxy.url, settings.database_timeouts)
-    runtime = await start_slack(settings, engine, clock)
-    runtime.core.units = SqlUnitOfWorkFactory(engine, settings.database_timeouts)
-    sender = SlackSender(
-        SECRET,
-        f"http://127.0.0.1:{runtime.port}/slack/events",
-        default_response_url=slack_double.response_url("default"),
-    )
-    try:
-        yield SlackWorld(slack_double, runtime.core, runtime, sender, clock)
-    finally:
-        proxy.thaw()
-        await sender.close()
-        await runtime.stop()
-        await engine.dispose()
+    async with slack_world(
+        slack_double,
+        clock,
+        config,
+        proxy.url,
+        engine=make_engine(proxy.url, TIMEOUTS),
+        database_connect_timeout=TIMEOUTS.connect,
+        database_statement_timeout=TIMEOUTS.statement,
+        database_pool_timeout=TIMEOUTS.pool,
+    ) as world:
+        try:
+            yield world
+        finally:
+            proxy.thaw()  # before the world shuts down on it
 
 
 @pytest.fixture

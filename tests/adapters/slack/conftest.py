@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -67,33 +69,58 @@ async def start_slack(
     `background=False`: deliveries finish before each HTTP response returns."""
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": 0})
     adapter = SlackAdapter(settings, engine, background=background)
-    core = Networker(SqlUnitOfWorkFactory(engine), clock, settings, {PLATFORM: adapter.messenger})
+    units = SqlUnitOfWorkFactory(engine, settings.database_timeouts)
+    core = Networker(units, clock, settings, {PLATFORM: adapter.messenger})
     await adapter.start(core, listen=True)
     return adapter
+
+
+@asynccontextmanager
+async def slack_world(
+    double: SlackApiDouble,
+    clock: FakeClock,
+    config: Settings,
+    db_url: str,
+    *,
+    engine: AsyncEngine | None = None,
+    background: bool = False,
+    **settings: Any,
+) -> AsyncIterator[SlackWorld]:
+    """The one way the Slack tests build their world: the real adapter with a bot token
+    on a free port, the Web API double, a signed sender, a core with the test's clock.
+
+    `engine`: one made by the caller (default: a fresh database at `db_url`);
+    `background`: what follows an answer runs in a task of its own, as deployed (a test
+    then sees when the answer itself leaves; `runtime.listeners.after.drain()` waits for
+    the rest); `settings`: more settings (e.g. the database timeouts)."""
+    config = config.model_copy(
+        update={
+            "slack_bot_token": "xoxb-test",
+            "slack_signing_secret": SECRET,
+            "slack_api_url": double.base_url,
+            "database_url": db_url,
+            **settings,
+        }
+    )
+    engine = engine or await fresh_engine(db_url)
+    runtime = await start_slack(config, engine, clock, background=background)
+    sender = SlackSender(
+        SECRET,
+        f"http://127.0.0.1:{runtime.port}/slack/events",
+        default_response_url=double.response_url("default"),
+    )
+    try:
+        yield SlackWorld(double, runtime.core, runtime, sender, clock)
+    finally:
+        double.release()  # a call a test stalled must not hold the shutdown
+        await sender.close()
+        await runtime.stop()
+        await engine.dispose()
 
 
 @pytest.fixture
 async def slack(
     slack_double: SlackApiDouble, db_url: str, clock: FakeClock, config: Settings
 ) -> AsyncIterator[SlackWorld]:
-    settings = config.model_copy(
-        update={
-            "slack_bot_token": "xoxb-test",
-            "slack_signing_secret": SECRET,
-            "slack_api_url": slack_double.base_url,
-            "database_url": db_url,
-        }
-    )
-    engine = await fresh_engine(db_url)
-    runtime = await start_slack(settings, engine, clock)
-    sender = SlackSender(
-        SECRET,
-        f"http://127.0.0.1:{runtime.port}/slack/events",
-        default_response_url=slack_double.response_url("default"),
-    )
-    try:
-        yield SlackWorld(slack_double, runtime.core, runtime, sender, clock)
-    finally:
-        await sender.close()
-        await runtime.stop()
-        await engine.dispose()
+    async with slack_world(slack_double, clock, config, db_url) as world:
+        yield world

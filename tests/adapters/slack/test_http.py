@@ -11,13 +11,13 @@ import pytest
 
 from bot.config import Settings
 from bot.messages import DirectMessage
+from bot.ports import Receipt
 from bot.store.engine import make_engine
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
-from tests.adapters.slack.conftest import SECRET, SlackWorld, start_slack
-from tests.adapters.slack.double import FakeUser, SlackApiDouble
+from tests.adapters.slack.conftest import SlackWorld, slack_world
+from tests.adapters.slack.double import SlackApiDouble
 from tests.adapters.slack.helpers import button, dm, ephemeral, posts, press, set_profile, submit
-from tests.adapters.slack.signed import FORM, SlackSender
-from tests.database import fresh_engine
+from tests.adapters.slack.signed import FORM
 from tests.fakes import FakeClock
 
 
@@ -107,39 +107,26 @@ async def test_as_deployed_the_answer_does_not_wait_for_the_dms(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Slack wants its answer within 3 s: DMs go out after it, in a task."""
-    settings = config.model_copy(
-        update={
-            "slack_bot_token": "xoxb-test",
-            "slack_signing_secret": SECRET,
-            "slack_api_url": slack_double.base_url,
-            "database_url": db_url,
-        }
-    )
-    engine = await fresh_engine(db_url)
-    runtime = await start_slack(settings, engine, clock, background=True)  # as deployed
-    sender = SlackSender(SECRET, f"http://127.0.0.1:{runtime.port}/slack/events")
     gate = asyncio.Event()
-    send_dm = runtime.messenger.send_dm
+    async with slack_world(slack_double, clock, config, db_url, background=True) as world:
+        send_dm = world.runtime.messenger.send_dm
 
-    async def slow_dm(community: str, message: DirectMessage) -> None:
-        await gate.wait()  # Slack is slow today
-        await send_dm(community, message)
+        async def slow_dm(community: str, message: DirectMessage) -> Receipt:
+            await gate.wait()  # Slack is slow today
+            return await send_dm(community, message)
 
-    monkeypatch.setattr(runtime.messenger, "send_dm", slow_dm)
-    try:
-        slack_double.users["UANA"] = FakeUser("ana", "Ana", "UTC")
-        slack_double.users["UDANA"] = FakeUser("dana", "Dana", "UTC")
-        answer = await asyncio.wait_for(
-            sender.command("/ask", "<@UANA|ana> could you review my talk", user="UDANA"),
-            timeout=3,
-        )
-        assert ephemeral(answer)["text"] == "Sent! I've asked <@UANA> privately."
-        assert slack_double.calls_to("chat.postMessage") == []
-        gate.set()
-        [sent] = await slack_double.wait_for_calls("chat.postMessage")
-        assert sent.params["channel"] == dm("UANA")
-    finally:
-        gate.set()
-        await sender.close()
-        await runtime.stop()  # waits for work still running after an ack
-        await engine.dispose()
+        monkeypatch.setattr(world.runtime.messenger, "send_dm", slow_dm)
+        try:
+            world.user("UANA", "ana", "UTC")
+            world.user("UDANA", "dana", "UTC")
+            answer = await asyncio.wait_for(
+                world.sender.command("/ask", "<@UANA|ana> could you review my talk", user="UDANA"),
+                timeout=3,
+            )
+            assert ephemeral(answer)["text"] == "Sent! I've asked <@UANA> privately."
+            assert slack_double.calls_to("chat.postMessage") == []
+            gate.set()
+            [sent] = await slack_double.wait_for_calls("chat.postMessage")
+            assert sent.params["channel"] == dm("UANA")
+        finally:
+            gate.set()  # the world's shutdown waits for work still running after an ack
