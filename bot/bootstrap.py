@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +20,7 @@ from bot.ports import Clock, Messenger, SystemClock
 from bot.prompts.dispatcher import Dispatcher
 from bot.prompts.scheduler import PromptScheduler
 from bot.services.app import Networker
+from bot.services.topic_relations import CHECK_INTERVAL_S, relearn_due
 from bot.store.engine import make_engine
 from bot.store.migrate import upgrade_async
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
@@ -96,6 +98,11 @@ async def bootstrap(
     units = SqlUnitOfWorkFactory(engine, settings.database_timeouts)
     clock = clock or SystemClock()
     dispatcher = Dispatcher(units, clock, settings, every)
-    scheduler = PromptScheduler(dispatcher, settings.prompt_interval)
+    relearn = partial(_relearn_topics, units, clock)
+    scheduler = PromptScheduler(dispatcher, settings.prompt_interval, [(CHECK_INTERVAL_S, relearn)])
     app = Networker(units, clock, settings, every, prompts_due=scheduler.kick)
     return Runtime(app, engine, dispatcher, scheduler, built)
+
+
+async def _relearn_topics(units: SqlUnitOfWorkFactory, clock: Clock) -> None:
+    await relearn_due(units, clock.now())

@@ -19,7 +19,8 @@ from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.prompts import HELD, Prompt, PromptKind, PromptOutcome, PromptState
-from bot.domain.ranking import index_score
+from bot.domain.ranking import SEEKING, index_score, is_skill
+from bot.domain.related_topics import LearnedPair
 from bot.domain.search_index import Candidate, Hit, TopicEntry
 from bot.domain.thanks import Endorsement, Thanks
 from bot.store.search_index import MEMBER_FIELDS
@@ -59,6 +60,9 @@ class Tables:
     aliases: dict[tuple[int, str], str] = field(default_factory=dict)  # (community, alias)
     index: dict[tuple[int, str], IndexRow] = field(default_factory=dict)  # (member, topic)
     topics: dict[tuple[int, str], TopicCount] = field(default_factory=dict)  # (community, topic)
+    # (community, topic, related)
+    relations: dict[tuple[int, str, str], LearnedPair] = field(default_factory=dict)
+    relation_runs: dict[int, datetime] = field(default_factory=dict)  # community → learned at
     events: set[tuple[str, str]] = field(default_factory=set)
     last_ids: Counter[str] = field(default_factory=Counter)
 
@@ -404,7 +408,7 @@ class FakeSearchIndex:
     ) -> None:
         assert member.id is not None
         mine = [key for key in self.t.index if key[0] == member.id]
-        old = {topic for _, topic in mine if self.t.index[(member.id, topic)].level is not None}
+        old = {topic for _, topic in mine if is_skill(self.t.index[(member.id, topic)].level)}
         for key in mine:
             del self.t.index[key]
         for e in entries:
@@ -420,7 +424,7 @@ class FakeSearchIndex:
                 member.full_until,
                 member.last_request_at or NEVER,
             )
-        new = {e.topic: e.label for e in entries if e.level is not None}
+        new = {e.topic: e.label for e in entries if is_skill(e.level)}
         for topic in new.keys() - old:
             count = self.t.topics.setdefault(
                 (member.community_id, topic), TopicCount(new[topic][:80], 0)
@@ -480,7 +484,7 @@ class FakeSearchIndex:
         return [
             Hit(r.member_id, r.topic, r.level, r.evidence, r.score)
             for r in self.t.index.values()
-            if r.member_id == member_id
+            if r.member_id == member_id and r.level != SEEKING
         ]
 
     async def members_listing(self, community_id: int, topics: Iterable[str]) -> set[int]:
@@ -490,6 +494,42 @@ class FakeSearchIndex:
             for r in self.t.index.values()
             if r.community_id == community_id and r.topic in wanted
         }
+
+    async def learned_relations(self, community_id: int) -> list[LearnedPair]:
+        pairs = [p for (c, _, _), p in self.t.relations.items() if c == community_id]
+        return sorted(pairs, key=lambda p: -p.together)
+
+    async def claim_relearning(self, now: datetime, learned_before: datetime) -> list[int]:
+        claimed = []
+        for community_id in sorted(self.t.communities):
+            last = self.t.relation_runs.get(community_id)
+            if last is None or last < learned_before:
+                self.t.relation_runs[community_id] = now
+                claimed.append(community_id)
+        return claimed
+
+    async def co_listed(
+        self, community_id: int, min_together: int
+    ) -> tuple[list[tuple[str, str, int]], dict[str, int], int]:
+        skills: dict[int, set[str]] = {}
+        for r in self.t.index.values():
+            if r.community_id == community_id and is_skill(r.level):
+                skills.setdefault(r.member_id, set()).add(r.topic)
+        together: Counter[tuple[str, str]] = Counter()
+        for topics in skills.values():
+            ordered = sorted(topics)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    together[(a, b)] += 1
+        pairs = [(a, b, n) for (a, b), n in together.items() if n >= min_together]
+        counts = {t: n.members for (c, t), n in self.t.topics.items() if c == community_id}
+        return pairs, counts, len(skills)
+
+    async def replace_learned(self, community_id: int, pairs: Sequence[LearnedPair]) -> None:
+        for key in [k for k in self.t.relations if k[0] == community_id]:
+            del self.t.relations[key]
+        for p in pairs:
+            self.t.relations[(community_id, p.topic, p.related)] = p
 
     @staticmethod
     def _snapshot(member: Member) -> MemberSnapshot:

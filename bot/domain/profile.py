@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
@@ -11,6 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import UserError
 from bot.domain.text import PROFILE_TEXT_MAX, TOPIC_MAX, clean
+from bot.domain.vocabulary import is_known_term, normalise, singular
+
+MAX_SKILLS = 30
+MIN_SKILL_LETTERS = 2
 
 
 class Level(IntEnum):
@@ -200,6 +205,7 @@ class ProfileChanges:
     birthday: str | None = None  # "MM-DD"; "" removes it
     work_anniversary: date | None = None
     clear_work_anniversary: bool = False
+    notes: list[str] = field(default_factory=list)  # what was merged, told on saving
 
     def is_empty(self) -> bool:
         return self == ProfileChanges()
@@ -264,9 +270,11 @@ def parse_profile_edit(line: str, *, today: date) -> ProfileChanges:
 
 def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> None:
     if target == "skills":
-        changes.skills = parse_skills(value)
+        changes.skills = parse_skills(value, changes.notes)
     elif target == "add":
-        changes.add_skills.update(parse_skills(value))
+        added = parse_skills(value, changes.notes)
+        merged = merge_skills([*changes.add_skills.items(), *added.items()], changes.notes)
+        changes.add_skills = merged
     elif target == "remove":
         changes.remove_skills.extend(
             clean(s, "skill", max_len=TOPIC_MAX) for s in value.split(",") if s.strip()
@@ -307,9 +315,16 @@ def validated(changes: ProfileChanges) -> ProfileChanges:
         value = getattr(changes, name)
         if value is not None:
             setattr(changes, name, clean_text_field(name, value))
+    if changes.skills is not None:
+        changes.skills = merge_skills(
+            [(skill_name(t), lvl) for t, lvl in changes.skills.items()], changes.notes
+        )
+    changes.add_skills = merge_skills(
+        [(skill_name(t), lvl) for t, lvl in changes.add_skills.items()], changes.notes
+    )
     for skills in (changes.skills, changes.add_skills):
-        for topic in list(skills or {}):
-            clean(topic, "skill name", max_len=TOPIC_MAX, required=True)
+        if skills is not None and len(skills) > MAX_SKILLS:
+            raise _too_many()
     if changes.timezone is not None:
         changes.timezone = parse_timezone(changes.timezone)
     if changes.capacity is not None:
@@ -317,20 +332,67 @@ def validated(changes: ProfileChanges) -> ProfileChanges:
     return changes
 
 
-def parse_skills(value: str) -> dict[str, Level]:
-    """`python:expert, k8s` → {"python": EXPERT, "k8s": PRACTITIONER}."""
-    skills: dict[str, Level] = {}
+def parse_skills(value: str, notes: list[str] | None = None) -> dict[str, Level]:
+    """`python:expert, k8s` → {"python": EXPERT, "k8s": PRACTITIONER}; a skill written
+    twice is kept once, at the higher level, and `notes` says so."""
+    items: list[tuple[str, Level]] = []
     for item in value.split(","):
         if not item.strip():
             continue
         name, _, level = item.partition(":")
-        topic = clean(name, "skill name", max_len=TOPIC_MAX, required=True)
-        for same in [k for k in skills if k.casefold() == topic.casefold()]:
-            del skills[same]  # "Python:expert, python:learning": the last one counts
-        skills[topic] = Level.parse(level) if level.strip() else Level.PRACTITIONER
-    if len(skills) > 50:
-        raise UserError("That is more than 50 skills.", "Keep the ones you would help with.")
+        topic = skill_name(name)
+        items.append((topic, Level.parse(level) if level.strip() else Level.PRACTITIONER))
+    skills = merge_skills(items, notes if notes is not None else [])
+    if len(skills) > MAX_SKILLS:
+        raise _too_many()
     return skills
+
+
+def _too_many() -> UserError:
+    return UserError(
+        f"A profile holds at most {MAX_SKILLS} skills.",
+        "Keep the ones you would help with; the rest can go in your own words (help=…).",
+    )
+
+
+def skill_name(name: str) -> str:
+    """A skill as typed, refused when nobody could ever find it by searching."""
+    topic = clean(name, "skill name", max_len=TOPIC_MAX, required=True)
+    letters = sum(1 for ch in normalise(topic) if ch.isalnum())
+    if letters == 0:
+        raise UserError(
+            f"“{topic}” has no letters, so nobody could find it with /whoknows.",
+            'Name the skill in words, e.g. +skill="rocket science:expert".',
+        )
+    if letters < MIN_SKILL_LETTERS and not is_known_term(topic):
+        raise UserError(
+            f"“{topic}” is too short to find: a skill needs at least {MIN_SKILL_LETTERS} letters.",
+            'Write it out, e.g. +skill="go:expert" or +skill="public speaking".',
+        )
+    return topic
+
+
+def skill_key(name: str) -> str:
+    """Skills that differ only in case, accents or a plural are the same skill."""
+    return singular(normalise(name))
+
+
+def merge_skills(
+    items: list[tuple[str, Level]], notes: list[str], key: Callable[[str], str] = skill_key
+) -> dict[str, Level]:
+    """Keep each skill once, at the highest level given, under its first spelling."""
+    merged: dict[str, tuple[str, Level]] = {}
+    for name, level in items:
+        k = key(name)
+        if k in merged:
+            first, before = merged[k]
+            best = max(before, level)
+            spelled = f"“{first}”" if first == name else f"“{first}” and “{name}”"
+            notes.append(f"{spelled} are the same skill: kept once, as {first} ({best.label}).")
+            merged[k] = (first, best)
+        else:
+            merged[k] = (name, level)
+    return {name: level for name, level in merged.values()}
 
 
 def parse_availability(value: str, today: date) -> tuple[Availability, date | None]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from bot.domain.profile import Availability
 
-LEVEL_POINTS = {1: 10, 2: 30, 3: 50}
+SEEKING = 0  # index level of a topic the member is looking for help with themselves
+LEVEL_POINTS = {SEEKING: 5, 1: 10, 2: 30, 3: 50}
 OWN_WORDS_POINTS = 20  # the topic appears in their "can help with" text
 EVIDENCE_POINTS = 4
 EVIDENCE_CAP = 10
@@ -23,8 +24,21 @@ CANDIDATE_POOL = 40
 
 def index_score(level: int | None, evidence: int) -> int:
     """Score kept in the search index: level (or own words) plus capped evidence."""
-    base = LEVEL_POINTS.get(level or 0, OWN_WORDS_POINTS)
+    base = OWN_WORDS_POINTS if level is None else LEVEL_POINTS.get(level, OWN_WORDS_POINTS)
     return base + EVIDENCE_POINTS * min(evidence, EVIDENCE_CAP)
+
+
+LEARNING = 1
+
+
+def is_skill(level: int | None) -> bool:
+    """Listed as a skill at some level (not only their own words, not sought)."""
+    return level is not None and level >= LEARNING
+
+
+def is_peer(level: int | None) -> bool:
+    """Learning it, or looking for help with it: a peer, never offered as a helper."""
+    return level is not None and level <= LEARNING
 
 
 @dataclass(frozen=True)

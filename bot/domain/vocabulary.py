@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -13,6 +13,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+
+from bot.domain.related_topics import LearnedPair, Related, Relation, shipped_fields
 
 _KEEP = "+#./&-'"
 _TOKEN_END = ".-/&'"
@@ -112,9 +114,24 @@ STOPWORDS = frozenset(
 )
 
 
+# Accents are dropped only from Latin and Greek letters (café = cafe, München =
+# munchen); in other scripts a combining mark can change the word (Japanese dakuten).
+_FOLD_BELOW = 0x0400
+
+
+def fold_accents(text: str) -> str:
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and ord(out[-1][-1]) < _FOLD_BELOW:
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFKC", "".join(out))
+
+
 def normalise(text: str) -> str:
-    """Lower-case, NFKC, punctuation that carries meaning kept (c++, c#, node.js, ci/cd)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """Lower-case, accents folded, NFKC, punctuation that carries meaning kept (c++, c#,
+    node.js, ci/cd)."""
+    text = fold_accents(unicodedata.normalize("NFKC", text).casefold())
     text = _NON_TOPIC.sub(" ", text)
     tokens = (tok.rstrip(_TOKEN_END).lstrip(_TOKEN_START) for tok in text.split())
     return " ".join(tok for tok in tokens if tok)
@@ -183,6 +200,37 @@ def _seed_maps(
     return canon, frozenset(labels), labels
 
 
+@lru_cache(maxsize=4)
+def _seed_related(seed: tuple[SeedTopic, ...]) -> dict[str, tuple[Related, ...]]:
+    """Shipped field → skill relations under canonical keys, both directions."""
+    canon = _seed_maps(seed)[0]
+
+    def canonical(text: str) -> str:
+        norm = normalise(text)
+        for candidate in (norm, singular(norm), norm.replace("-", " ")):
+            if candidate in canon:
+                return canon[candidate]
+        return singular(norm)
+
+    out: dict[str, list[Related]] = {}
+    for field, skills in shipped_fields():
+        broad = canonical(field)
+        for skill in skills:
+            key = canonical(skill)
+            if not key or key == broad:
+                continue
+            if all(r.key != key for r in out.setdefault(broad, [])):
+                out[broad].append(Related(key, Relation.FIELD))
+            if all(r.key != broad for r in out.setdefault(key, [])):
+                out[key].append(Related(broad, Relation.BROADER))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def is_known_term(text: str) -> bool:
+    """A topic or alias of the shipped vocabulary (short names like C and R are real)."""
+    return normalise(text) in _seed_maps(seed_topics())[0]
+
+
 class Vocabulary:
     """Known topics of one community: canonical keys, their aliases and display labels."""
 
@@ -191,6 +239,7 @@ class Vocabulary:
         seed: tuple[SeedTopic, ...] = (),
         aliases: Mapping[str, str] | None = None,
         topics: Mapping[str, str] | None = None,
+        learned: Iterable[LearnedPair] = (),
     ) -> None:
         base = _seed_maps(seed)
         self._canon: dict[str, str] = dict(base[0])
@@ -203,6 +252,21 @@ class Vocabulary:
         for alias, target in (aliases or {}).items():
             self._canon[normalise(alias)] = self.canonical(target)
         self._choices = list(self._canon)
+        self._related: dict[str, list[Related]] = {
+            k: list(v) for k, v in _seed_related(seed).items()
+        }
+        for pair in learned:
+            self._add_related(pair.topic, Related(pair.related, Relation.LEARNED))
+
+    def _add_related(self, key: str, related: Related) -> None:
+        known = self._related.setdefault(key, [])
+        if related.key != key and all(r.key != related.key for r in known):
+            known.append(related)
+
+    def related(self, key: str) -> list[Related]:
+        """Topics related to `key`, closest first: its field's skills, its broader
+        fields, then what the community's members list with it."""
+        return sorted(self._related.get(key, ()), key=lambda r: r.relation)
 
     def _add_topic(self, key: str, label: str) -> None:
         if key and key not in self._canon:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,10 +20,19 @@ from bot.prompts.dispatcher import Dispatcher
 log = logging.getLogger(__name__)
 
 
+Chore = Callable[[], Awaitable[object]]
+
+
 class PromptScheduler:
-    def __init__(self, dispatcher: Dispatcher, interval: float) -> None:
+    """`chores`: other periodic work of every process, (interval in seconds, job), such as
+    relearning topic relations; each runs on its own interval job in the same scheduler."""
+
+    def __init__(
+        self, dispatcher: Dispatcher, interval: float, chores: Sequence[tuple[float, Chore]] = ()
+    ) -> None:
         self.dispatcher = dispatcher
         self.interval = interval
+        self.chores = tuple(chores)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()  # held while a pass runs, so stop() can wait for it
 
@@ -36,7 +46,27 @@ class PromptScheduler:
             coalesce=True,
             misfire_grace_time=None,
         )
+        for seconds, chore in self.chores:
+            self.scheduler.add_job(
+                self._run_chore,
+                "interval",
+                args=(chore,),
+                seconds=seconds,
+                next_run_time=datetime.now(UTC),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
         self.scheduler.start()
+
+    @staticmethod
+    async def _run_chore(chore: Chore) -> None:
+        try:
+            await chore()
+        except DatabaseUnavailable:  # logged by the store; the next run retries
+            return
+        except Exception:  # a bug: in full in the log; the next run tries again
+            log.exception("periodic job failed")
 
     def kick(self) -> None:
         """Run a pass now (a prompt became due at once); a pass under way finds it anyway."""

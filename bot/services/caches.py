@@ -13,7 +13,8 @@ from bot.domain.search_index import Candidate
 from bot.domain.vocabulary import Vocabulary, seed_topics
 from bot.services.unit_of_work import UnitOfWork
 
-# New topics from other processes reach typo matching within this.
+# New topics from other processes, and newly learned topic relations, reach searches
+# within this.
 VOCABULARY_TTL_S = 300.0
 # A search may show a profile change made in another process up to this late; asks are
 # always checked against the live rows, so a stale result can't send a request wrongly.
@@ -33,7 +34,8 @@ class Caches:
             return cached[1]
         topics = await uow.index.topics(community_id)
         aliases = await uow.communities.aliases(community_id)
-        vocab = Vocabulary(seed_topics(), aliases, topics)
+        learned = await uow.index.learned_relations(community_id)
+        vocab = Vocabulary(seed_topics(), aliases, topics, learned)
         self._vocabularies[community_id] = (self._clock(), vocab)
         return vocab
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.members import Member
+from bot.domain.ranking import SEEKING
 from bot.domain.search_index import TopicEntry
 from bot.domain.vocabulary import Vocabulary
 from bot.services.context import LOAD_WINDOW, Context
@@ -14,7 +15,8 @@ FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def topic_entries(member: Member, vocab: Vocabulary) -> list[TopicEntry]:
-    """Skills (with level) and topics found in the member's own "can help with" words."""
+    """Skills (with level), topics they look for help with (SEEKING, unless they list it
+    as a skill) and topics found in the member's own "can help with" words."""
     entries: dict[str, TopicEntry] = {}
     for name, level in member.skills.items():
         key = vocab.canonical(name)
@@ -24,6 +26,8 @@ def topic_entries(member: Member, vocab: Vocabulary) -> list[TopicEntry]:
         previous = entries.get(key)
         if previous is None or (previous.level or 0) < level:
             entries[key] = TopicEntry(key[:80], label[:80], level)
+    for key in sorted(vocab.extract(member.looking_for))[:MAX_TEXT_TOPICS]:
+        entries.setdefault(key, TopicEntry(key[:80], vocab.label(key)[:80], SEEKING))
     for key in sorted(vocab.extract(member.can_help_with))[:MAX_TEXT_TOPICS]:
         entries.setdefault(key, TopicEntry(key[:80], vocab.label(key)[:80], None))
     return list(entries.values())

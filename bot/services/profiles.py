@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 
 from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import (
+    MAX_SKILLS,
     Availability,
     Level,
     ProfileChanges,
+    merge_skills,
     parse_profile_edit,
+    skill_key,
     validated,
 )
 from bot.domain.text import TOPIC_MAX, clean
@@ -44,7 +48,8 @@ async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
         changes = parse_profile_edit(cmd.text or "", today=ctx.today())
     me = ctx.me
     occasions = (me.birthday, me.work_anniversary)
-    topics_changed = apply_changes(me, changes)
+    vocab = await ctx.vocabulary()
+    topics_changed = apply_changes(me, changes, vocab.canonical)
     if topics_changed:
         await reindex(ctx, me)
     if (me.birthday, me.work_anniversary) != occasions:
@@ -57,29 +62,51 @@ async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
         Message(
             sections=(
                 Section(text=line("Saved. Here is your profile now:")),
+                *(Section(text=line(note)) for note in dict.fromkeys(changes.notes)),
                 *shown.message.sections,
             )
         )
     )
 
 
-def apply_changes(me: Member, changes: ProfileChanges) -> bool:
-    """Apply a validated edit; True when skills or the "can help with" text changed."""
+def apply_changes(
+    me: Member, changes: ProfileChanges, same: Callable[[str], str] = skill_key
+) -> bool:
+    """Apply a validated edit; True when what /whoknows reads (skills, the "can help
+    with" and "looking for" texts) changed.
+
+    `same` names the skill a name means: one written two ways (k8s, Kubernetes) is
+    merged at the higher level, and `changes.notes` says so."""
     skills = dict(me.skills)
     if changes.skills is not None:
-        skills = {name: int(level) for name, level in changes.skills.items()}
+        listed = [(name, Level(level)) for name, level in changes.skills.items()]
+        skills = {n: int(v) for n, v in merge_skills(listed, changes.notes, same).items()}
     for name, level in changes.add_skills.items():
-        skills = {k: v for k, v in skills.items() if k.casefold() != name.casefold()}
-        skills[name] = int(level)
+        twins = {k: v for k, v in skills.items() if same(k) == same(name)}
+        skills = {k: v for k, v in skills.items() if k not in twins}
+        if any(k.casefold() != name.casefold() for k in twins):
+            best = Level(max([int(level), *twins.values()]))
+            names = " and ".join(f"“{n}”" for n in [*twins, name])
+            changes.notes.append(
+                f"{names} are the same skill: kept once, as {name} ({best.label})."
+            )
+            skills[name] = int(best)
+        else:
+            skills[name] = int(level)  # the same name again: a new level
     for name in changes.remove_skills:
         remaining = {k: v for k, v in skills.items() if k.casefold() != name.casefold()}
         if len(remaining) == len(skills):
             raise UserError(f"“{name}” is not one of your skills, so nothing was removed.")
         skills = remaining
-    if len(skills) > 50:
-        raise UserError("That would be more than 50 skills.", "Keep the ones you would help with.")
-    topics_changed = skills != me.skills or (
-        changes.can_help_with is not None and changes.can_help_with != me.can_help_with
+    if len(skills) > MAX_SKILLS and len(skills) > len(me.skills):
+        raise UserError(
+            f"That would be more than {MAX_SKILLS} skills.",
+            "Keep the ones you would help with; the rest can go in your own words (help=…).",
+        )
+    topics_changed = (
+        skills != me.skills
+        or (changes.can_help_with is not None and changes.can_help_with != me.can_help_with)
+        or (changes.looking_for is not None and changes.looking_for != me.looking_for)
     )
     me.skills = skills
     for name in ("can_help_with", "looking_for", "bio", "timezone", "capacity", "discoverable"):

@@ -17,6 +17,7 @@ from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import Connection, Kind
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptOutcome
+from bot.domain.related_topics import LearnedPair
 from bot.domain.search_index import Candidate, Hit, TopicEntry
 from bot.domain.thanks import Endorsement, Thanks
 
@@ -199,6 +200,26 @@ class SearchIndexRepository(Protocol):
 
     async def members_listing(self, community_id: int, topics: Iterable[str]) -> set[int]:
         """Members indexed under any of these topics."""
+        ...
+
+    async def learned_relations(self, community_id: int) -> list[LearnedPair]:
+        """Topics many members list together, as last learned (strongest first)."""
+        ...
+
+    async def claim_relearning(self, now: datetime, learned_before: datetime) -> list[int]:
+        """Communities whose relations were learned before `learned_before` or never,
+        marked as learned `now` so that no other process takes them too."""
+        ...
+
+    async def co_listed(
+        self, community_id: int, min_together: int
+    ) -> tuple[list[tuple[str, str, int]], dict[str, int], int]:
+        """Pairs of skills (a < b) listed by at least `min_together` of the same members,
+        each skill's member count, and how many members list any skill."""
+        ...
+
+    async def replace_learned(self, community_id: int, pairs: Sequence[LearnedPair]) -> None:
+        """The community's learned relations are now exactly `pairs`."""
         ...
 
 

@@ -12,9 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.connections import State
 from bot.domain.members import Member, MemberSnapshot
-from bot.domain.ranking import index_score
+from bot.domain.ranking import LEARNING, SEEKING, index_score, is_skill
+from bot.domain.related_topics import LearnedPair
 from bot.domain.search_index import Candidate, Hit, TopicEntry
-from bot.store.tables import community_topics, connections, member_topics, members
+from bot.store.tables import (
+    communities,
+    community_topics,
+    connections,
+    member_topics,
+    members,
+    topic_relation_runs,
+    topic_relations,
+)
+
+LEARNED_MAX = 20_000  # relations read with a community's vocabulary
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -52,7 +63,7 @@ class SearchIndex:
         old = set(
             await self.session.scalars(
                 select(member_topics.c.topic).where(
-                    member_topics.c.member_id == member.id, member_topics.c.level.is_not(None)
+                    member_topics.c.member_id == member.id, member_topics.c.level >= LEARNING
                 )
             )
         )
@@ -73,7 +84,7 @@ class SearchIndex:
         ]
         if rows:
             await self.session.execute(insert(member_topics), rows)
-        new = {e.topic: e.label for e in entries if e.level is not None}
+        new = {e.topic: e.label for e in entries if is_skill(e.level)}
         await self._count(member.community_id, {t: new[t] for t in new.keys() - old}, +1)
         await self._count(member.community_id, {t: t for t in old - new.keys()}, -1)
 
@@ -186,7 +197,7 @@ class SearchIndex:
         mt = member_topics.c
         rows = await self.session.execute(
             select(mt.member_id, mt.topic, mt.level, mt.evidence, mt.score).where(
-                mt.member_id == member_id
+                mt.member_id == member_id, or_(mt.level.is_(None), mt.level != SEEKING)
             )
         )
         return [Hit(*row) for row in rows]
@@ -197,3 +208,89 @@ class SearchIndex:
             select(mt.member_id).where(mt.community_id == community_id, mt.topic.in_(list(topics)))
         )
         return set(found)
+
+    # --- topics many members list together ------------------------------------------------
+
+    async def learned_relations(self, community_id: int) -> list[LearnedPair]:
+        tr = topic_relations.c
+        rows = await self.session.execute(
+            select(tr.topic, tr.related, tr.together)
+            .where(tr.community_id == community_id)
+            .order_by(tr.together.desc())
+            .limit(LEARNED_MAX)
+        )
+        return [LearnedPair(*row) for row in rows]
+
+    async def claim_relearning(self, now: datetime, learned_before: datetime) -> list[int]:
+        """Communities whose relations were learned before `learned_before` (or never),
+        marked as learned `now` so that no other process takes them too."""
+        runs = topic_relation_runs.c
+        claimed: list[int] = []
+        fresh = select(communities.c.id).where(
+            ~select(runs.community_id).where(runs.community_id == communities.c.id).exists()
+        )
+        for community_id in await self.session.scalars(fresh):
+            dialect = self.session.get_bind().dialect.name
+            make = pg_insert if dialect == "postgresql" else sqlite_insert
+            added = await self.session.execute(
+                make(topic_relation_runs)
+                .values(community_id=community_id, learned_at=now)
+                .on_conflict_do_nothing()
+                .returning(runs.community_id)
+            )
+            claimed += list(added.scalars())
+        stale = await self.session.execute(
+            update(topic_relation_runs)
+            .where(runs.learned_at < learned_before)
+            .values(learned_at=now)
+            .returning(runs.community_id)
+        )
+        claimed += list(stale.scalars())
+        return sorted(set(claimed))
+
+    async def co_listed(
+        self, community_id: int, min_together: int
+    ) -> tuple[list[tuple[str, str, int]], dict[str, int], int]:
+        """Pairs of skills listed by at least `min_together` of the same members, each
+        skill's member count, and how many members list any skill."""
+        a, b = member_topics.alias("a"), member_topics.alias("b")
+        together = func.count().label("together")
+        pairs = await self.session.execute(
+            select(a.c.topic, b.c.topic, together)
+            .join(b, (b.c.member_id == a.c.member_id) & (b.c.topic > a.c.topic))
+            # b is reached through the member (its primary key), never by community:
+            # filtering both by community lets the planner pair every row with every row.
+            .where(a.c.community_id == community_id, a.c.level >= LEARNING, b.c.level >= LEARNING)
+            .group_by(a.c.topic, b.c.topic)
+            .having(func.count() >= min_together)
+        )
+        counts = await self.session.execute(
+            select(community_topics.c.topic, community_topics.c.members).where(
+                community_topics.c.community_id == community_id
+            )
+        )
+        mt = member_topics.c
+        listing = await self.session.scalar(
+            select(func.count(func.distinct(mt.member_id))).where(
+                mt.community_id == community_id, mt.level >= LEARNING
+            )
+        )
+        return [tuple(row) for row in pairs], dict(counts.all()), int(listing or 0)
+
+    async def replace_learned(self, community_id: int, pairs: Sequence[LearnedPair]) -> None:
+        await self.session.execute(
+            delete(topic_relations).where(topic_relations.c.community_id == community_id)
+        )
+        if pairs:
+            await self.session.execute(
+                insert(topic_relations),
+                [
+                    {
+                        "community_id": community_id,
+                        "topic": p.topic,
+                        "related": p.related,
+                        "together": p.together,
+                    }
+                    for p in pairs
+                ],
+            )

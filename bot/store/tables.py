@@ -118,6 +118,25 @@ community_topics = Table(
     Column("members", Integer, nullable=False, default=0),
 )
 
+# Topics many of a community's members list together, learned from the index by a
+# periodic job (bot/services/topic_relations.py); /whoknows reads them with the vocabulary.
+topic_relations = Table(
+    "topic_relations",
+    metadata,
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(80), primary_key=True),
+    Column("related", String(80), primary_key=True),
+    Column("together", Integer, nullable=False),  # members who list both
+)
+
+# When each community's relations were last learned: the job's claim and its schedule.
+topic_relation_runs = Table(
+    "topic_relation_runs",
+    metadata,
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True),
+    Column("learned_at", UTCDateTime, nullable=False),
+)
+
 topic_aliases = Table(
     "topic_aliases",
     metadata,

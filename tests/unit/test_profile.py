@@ -186,7 +186,7 @@ def test_discoverable(value: str, expected: bool) -> None:
         ('window=""', "contact window is empty", "weekdays 09:00-18:00"),
         ('bio="line\x00break"', "control characters", "plain text"),
         (f'help="{"x" * 501}"', "501 characters long; the limit is 500", "shorten"),
-        ("skills=" + ",".join(f"s{i}" for i in range(51)), "more than 50 skills", ""),
+        ("skills=" + ",".join(f"s{i}" for i in range(31)), "at most 30 skills", "own words"),
     ],
 )
 def test_bad_edits_are_refused_with_a_helpful_message(line: str, says: str, hints: str) -> None:
