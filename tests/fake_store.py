@@ -538,6 +538,27 @@ class FakePrompts:
     def __init__(self, t: Tables) -> None:
         self.t = t
 
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        rows: Sequence[tuple[str, int, dict[str, Any]]],
+    ) -> None:
+        for key, recipient, payload in rows:
+            await self.schedule(
+                community_id=community_id,
+                recipient_id=recipient,
+                kind=kind,
+                due_at=due_at,
+                key=key,
+                now=now,
+                subject_id=recipient,
+                payload=payload,
+            )
+
     async def schedule(
         self,
         *,

@@ -90,6 +90,7 @@ class Participant:
     skip_next: bool = False
     missed: int = 0  # rounds in a row without an answer to "did you meet?"
     joined_at: datetime | None = None
+    group: str = ""  # chapter, company or section: favoured to differ inside a group
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import message_codec
@@ -299,8 +300,13 @@ async def start_round(
     if saved is None:
         return None
     assert saved.id is not None
-    members = await _available(uow, ch, now)
-    people = {m.id: _person(m, community, ch, planned_for) for m in members if m.id is not None}
+    available = await _available(uow, ch, now)
+    members = [m for m, _ in available]
+    people = {
+        m.id: _person(m, group, community, ch, planned_for)
+        for m, group in available
+        if m.id is not None
+    }
     met = await uow.pairing.met_pairs(community.id)
     connected = await uow.pairing.connected_pairs(community.id)
     plan = plan_round(
@@ -318,7 +324,8 @@ async def start_round(
             ch.next_round_at = ch.round_after(ch.next_round_at)
         await uow.pairing.save_channel(ch)
     by_id = {m.id: m for m in members}
-    keys = []
+    keys: list[str] = []
+    rows: list[tuple[str, int, dict[str, Any]]] = []
     for no, group in enumerate(groups):
         key = MESSAGE.dedupe_key(token=f"pairing-{saved.id}-{no}")
         seated = [by_id[i] for i in group]
@@ -328,34 +335,30 @@ async def start_round(
             title="Pairing round",
             place=ch.channel,
         )
-        await uow.prompts.schedule(
-            community_id=community.id,
-            recipient_id=group[0],
-            subject_id=group[0],
-            kind=PromptKind.MESSAGE.value,
-            due_at=now,
-            key=key,
-            now=now,
-            payload=message_codec.encode(convo),
-        )
+        rows.append((key, group[0], message_codec.encode(convo)))
         keys.append(key)
+    await uow.prompts.schedule_many(
+        community_id=community.id, kind=PromptKind.MESSAGE.value, due_at=now, now=now, rows=rows
+    )
     return keys
 
 
-async def _available(uow: UnitOfWork, ch: PairingChannel, now: datetime) -> list[Member]:
+async def _available(
+    uow: UnitOfWork, ch: PairingChannel, now: datetime
+) -> list[tuple[Member, str]]:
     """Participants in the round: in, not skipping, not paused, away, gone or unreachable
     (they stay participants, and the next round includes them again)."""
     assert ch.id is not None
-    wanted = [
-        p.member_id
+    wanted = {
+        p.member_id: p.group
         for p in await uow.pairing.participants(ch.id)
         if p.presence is Presence.IN and not p.skip_next
-    ]
+    }
     found = await uow.members.many(wanted)
     today = now.date()
     return [
-        m
-        for _, m in sorted(found.items())
+        (m, wanted[i])
+        for i, m in sorted(found.items())
         if not m.paused
         and not m.forgotten
         and not m.unreachable
@@ -367,13 +370,16 @@ def _topics(text: str) -> frozenset[str]:
     return frozenset(t.strip().lower() for t in re.split(r"[,;\n]", text) if t.strip())
 
 
-def _person(m: Member, community: Community, ch: PairingChannel, when: datetime) -> Person:
+def _person(
+    m: Member, group: str, community: Community, ch: PairingChannel, when: datetime
+) -> Person:
     assert m.id is not None
     tz = m.timezone or community.settings.get("timezone") or "UTC"
     newcomer_days = ch.setting("newcomer_days")
     newcomer = m.created_at is not None and m.created_at > when - timedelta(days=newcomer_days)
     return Person(
         m.id,
+        group=group,
         hours=week_hours(m.contact_window, tz, when.date()),
         knows=frozenset(s.lower() for s in m.skills) | _topics(m.can_help_with),
         seeks=_topics(m.looking_for),

@@ -222,6 +222,19 @@ class ProcessedEventRepository(Protocol):
 
 
 class PromptRepository(Protocol):
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        rows: Sequence[tuple[str, int, dict[str, Any]]],
+    ) -> None:
+        """Many prompts of one kind at once, each (key, recipient and subject, payload);
+        a key that exists already is left as it is."""
+        ...
+
     async def schedule(
         self,
         *,

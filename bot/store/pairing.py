@@ -58,6 +58,7 @@ def _participant(row: Any) -> Participant:
         skip_next=row.skip_next,
         missed=row.missed,
         joined_at=row.joined_at,
+        group=row.group_label,
     )
 
 
@@ -164,6 +165,7 @@ class Pairings:
             "skip_next": p.skip_next,
             "missed": p.missed,
             "joined_at": p.joined_at,
+            "group_label": p.group,
         }
         where = and_(
             pairing_participants.c.channel_id == p.channel_id,

@@ -265,6 +265,7 @@ pairing_participants = Table(
     Column("skip_next", Boolean, nullable=False),
     Column("missed", SmallInteger, nullable=False),
     Column("joined_at", UTCDateTime),
+    Column("group_label", String(80), nullable=False),
     Index("ix_pairing_participants_member_id", "member_id"),
 )
 

@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("skip_next", sa.Boolean(), nullable=False),
         sa.Column("missed", sa.SmallInteger(), nullable=False),
         sa.Column("joined_at", WHEN, nullable=True),
+        sa.Column("group_label", sa.String(length=80), nullable=False),
         sa.ForeignKeyConstraint(
             ["channel_id"],
             ["pairing_channels.id"],
