@@ -18,6 +18,15 @@ from typing import Any, Self
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.members import Community, Member, MemberSnapshot
+from bot.domain.pairing import Pair
+from bot.domain.pairing_rounds import (
+    Answer,
+    PairingChannel,
+    Participant,
+    Round,
+    RoundSummary,
+    Seat,
+)
 from bot.domain.prompts import HELD, Prompt, PromptKind, PromptOutcome, PromptState
 from bot.domain.ranking import SEEKING, index_score, is_skill
 from bot.domain.related_topics import LearnedPair
@@ -64,6 +73,10 @@ class Tables:
     relations: dict[tuple[int, str, str], LearnedPair] = field(default_factory=dict)
     relation_runs: dict[int, datetime] = field(default_factory=dict)  # community → learned at
     events: set[tuple[str, str]] = field(default_factory=set)
+    pairing_channels: dict[int, PairingChannel] = field(default_factory=dict)
+    participants: dict[tuple[int, int], Participant] = field(default_factory=dict)
+    rounds: dict[int, Round] = field(default_factory=dict)
+    seats: dict[tuple[int, int], Seat] = field(default_factory=dict)  # (round, member)
     last_ids: Counter[str] = field(default_factory=Counter)
 
     def next_id(self, table: str) -> int:
@@ -565,6 +578,27 @@ class FakePrompts:
     def __init__(self, t: Tables) -> None:
         self.t = t
 
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        rows: Sequence[tuple[str, int, dict[str, Any]]],
+    ) -> None:
+        for key, recipient, payload in rows:
+            await self.schedule(
+                community_id=community_id,
+                recipient_id=recipient,
+                kind=kind,
+                due_at=due_at,
+                key=key,
+                now=now,
+                subject_id=recipient,
+                payload=payload,
+            )
+
     async def schedule(
         self,
         *,
@@ -721,6 +755,148 @@ class FakePrompts:
                 p.state, p.sent_at, p.last_error, p.attempts = PromptState.SENT.value, now, None, 0
 
 
+class FakePairings:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def channel(self, community_id: int, channel: str) -> PairingChannel | None:
+        for ch in self.t.pairing_channels.values():
+            if (ch.community_id, ch.channel) == (community_id, channel):
+                return deepcopy(ch)
+        return None
+
+    async def channel_by_id(self, channel_id: int) -> PairingChannel | None:
+        ch = self.t.pairing_channels.get(channel_id)
+        return deepcopy(ch) if ch else None
+
+    async def channels(self, community_id: int) -> list[PairingChannel]:
+        return [
+            deepcopy(c)
+            for _, c in sorted(self.t.pairing_channels.items())
+            if c.community_id == community_id
+        ]
+
+    async def save_channel(self, ch: PairingChannel) -> PairingChannel:
+        if ch.id is None:
+            ch.id = self.t.next_id("pairing_channels")
+        self.t.pairing_channels[ch.id] = deepcopy(ch)
+        return ch
+
+    async def due(self, now: datetime, limit: int = 20) -> list[PairingChannel]:
+        due = [
+            c
+            for c in self.t.pairing_channels.values()
+            if c.active and c.next_round_at is not None and c.next_round_at <= now
+        ]
+        due.sort(key=lambda c: (c.next_round_at, c.id))
+        return [deepcopy(c) for c in due[:limit]]
+
+    async def participants(self, channel_id: int) -> list[Participant]:
+        return [deepcopy(p) for (c, _), p in sorted(self.t.participants.items()) if c == channel_id]
+
+    async def memberships(self, member_id: int) -> list[Participant]:
+        return [deepcopy(p) for (_, m), p in sorted(self.t.participants.items()) if m == member_id]
+
+    async def save_participant(self, p: Participant) -> None:
+        self.t.participants[(p.channel_id, p.member_id)] = deepcopy(p)
+
+    async def clear_skips(self, channel_id: int) -> None:
+        for (c, _), p in self.t.participants.items():
+            if c == channel_id:
+                p.skip_next = False
+
+    async def start_round(self, item: Round) -> Round | None:
+        for r in self.t.rounds.values():
+            if (r.channel_id, r.planned_for) == (item.channel_id, item.planned_for):
+                return None
+        item.id = self.t.next_id("pairing_rounds")
+        self.t.rounds[item.id] = deepcopy(item)
+        return item
+
+    async def add_seats(self, round_id: int, groups: Sequence[Sequence[int]]) -> None:
+        for no, group in enumerate(groups):
+            for m in group:
+                self.t.seats[(round_id, m)] = Seat(round_id, no, m)
+
+    async def latest_round(self, channel_id: int) -> Round | None:
+        mine = [r for r in self.t.rounds.values() if r.channel_id == channel_id]
+        return deepcopy(max(mine, key=lambda r: r.planned_for)) if mine else None
+
+    async def get_round(self, round_id: int) -> Round | None:
+        r = self.t.rounds.get(round_id)
+        return deepcopy(r) if r else None
+
+    async def seats(self, round_id: int) -> list[Seat]:
+        return sorted(
+            (s for (r, _), s in self.t.seats.items() if r == round_id),
+            key=lambda s: (s.group_no, s.member_id),
+        )
+
+    async def seats_of(self, member_id: int) -> list[Seat]:
+        return sorted(
+            (s for (_, m), s in self.t.seats.items() if m == member_id), key=lambda s: s.round_id
+        )
+
+    async def met_pairs(self, community_id: int) -> set[Pair]:
+        groups: dict[tuple[int, int], list[int]] = {}
+        for (round_id, member_id), seat in self.t.seats.items():
+            r = self.t.rounds[round_id]
+            if self.t.pairing_channels[r.channel_id].community_id == community_id:
+                groups.setdefault((round_id, seat.group_no), []).append(member_id)
+        return {
+            (min(a, b), max(a, b))
+            for members in groups.values()
+            for a in members
+            for b in members
+            if a != b
+        }
+
+    async def connected_pairs(self, community_id: int) -> set[Pair]:
+        return {
+            (min(c.party_a_id, c.party_b_id), max(c.party_a_id, c.party_b_id))
+            for c in self.t.connections.values()
+            if c.community_id == community_id and c.state is State.CONNECTED
+        }
+
+    async def answer(self, round_id: int, member_id: int, answer: Answer, now: datetime) -> bool:
+        seat = self.t.seats.get((round_id, member_id))
+        if seat is None:
+            return False
+        self.t.seats[(round_id, member_id)] = Seat(round_id, seat.group_no, member_id, answer)
+        return True
+
+    async def summaries(self, channel_id: int, limit: int = 5) -> list[RoundSummary]:
+        mine = [r for r in self.t.rounds.values() if r.channel_id == channel_id]
+        mine.sort(key=lambda r: r.planned_for, reverse=True)
+        return [self._summary(r) for r in mine[:limit]]
+
+    async def attendance(self, community_id: int, since: datetime) -> list[RoundSummary]:
+        mine = [
+            r
+            for r in self.t.rounds.values()
+            if self.t.pairing_channels[r.channel_id].community_id == community_id
+            and r.planned_for >= since
+        ]
+        mine.sort(key=lambda r: (r.planned_for, r.id))
+        return [self._summary(r) for r in mine]
+
+    def _summary(self, r: Round) -> RoundSummary:
+        assert r.id is not None
+        seats = [s for (rid, _), s in self.t.seats.items() if rid == r.id]
+        groups = {s.group_no for s in seats}
+        met = {s.group_no for s in seats if s.answer is Answer.YES}
+        answered = sum(s.answer is not None for s in seats)
+        return RoundSummary(
+            r.id, r.channel_id, r.planned_for, len(groups), len(seats), answered, len(met)
+        )
+
+    async def forget(self, member_id: int) -> None:
+        for key in [k for k in self.t.participants if k[1] == member_id]:
+            del self.t.participants[key]
+        for key in [k for k in self.t.seats if k[1] == member_id]:
+            del self.t.seats[key]
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self._store = store
@@ -732,6 +908,7 @@ class FakeUnitOfWork:
         self.index = FakeSearchIndex(self._tables)
         self.events = FakeEvents(self._tables)
         self.prompts = FakePrompts(self._tables)
+        self.pairing = FakePairings(self._tables)
 
     async def __aenter__(self) -> Self:
         return self

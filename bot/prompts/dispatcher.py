@@ -49,6 +49,7 @@ from bot.prompts.batch import Batch
 from bot.prompts.kinds import PROMPT_KINDS, digest
 from bot.prompts.spec import Bundle, Later, Skip
 from bot.services.community_settings import kind_off, setting, timezone_of
+from bot.services.pairing import run_due_rounds
 from bot.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,12 @@ class Dispatcher:
     async def run_due(self, *, max_batches: int = 10_000) -> Report:
         """Send everything due now (batch after batch)."""
         total = Report()
+        # Pairing rounds that are due start first; their group conversations go out one
+        # row at a time, each recorded at once, so a crash repeats no group.
+        rounds = await run_due_rounds(self.units, self.clock.now())
+        if rounds:
+            report, _ = await self._pass(rounds)
+            total.add(report)
         for _ in range(max_batches):
             report = await self.run_once()
             total.add(report)

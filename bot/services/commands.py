@@ -148,6 +148,23 @@ class PromptSwitch:
 
 
 @dataclass(frozen=True)
+class PairingManage:
+    """Organisers: /networker pairing on|off|run|status|set #channel [options]."""
+
+    action: str
+    channel: str | None = None
+    options: str = ""
+
+
+@dataclass(frozen=True)
+class PairingMember:
+    """Members: /networker pairing join|skip|leave [#channel], or status without a channel."""
+
+    action: str
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
 class Press:
     """A button pressed, with the answers to its form when it had one."""
 
@@ -178,5 +195,7 @@ Command = (
     | Home
     | Onboard
     | PromptSwitch
+    | PairingManage
+    | PairingMember
     | Press
 )

@@ -139,7 +139,8 @@ class CommandSpec:
 
     @property
     def organiser(self) -> bool:
-        return any(use.organiser for use in self.uses)
+        """Organisers only (a command with some organiser actions is still for members)."""
+        return all(use.organiser for use in self.uses)
 
     def make(self, args: Args) -> Command:
         if self.build is not None:

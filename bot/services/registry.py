@@ -18,6 +18,7 @@ from bot.services import (
     followups,
     help,
     organiser,
+    pairing,
     profiles,
     search,
     thanks,
@@ -72,6 +73,18 @@ def _prompts(args: Args) -> c.Command:
             "/networker prompts alone lists the kinds.",
         )
     return c.PromptSwitch(kind, on=switch == "on")
+
+
+def _pairing(args: Args) -> c.Command:
+    action, channel, options = args.text("action"), args["channel"], args.text("options")
+    if action in pairing.MANAGE and not (action == "status" and channel is None):
+        return c.PairingManage(action, channel, options.strip())
+    if options.strip():
+        raise UserError(
+            f"/networker pairing {action} takes only a channel.",
+            f"e.g. /networker pairing {action} #coffee",
+        )
+    return c.PairingMember(action, channel)
 
 
 # --- button handlers that reuse a command's use case ------------------------------------
@@ -213,6 +226,38 @@ COMMANDS: tuple[CommandSpec, ...] = (
         build=_prompts,
         example="/networker prompts off keep_in_touch",
         usage_override="[on|off <kind>]",
+    ),
+    CommandSpec(
+        (NETWORKER, "pairing"),
+        "1:1 pairing rounds: join, skip or leave; organisers: on, off, run, status, set",
+        (
+            Use(c.PairingMember, pairing.member),
+            Use(c.PairingManage, pairing.manage, organiser=True, needs_profile=True),
+        ),
+        (
+            Arg(
+                "action",
+                ArgKind.CHOICE,
+                "what to do",
+                choices=tuple((a, a) for a in (*pairing.JOIN, *pairing.MANAGE)),
+            ),
+            Arg("channel", ArgKind.CHANNEL, "the pairing channel", required=False),
+            Arg(
+                "options",
+                ArgKind.TEXT,
+                "organisers: every=1w|2w|4w day=mon..fri time=10:00 size=2|3",
+                required=False,
+            ),
+        ),
+        build=_pairing,
+        example="/networker pairing on #coffee every=2w day=thu time=10:00 size=2",
+        details=(
+            "Members: join #channel, skip (the next round only), leave, status. "
+            "Organisers: on #channel [every=1w|2w|4w] [day=mon..fri] [time=10:00] [size=2|3], "
+            "off, run (a round now), status, set #channel key=value (ghost_rounds, "
+            "check_after_days, reminder_hours, newcomer_days)."
+        ),
+        usage_override="<action> [#channel] [options]",
     ),
     CommandSpec(
         (NETWORKER, "profile"),

@@ -16,6 +16,15 @@ from typing import Any, Protocol, Self
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import Connection, Kind
 from bot.domain.members import Community, Member
+from bot.domain.pairing import Pair
+from bot.domain.pairing_rounds import (
+    Answer,
+    PairingChannel,
+    Participant,
+    Round,
+    RoundSummary,
+    Seat,
+)
 from bot.domain.prompts import Prompt, PromptOutcome
 from bot.domain.related_topics import LearnedPair
 from bot.domain.search_index import Candidate, Hit, TopicEntry
@@ -234,6 +243,19 @@ class ProcessedEventRepository(Protocol):
 
 
 class PromptRepository(Protocol):
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        rows: Sequence[tuple[str, int, dict[str, Any]]],
+    ) -> None:
+        """Many prompts of one kind at once, each (key, recipient and subject, payload);
+        a key that exists already is left as it is."""
+        ...
+
     async def schedule(
         self,
         *,
@@ -323,6 +345,69 @@ class PromptRepository(Protocol):
         ...
 
 
+class PairingRepository(Protocol):
+    async def channel(self, community_id: int, channel: str) -> PairingChannel | None: ...
+
+    async def channel_by_id(self, channel_id: int) -> PairingChannel | None: ...
+
+    async def channels(self, community_id: int) -> list[PairingChannel]: ...
+
+    async def save_channel(self, ch: PairingChannel) -> PairingChannel:
+        """Inserted (it has its id on return) or updated."""
+        ...
+
+    async def due(self, now: datetime, limit: int = 20) -> list[PairingChannel]:
+        """Active channels whose next round is due, the longest waiting first."""
+        ...
+
+    async def participants(self, channel_id: int) -> list[Participant]: ...
+
+    async def memberships(self, member_id: int) -> list[Participant]: ...
+
+    async def save_participant(self, p: Participant) -> None: ...
+
+    async def clear_skips(self, channel_id: int) -> None: ...
+
+    async def start_round(self, item: Round) -> Round | None:
+        """Saved with its id; None when this channel already has a round for that slot."""
+        ...
+
+    async def add_seats(self, round_id: int, groups: Sequence[Sequence[int]]) -> None: ...
+
+    async def latest_round(self, channel_id: int) -> Round | None: ...
+
+    async def get_round(self, round_id: int) -> Round | None: ...
+
+    async def seats(self, round_id: int) -> list[Seat]:
+        """By group, then member."""
+        ...
+
+    async def seats_of(self, member_id: int) -> list[Seat]: ...
+
+    async def met_pairs(self, community_id: int) -> set[Pair]:
+        """Every pair ever in a group together, in any pairing channel of the community."""
+        ...
+
+    async def connected_pairs(self, community_id: int) -> set[Pair]:
+        """Members already connected through an accepted intro or ask."""
+        ...
+
+    async def answer(self, round_id: int, member_id: int, answer: Answer, now: datetime) -> bool:
+        """Record a member's answer; False when they have no seat in that round."""
+        ...
+
+    async def summaries(self, channel_id: int, limit: int = 5) -> list[RoundSummary]:
+        """The channel's last rounds, newest first."""
+        ...
+
+    async def attendance(self, community_id: int, since: datetime) -> list[RoundSummary]:
+        """Every round of the community since then, oldest first: members paired,
+        answers and met rate (for the organisers' dashboard)."""
+        ...
+
+    async def forget(self, member_id: int) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def communities(self) -> CommunityRepository: ...
@@ -344,6 +429,9 @@ class UnitOfWork(Protocol):
 
     @property
     def prompts(self) -> PromptRepository: ...
+
+    @property
+    def pairing(self) -> PairingRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -22,6 +22,39 @@ class Prompts:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        rows: Sequence[tuple[str, int, dict[str, Any]]],
+    ) -> None:
+        """Many prompts of one kind at once, each (key, recipient and subject, payload);
+        a key that exists already is left as it is. A pairing round keeps tens of
+        thousands of group conversations this way."""
+        dialect = self.session.get_bind().dialect.name
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        values = [
+            {
+                "community_id": community_id,
+                "recipient_id": recipient,
+                "kind": kind,
+                "subject_id": recipient,
+                "due_at": due_at,
+                "payload": payload,
+                "state": PromptState.PENDING.value,
+                "attempts": 0,
+                "dedupe_key": key,
+                "created_at": now,
+            }
+            for key, recipient, payload in rows
+        ]
+        if values:  # one statement, many rows (the driver batches them)
+            stmt = make(prompts).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            await self.session.execute(stmt, values)
+
     async def schedule(
         self,
         *,

@@ -256,6 +256,67 @@ prompts = Table(
 )
 
 
+# Pairing rounds ("coffee chats"): channels with their cadence, who takes part, each
+# round (one per planned slot, ever: a crash resumes it, never doubles it), and each
+# member's seat in a group with their answer to "did you meet?".
+pairing_channels = Table(
+    "pairing_channels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(PLATFORM_ID_MAX), nullable=False),
+    Column("every_weeks", SmallInteger, nullable=False),
+    Column("weekday", SmallInteger, nullable=False),
+    Column("at", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("size", SmallInteger, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("next_round_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("community_id", "channel"),
+    Index("ix_pairing_channels_next_round_at", "next_round_at"),
+)
+
+pairing_participants = Table(
+    "pairing_participants",
+    metadata,
+    Column("channel_id", ForeignKey("pairing_channels.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("presence", String(10), nullable=False),
+    Column("skip_next", Boolean, nullable=False),
+    Column("missed", SmallInteger, nullable=False),
+    Column("joined_at", UTCDateTime),
+    Column("group_label", String(80), nullable=False),
+    Index("ix_pairing_participants_member_id", "member_id"),
+)
+
+pairing_rounds = Table(
+    "pairing_rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", ForeignKey("pairing_channels.id", ondelete="CASCADE"), nullable=False),
+    Column("planned_for", UTCDateTime, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("check_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel_id", "planned_for"),
+)
+
+pairing_seats = Table(
+    "pairing_seats",
+    metadata,
+    Column("round_id", ForeignKey("pairing_rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_no", Integer, nullable=False),
+    Column("answer", String(10)),
+    Column("answered_at", UTCDateTime),
+    Index("ix_pairing_seats_member_id", "member_id"),
+    Index("ix_pairing_seats_round_id_group_no", "round_id", "group_no"),
+)
+
+
 def map_domain() -> None:
     """Map the domain classes onto the tables (idempotent)."""
     if mapper_registry.mappers:

@@ -19,6 +19,7 @@ from bot.config import DatabaseTimeouts
 from bot.ports import DatabaseUnavailable, OutcomeUnknown
 from bot.store.engine import BEGIN_MODE, make_sessionmaker
 from bot.store.faults import OutageLog, database_away
+from bot.store.pairing import Pairings
 from bot.store.prompt_rows import Prompts
 from bot.store.repositories import Communities, Connections, Members, ProcessedEvents, ThanksLog
 from bot.store.search_index import SearchIndex
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.index = SearchIndex(self.session)
         self.events = ProcessedEvents(self.session)
         self.prompts = Prompts(self.session)
+        self.pairing = Pairings(self.session)
 
     async def __aenter__(self) -> Self:
         try:
