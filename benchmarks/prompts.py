@@ -44,7 +44,7 @@ from bot.config import Settings
 from bot.domain.connections import Connection
 from bot.domain.members import Community
 from bot.messages import ChannelPost, DirectMessage, GroupConversation
-from bot.ports import SystemClock
+from bot.ports import Receipt, SystemClock
 from bot.prompts.dispatcher import Dispatcher
 from bot.services.prompt_planning import Planner
 from bot.store.engine import make_engine
@@ -164,13 +164,15 @@ async def _insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
 
 
 class CountingMessenger:
-    """Answers at once; remembers the delivery key of every DM."""
+    """Answers at once with a receipt like a platform's (the dispatcher saves it on the
+    row); remembers the delivery key of every DM."""
 
     def __init__(self) -> None:
         self.keys: list[str] = []
 
-    async def send_dm(self, community: str, dm: DirectMessage) -> None:
+    async def send_dm(self, community: str, dm: DirectMessage) -> Receipt:
         self.keys.append(dm.key or "")
+        return {"channel": f"D{dm.recipient}", "message": str(len(self.keys))}
 
     async def open_group(self, community: str, group: GroupConversation) -> None:
         raise AssertionError("no groups in this benchmark")
@@ -248,10 +250,13 @@ def run_dispatch(url: str, processes: int, batch: int) -> dict[str, Any]:
 
 
 async def count_sent(url: str) -> int:
+    """Rows recorded as sent, each with the receipt its send returned."""
     engine = make_engine(url)
     async with engine.connect() as conn:
         found = await conn.scalar(
-            select(func.count()).select_from(prompts).where(prompts.c.state == "sent")
+            select(func.count())
+            .select_from(prompts)
+            .where(prompts.c.state == "sent", prompts.c.receipt.is_not(None))
         )
     await engine.dispose()
     return int(found or 0)
@@ -359,7 +364,7 @@ def main() -> None:
                     f"{backend:10} {processes} process(es): {rate:7,.0f} prompts/s "
                     f"({result['sent']:,} sends in {result['seconds']:.1f} s; "
                     f"per worker {result['per_worker']}); distinct keys {result['distinct']:,}, "
-                    f"duplicates {result['duplicates']}, rows sent {in_db:,} "
+                    f"duplicates {result['duplicates']}, rows sent with receipt {in_db:,} "
                     f"(seeded in {seeded:.1f} s)",
                     flush=True,
                 )

@@ -24,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_reply import AfterReply, deliver
 from adapters.slack.directory import Directory, SlackUser
-from adapters.slack.lookups import Lookups
+from adapters.slack.lookups import BEFORE_ANSWER_SECONDS, Lookups
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
 from adapters.text_commands import COMMANDS
@@ -80,6 +80,12 @@ class SlackListeners:
         # After the ack, delivery runs as a task so Slack gets its answer at once; tests
         # turn this off to see every side effect by the time the HTTP response arrives.
         self.after = AfterReply(background=background)
+        # How long users.info may take before the answer (tests make it shorter).
+        self.lookup_seconds = BEFORE_ANSWER_SECONDS
+
+    def lookups(self, client: AsyncWebClient, team: str) -> Lookups:
+        """The users.info calls of one request, before its answer, under one deadline."""
+        return Lookups(self.directory, client, team, seconds=self.lookup_seconds)
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(self.only_our_workspace)
@@ -155,7 +161,7 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: Any
     ) -> None:
         team, user = body.get("team_id", ""), body.get("user_id", "")
-        lookups = Lookups(self.directory, client, team)
+        lookups = self.lookups(client, team)
         try:
             command = await parse(body.get("command", ""), body.get("text", ""), lookups.named)
             actor = await self.actor(
@@ -235,7 +241,7 @@ class SlackListeners:
         user_name = (body.get("user") or {}).get("name")
         # The profile form shows the time zone Slack knows; the deadline keeps its
         # trigger_id (3 s) alive while Slack is slow.
-        lookups = Lookups(self.directory, client, team)
+        lookups = self.lookups(client, team)
         try:
             actor = await self.actor(lookups, user, user_name, exact=name == Action.PROFILE_EDIT)
         except (SlackApiError, UserError):  # then without it
@@ -278,7 +284,7 @@ class SlackListeners:
         team = (body.get("team") or {}).get("id", "")
         user = (body.get("user") or {}).get("id", "")
         inputs, picked = view_values(view)
-        lookups = Lookups(self.directory, client, team)
+        lookups = self.lookups(client, team)
         try:
             actor = await self.actor(
                 lookups, user, (body.get("user") or {}).get("name"), exact=False
@@ -392,7 +398,7 @@ class SlackListeners:
     # --- helpers --------------------------------------------------------------------------
 
     async def _publish_home(self, client: AsyncWebClient, team: str, user: str) -> None:
-        actor = await self.actor(Lookups(self.directory, client, team), user, None, exact=False)
+        actor = await self.actor(self.lookups(client, team), user, None, exact=False)
         result = await self.core.handle(actor, c.Home())
         if result is not None and result is not DATABASE_AWAY:  # keep the Home and its buttons
             await client.views_publish(

@@ -1,23 +1,31 @@
-"""One process of the crash test: the core on a SQLite file, delivering through the real
-Slack adapter (slack_sdk) or the real Discord adapter (discord.py) to the API double the
-test serves. The test kills this process (SIGKILL) from the double's side, at one of its
-requests; this file has no hooks of its own.
+"""The processes of the crash test: the core on a SQLite file, delivering through the
+real Slack adapter (slack_sdk) or the real Discord adapter (discord.py) to the API double
+the test serves. The test kills a process (SIGKILL) from the double's side, at one of
+its requests; this file has no hooks of its own.
 
     act     register the community, then run the intro flow
     resume  what a restarted process does: the dispatcher's first pass, then the rest of
             the flow (the steps a killed process had not begun)
 
-usage: outbox_crash_runner.py slack|discord API_URL DB_URL PROGRESS act|resume
+usage: outbox_crash_runner.py
+  reads one job a line on stdin, "slack|discord API_URL DB_URL DIR act|resume", and runs
+  each in a process of its own, forked from this one once everything is imported (a
+  fresh interpreter per job would spend seconds importing); prints "started PID" and
+  then "ended PID EXIT_CODE" (-9: killed). A job's errors go to DIR/stderr.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import traceback
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from adapters.discord.runtime import DiscordAdapter
+from adapters.slack.runtime import SlackAdapter
 from bot.actions import Action
 from bot.config import Settings
 from bot.ports import Messenger
@@ -79,11 +87,7 @@ def steps(platform: str) -> list[tuple[c.Actor, c.Command]]:
 
 def adapter(platform: str, config: Settings, engine: object) -> Adapter:
     if platform == "slack":
-        from adapters.slack.runtime import SlackAdapter
-
         return SlackAdapter(config, engine, background=False)  # type: ignore[arg-type]
-    from adapters.discord.runtime import DiscordAdapter
-
     return DiscordAdapter(config, background=False)
 
 
@@ -97,6 +101,7 @@ def settings(platform: str, api_url: str, db_url: str) -> Settings:
 
 
 async def main(platform: str, api_url: str, db_url: str, progress: Path, phase: str) -> None:
+    """One job: `progress` lists the steps begun, across the processes of one case."""
     config = settings(platform, api_url, db_url)
     engine = make_engine(db_url)
     clock = FakeClock(START if phase == "act" else LATER)
@@ -130,6 +135,26 @@ def _mark(progress: Path, number: int) -> None:
         out.write(f"{number}\n")
 
 
+def serve() -> None:
+    for job in sys.stdin:
+        platform, api_url, db_url, folder, phase = job.split()
+        pid = os.fork()
+        if pid == 0:  # the job: its own process, as after a restart
+            os._exit(_job(platform, api_url, db_url, Path(folder), phase))
+        print(f"started {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(f"ended {pid} {os.waitstatus_to_exitcode(status)}", flush=True)
+
+
+def _job(platform: str, api_url: str, db_url: str, folder: Path, phase: str) -> int:
+    with (folder / "stderr").open("a") as errors:
+        try:
+            asyncio.run(main(platform, api_url, db_url, folder / "progress", phase))
+        except BaseException:
+            traceback.print_exc(file=errors)
+            return 1
+    return 0
+
+
 if __name__ == "__main__":
-    platform, api_url, db_url, progress, phase = sys.argv[1:6]
-    asyncio.run(main(platform, api_url, db_url, Path(progress), phase))
+    serve()

@@ -1,8 +1,8 @@
 """A process killed at any point of the intro flow loses no message, and shows none twice
 where the platform lets us know (Discord's nonce; Slack only outside its crash window).
 
-Each case runs the flow in a real process (tests/faults/outbox_crash_runner.py) that
-delivers through the real slack_sdk or discord.py client to the API double served here.
+Each case runs the flow in real processes (tests/faults/outbox_crash_runner.py) that
+deliver through the real slack_sdk or discord.py client to the API double served here.
 The double SIGKILLs that process at one of its requests: after the platform did what
 was asked (opened a conversation, made a thread, posted a message) and before the
 process heard the answer, so nothing of it could be recorded. A second process, as
@@ -16,9 +16,10 @@ import asyncio
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -48,38 +49,74 @@ def writes(platform: str, request: web.Request) -> bool:
     return request.method != "GET"
 
 
-async def run(
-    platform: str, double: LoopbackServer, api_url: str, tmp: Path, phase: str, kill_at: int = 0
-) -> int:
-    """One process; killed by the double at its `kill_at`-th write (0: never)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
-        env.pop(name, None)
-    url = f"sqlite+aiosqlite:///{tmp / 'networker.db'}"
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, str(RUNNER), platform, api_url, url, str(tmp / "progress"), phase),
-        env=env,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    seen = 0
+class Runner:
+    """The runner's server (tests/faults/outbox_crash_runner.py): each job a process of
+    its own, forked once everything is imported."""
 
-    async def answered(request: web.Request, _response: web.StreamResponse) -> None:
-        nonlocal seen
-        if writes(platform, request):
-            seen += 1
-            if seen == kill_at:  # done at the platform; the process never hears of it
-                process.send_signal(signal.SIGKILL)
-                await process.wait()
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+            env.pop(name, None)
+        self.server = subprocess.Popen(
+            [sys.executable, str(RUNNER)],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
-    double.answered = answered
+    async def line(self) -> list[str]:
+        assert self.server.stdout is not None
+        read = asyncio.get_running_loop().run_in_executor(None, self.server.stdout.readline)
+        said = await asyncio.wait_for(read, HANG)
+        assert said, "the runner's server stopped"
+        return said.split()
+
+    async def run(
+        self, platform: str, double: LoopbackServer, tmp: Path, phase: str, kill_at: int = 0
+    ) -> int:
+        """One process; the double kills it at its `kill_at`-th write (0: never)."""
+        assert self.server.stdin is not None
+        api = double.base_url  # type: ignore[attr-defined]
+        url = f"sqlite+aiosqlite:///{tmp / 'networker.db'}"
+        self.server.stdin.write(f"{platform} {api} {url} {tmp} {phase}\n")
+        self.server.stdin.flush()
+        _, pid = await self.line()
+        ended = asyncio.Event()
+        seen = 0
+
+        async def answered(request: web.Request, _response: web.StreamResponse) -> None:
+            nonlocal seen
+            if writes(platform, request):
+                seen += 1
+                if seen == kill_at:  # done at the platform; the process never hears of it
+                    os.kill(int(pid), signal.SIGKILL)
+                    await ended.wait()
+
+        double.answered = answered
+        try:
+            _, _, code = await self.line()
+        finally:
+            ended.set()
+            double.answered = None
+        errors = tmp / "stderr"
+        assert int(code) in (0, -signal.SIGKILL), errors.read_text() if errors.exists() else code
+        return int(code)
+
+    def close(self) -> None:
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        self.server.wait(timeout=HANG)
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[Runner]:
+    started = Runner()
     try:
-        _, err = await asyncio.wait_for(process.communicate(), HANG)
+        yield started
     finally:
-        double.answered = None
-    assert process.returncode in (0, -signal.SIGKILL), err.decode()[-3000:]
-    return process.returncode
+        started.close()
 
 
 @pytest.fixture(scope="module")
@@ -128,9 +165,9 @@ def slack_made(double: SlackApiDouble) -> Counter[tuple[str, str]]:
 
 
 async def test_slack_the_flow_sends_four_messages_each_once(
-    slack_api: SlackApiDouble, tmp_path: Path, template: Path
+    runner: Runner, slack_api: SlackApiDouble, tmp_path: Path, template: Path
 ) -> None:
-    assert await run("slack", slack_api, slack_api.base_url, fresh(tmp_path, template), "act") == 0
+    assert await runner.run("slack", slack_api, fresh(tmp_path, template), "act") == 0
 
     made = slack_made(slack_api)
     assert {place for _, place in made} == SLACK_PLACES
@@ -141,14 +178,13 @@ async def test_slack_the_flow_sends_four_messages_each_once(
 
 @pytest.mark.parametrize("kill_at", range(1, SLACK_WRITES + 1))
 async def test_slack_a_kill_at_any_point_loses_nothing_and_repeats_only_inside_the_window(
-    slack_api: SlackApiDouble, tmp_path: Path, template: Path, kill_at: int
+    runner: Runner, slack_api: SlackApiDouble, tmp_path: Path, template: Path, kill_at: int
 ) -> None:
     tmp = fresh(tmp_path, template)
-    api = slack_api.base_url
-    assert await run("slack", slack_api, api, tmp, "act", kill_at) == -signal.SIGKILL
+    assert await runner.run("slack", slack_api, tmp, "act", kill_at) == -signal.SIGKILL
     killed = slack_api.calls[-1]  # the request the process never heard the answer to
 
-    assert await run("slack", slack_api, api, tmp, "resume") == 0
+    assert await runner.run("slack", slack_api, tmp, "resume") == 0
 
     made = slack_made(slack_api)
     assert {place for _, place in made} == SLACK_PLACES  # every message arrived
@@ -183,10 +219,10 @@ def discord_made(double: DiscordDouble) -> Counter[tuple[str, str]]:
 
 
 async def test_discord_the_flow_sends_four_messages_each_once(
-    discord_api: DiscordDouble, tmp_path: Path, template: Path
+    runner: Runner, discord_api: DiscordDouble, tmp_path: Path, template: Path
 ) -> None:
     tmp = fresh(tmp_path, template)
-    assert await run("discord", discord_api, discord_api.base_url, tmp, "act") == 0
+    assert await runner.run("discord", discord_api, tmp, "act") == 0
 
     made = discord_made(discord_api)
     assert {place for _, place in made} == DISCORD_PLACES
@@ -198,13 +234,12 @@ async def test_discord_the_flow_sends_four_messages_each_once(
 
 @pytest.mark.parametrize("kill_at", range(1, DISCORD_WRITES + 1))
 async def test_discord_a_kill_at_any_point_delivers_every_message_exactly_once(
-    discord_api: DiscordDouble, tmp_path: Path, template: Path, kill_at: int
+    runner: Runner, discord_api: DiscordDouble, tmp_path: Path, template: Path, kill_at: int
 ) -> None:
     tmp = fresh(tmp_path, template)
-    api = discord_api.base_url
-    assert await run("discord", discord_api, api, tmp, "act", kill_at) == -signal.SIGKILL
+    assert await runner.run("discord", discord_api, tmp, "act", kill_at) == -signal.SIGKILL
 
-    assert await run("discord", discord_api, api, tmp, "resume") == 0
+    assert await runner.run("discord", discord_api, tmp, "resume") == 0
 
     made = discord_made(discord_api)
     assert {place for _, place in made} == DISCORD_PLACES

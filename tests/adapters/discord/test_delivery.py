@@ -196,6 +196,31 @@ async def test_without_an_intro_channel_each_party_gets_a_dm(world: DiscordWorld
         assert world.dm(who).json["content"].startswith(f"<@{ana.id}>, meet <@{ben.id}>!")
 
 
+async def test_without_an_intro_channel_a_retry_sends_only_the_dms_that_failed(
+    world: DiscordWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_sleep = asyncio.sleep
+
+    async def instant(delay: float, result: Any = None) -> Any:  # discord.py's 5xx waits
+        return await real_sleep(0, result)
+
+    monkeypatch.setattr(discord.http.asyncio, "sleep", instant)
+    ana, ben, dana = await introduced(world)
+    world.double.server_error("POST", f"/channels/{dm_channel(ben.id)}/messages", times=5)
+
+    await accept_last(world, ana)
+
+    assert [len(world.double.dms(p.id)) for p in (ana, ben, dana)] == [1, 0, 1]
+    world.clock.advance(minutes=1, seconds=1)  # the back-off's first wait
+    pass_ = Dispatcher(world.core.units, world.clock, world.settings, dict(world.core.messengers))
+    assert (await pass_.run_due()).sent == 1
+
+    assert [len(world.double.dms(p.id)) for p in (ana, ben, dana)] == [1, 1, 1]
+    for sent in (ana, dana):  # not even asked again (a nonce would hide a repeat)
+        assert len(world.double.calls("POST", f"/channels/{dm_channel(sent.id)}/messages")) == 1
+    assert world.dm(ben).json["content"].startswith(f"<@{ana.id}>, meet <@{ben.id}>!")
+
+
 # --- DMs refused: 403 / 50007 -------------------------------------------------------------------
 
 
