@@ -53,14 +53,14 @@ async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
         await ctx.prompts.giver_digest(me)
     await refresh_load(ctx, me)  # capacity, availability or visibility may have changed
     shown = show_profile(ctx, me, own=True)
-    return Reply(
-        Message(
-            sections=(
-                Section(text=line("Saved. Here is your profile now:")),
-                *shown.message.sections,
+    said = [Section(text=line("Saved. Here is your profile now:"))]
+    if changes.contact_window is not None:  # "daily 9-5": say how it was read
+        said.append(
+            Section(
+                text=line(f"I read your contact window as {changes.contact_window.describe()}.")
             )
         )
-    )
+    return Reply(Message(sections=(*said, *shown.message.sections)))
 
 
 def apply_changes(me: Member, changes: ProfileChanges) -> bool:

@@ -181,7 +181,7 @@ def test_discoverable(value: str, expected: bool) -> None:
         ('window="funday 09:00-17:00"', "“funday”", "weekdays 09:00-18:00"),
         ('window="mon 25:00-26:00"', "hour that does not exist", "weekdays 09:00-18:00"),
         ('window="mon 09:60-10:00"', "hour that does not exist", ""),
-        ('window="mon 9 to 5"', "not a contact window I understand", "weekdays 09:00-18:00"),
+        ('window="mon 9 till 5"', "not a contact window I understand", "weekdays 09:00-18:00"),
         ('window="mon nine-five"', "not a range of hours", "weekdays 09:00-18:00"),
         ('window=""', "contact window is empty", "weekdays 09:00-18:00"),
         ('bio="line\x00break"', "control characters", "plain text"),
