@@ -21,6 +21,7 @@ from bot.domain.errors import UserError
 class PromptKind(StrEnum):
     """Each kind is declared (label, dedupe key, renderer, rhythm) in bot/prompts/kinds/."""
 
+    CONSENT_REQUEST = "consent_request"  # an intro or ask, in the recipient's window
     CONSENT_REMINDER = "consent_reminder"
     CONSENT_EXPIRY = "consent_expiry"
     CONNECT_CHECK = "connect_check"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.actions import Action
 from bot.domain.connections import Answer, Connection, Consent, Kind, State
@@ -11,12 +11,14 @@ from bot.domain.members import Member
 from bot.domain.profile import Availability
 from bot.domain.text import NOTE_MAX, clean, clean_reason
 from bot.domain.vocabulary import MatchKind, TopicMatch
+from bot.domain.wording import moment_text, weekday_day_text
 from bot.messages import (
     Bold,
     Button,
     Form,
     Input,
     InputKind,
+    Line,
     Quote,
     Reply,
     Style,
@@ -26,7 +28,6 @@ from bot.messages import (
     reply,
 )
 from bot.services.commands import Ask, Intro, MemberRef, Press
-from bot.services.consent_request import consent_message
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load
 from bot.services.search import find_helpers
@@ -68,10 +69,12 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
     )
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
-        ctx.dm(party, consent_message(conn, party, ctx.me, a if party is b else b))
-    await ctx.prompts.consent_requested(conn)
+    arrivals = await ctx.prompts.consent_requested(conn)
+    later = arrival_lines(ctx, [a, b], arrivals)
     return reply(
-        line("Done! I've asked ", mention(a), " and ", mention(b), " privately."),
+        line("Done! I'm asking " if later else "Done! I've asked ", mention(a), " and ")
+        + line(mention(b), " privately."),
+        *later,
         "Nobody is connected until both accept. I'll let you know how it goes.",
     )
 
@@ -118,12 +121,34 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
 
 async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply:
     await refresh_load(ctx, helper, asked_now=True)
-    ctx.dm(helper, consent_message(conn, helper, ctx.me, ctx.me))
-    await ctx.prompts.consent_requested(conn)
+    arrivals = await ctx.prompts.consent_requested(conn)
+    later = arrival_lines(ctx, [helper], arrivals)
     return reply(
-        line("Sent! I've asked ", mention(helper), " privately."),
+        line("Sent! I'm asking ", mention(helper), " privately.")
+        if later
+        else line("Sent! I've asked ", mention(helper), " privately."),
+        *later,
         "They can accept, say “not now” or decline; I'll tell you what they say.",
     )
+
+
+def arrival_lines(ctx: Context, people: list[Member], arrivals: dict[int, datetime]) -> list[Line]:
+    """Who gets the request later, and when in their own time: it waits for their
+    contact window."""
+    out: list[Line] = []
+    for member in people:
+        arrives = arrivals.get(_id(member), ctx.now)
+        if arrives <= ctx.now:
+            continue
+        local = arrives.astimezone(ctx.tz(member))
+        out.append(
+            line(
+                mention(member),
+                f" will get it at {moment_text(local, ctx.today(member))} their time",
+                " (their contact window is closed now).",
+            )
+        )
+    return out
 
 
 async def _suggest_others(
@@ -206,17 +231,54 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
     if kind is None:
         return await _decline(ctx, conn, cmd)
     state = conn.answer(_id(ctx.me), kind, ctx.now)
-    await ctx.prompts.consent_answered(conn, _id(ctx.me), snoozed=kind is Answer.NOT_NOW)
+    reminded = await ctx.prompts.consent_answered(conn, _id(ctx.me), snoozed=kind is Answer.NOT_NOW)
     if kind is Answer.NOT_NOW:
-        return reply(
-            "No problem. I'll check back with you in a few days; nobody has been told anything."
-        )
+        return await _snoozed(ctx, conn, reminded=reminded)
     if state is State.CONNECTED:
         await _open_conversation(ctx, conn)
         return reply("Wonderful, you're connected! I've opened a conversation for you.")
     waiting = await ctx.uow.members.get(conn.other_party(_id(ctx.me)))
     assert waiting is not None
     return reply(line("Thank you! Waiting for ", mention(waiting), " to answer too."))
+
+
+async def _snoozed(ctx: Context, conn: Connection, *, reminded: bool) -> Reply:
+    """ "Not now": the one who asked hears that it is coming, not silence, and the
+    request stays open a while longer."""
+    initiator = await ctx.uow.members.get(conn.initiator_id)
+    assert initiator is not None and conn.expires_at is not None
+    about = (
+        line(" your introduction to ", mention(await _other(ctx, conn)))
+        if conn.is_intro
+        else line(" your request")
+    )
+    ctx.dm(
+        initiator,
+        message(
+            line(mention(ctx.me), " will come back to", *about, ": they'd like more time."),
+            f"It stays open until {_day(ctx, conn.expires_at, initiator)}; "
+            "I'll tell you how it goes.",
+        ),
+    )
+    until = f"It stays open until {_day(ctx, conn.expires_at, ctx.me)}"
+    check = ctx.now + ctx.prompts.after("consent_reminder_after")
+    return reply(
+        f"No problem. I'll check back with you around {_day(ctx, check, ctx.me)}. {until}."
+        if reminded
+        else f"No problem. {until}; I won't remind you again.",
+        line(mention(initiator), " knows you'll come back to it; nothing else was said."),
+    )
+
+
+async def _other(ctx: Context, conn: Connection) -> Member:
+    """For the introducer: the party who did not just answer."""
+    other = await ctx.uow.members.get(conn.other_party(_id(ctx.me)))
+    assert other is not None
+    return other
+
+
+def _day(ctx: Context, moment: datetime, member: Member) -> str:
+    return weekday_day_text(moment.astimezone(ctx.tz(member)).date(), ctx.today(member))
 
 
 async def _decline(ctx: Context, conn: Connection, cmd: Press) -> Reply:

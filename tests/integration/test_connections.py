@@ -58,14 +58,25 @@ async def test_an_intro_asks_both_sides_privately_and_connects_only_when_both_ac
     assert "a /thanks to @Eve goes a long way" in group.text
 
 
-async def test_not_now_keeps_the_intro_open_and_tells_nobody(community: Community) -> None:
+async def test_not_now_keeps_the_intro_open_and_tells_only_the_introducer(
+    community: Community,
+) -> None:
     ana, ben, eve = await people(community, "ana", "ben", "eve")
     await eve.intro(ana, ben, WHY)
     sent_before = len(community.messenger.sent)
 
     snoozed = await ana.press(ana.button("Not now"))
-    assert "nobody has been told anything" in snoozed.text
-    assert len(community.messenger.sent) == sent_before
+    assert snoozed.text == (
+        "No problem. I'll check back with you around Thu 5 March. "
+        "It stays open until Mon 9 March.\n"
+        "@Eve knows you'll come back to it; nothing else was said."
+    )
+    [told] = community.messenger.sent[sent_before:]
+    assert told.to == (eve.id,)
+    assert told.text == (
+        "@Ana will come back to your introduction to @Ben: they'd like more time.\n"
+        "It stays open until Mon 9 March; I'll tell you how it goes."
+    )
 
     await ben.press(ben.button("Accept"))
     assert community.messenger.to(ben.id, "group") == []
