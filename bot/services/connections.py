@@ -33,12 +33,21 @@ from bot.services.indexing import refresh_load
 from bot.services.search import find_helpers
 
 RECENT_DECLINE = timedelta(days=30)
+INTRO_EXAMPLE = "you both organise Python meetups and could share speakers"
+ASK_EXAMPLE = "could you look over the budget section of my grant proposal?"
+
+
+async def _specific(ctx: Context, text: str | None, what: str, example: str) -> str:
+    """A reason that says something: enough meaningful words, or a topic known here."""
+    topics = (await ctx.vocabulary()).known_topics(text or "")
+    return clean_reason(text, what=what, topics=topics, example=example)
+
 
 # --- starting ---------------------------------------------------------------------------
 
 
 async def intro(ctx: Context, cmd: Intro) -> Reply:
-    reason = clean_reason(cmd.reason, what="reason for the introduction")
+    reason = await _specific(ctx, cmd.reason, "reason for the introduction", INTRO_EXAMPLE)
     a, b = await ctx.member(cmd.a), await ctx.member(cmd.b)
     if a.id == b.id:
         raise UserError("You can't introduce someone to themselves.", "Name two different people.")
@@ -80,7 +89,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
 
 
 async def ask(ctx: Context, cmd: Ask) -> Reply:
-    request = clean_reason(cmd.request, what="request")
+    request = await _specific(ctx, cmd.request, "request", ASK_EXAMPLE)
     helper = await ctx.member(cmd.helper)
     return await start_request(ctx, helper, request, cmd.topic)
 
@@ -492,7 +501,7 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
                 submit="Ask",
             ),
         )
-    request = clean_reason(request, what="request")
+    request = await _specific(ctx, request, "request", ASK_EXAMPLE)
     # The topic rides in the button's value: keep it only if the helper really lists it.
     theirs = {h.topic for h in await ctx.uow.index.topics_of(_id(helper))}
     return await start_request(ctx, helper, request, topic if topic in theirs else None)

@@ -270,7 +270,7 @@ async def test_a_second_intro_of_a_waiting_pair_is_refused_in_either_order(
     await eve.intro(ana, ben, WHY)
     sent = len(community.messenger.sent)
     for introducer, a, b in ((eve, ana, ben), (eve, ben, ana), (fay, ben, ana)):
-        result = await introducer.intro(a, b, "another reason to meet each other")
+        result = await introducer.intro(a, b, "you could swap notes on conference talks")
         assert not result.ok
         assert "An introduction of" in result.text
         assert "is already waiting for answers" in result.text
@@ -278,13 +278,13 @@ async def test_a_second_intro_of_a_waiting_pair_is_refused_in_either_order(
     # After a decline nobody is pressed again soon, and who declined stays private.
     await ana.decline()
     sent = len(community.messenger.sent)
-    again = await fay.intro(ben, ana, "another reason to meet each other")
+    again = await fay.intro(ben, ana, "you could swap notes on conference talks")
     assert not again.ok
     assert "didn't go ahead recently" in again.text
     assert "Ana" not in again.text.split("recently")[1]
     assert len(community.messenger.sent) == sent
     clock.advance(days=31)
-    assert (await fay.intro(ana, ben, "another reason to meet each other")).ok
+    assert (await fay.intro(ana, ben, "you could swap notes on conference talks")).ok
 
 
 @pytest.mark.parametrize("edit", ["availability=away", "capacity=0", "pause"])
