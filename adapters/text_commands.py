@@ -66,12 +66,21 @@ async def read_args(spec: CommandSpec, text: str, dialect: Dialect) -> dict[str,
         last = i == len(spec.args) - 1
         values[arg.name], rest = await _read(arg, rest, spec, dialect, last=last)
         rest = rest.strip()
-    if rest:
+    if rest and not _only_politeness(rest):
         raise UserError(
             f"/{spec.name} takes nothing more: I didn't understand “{rest[:60]}”.",
             f"Usage: {spec.usage}",
         )
     return values
+
+
+# Said out of courtesy after a command ("/networker me please"): nothing to understand.
+_POLITENESS = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "now"})
+
+
+def _only_politeness(text: str) -> bool:
+    tokens = [t.strip(".,!?;:") for t in text.lower().split()]
+    return all(t in _POLITENESS for t in tokens) and "you" != tokens[0]
 
 
 async def _read(

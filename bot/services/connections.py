@@ -11,7 +11,7 @@ from bot.domain.members import Member
 from bot.domain.profile import Availability
 from bot.domain.text import NOTE_MAX, clean, clean_reason
 from bot.domain.vocabulary import MatchKind, TopicMatch
-from bot.domain.wording import moment_text, weekday_day_text
+from bot.domain.wording import moment_text, plural, times, weekday_day_text
 from bot.messages import (
     Bold,
     Button,
@@ -180,7 +180,11 @@ async def _suggest_others(
     ]
     names = ", ".join(m.display_name for m in others[:3])
     return reply(
-        line("You've asked ", mention(helper), f" {earlier} times in the last {days} days."),
+        line(
+            "You've asked ",
+            mention(helper),
+            f" {times(earlier)} in the last {plural(days, 'day')}.",
+        ),
         f"Others can help too: {names}."
         if names
         else "Spreading asks keeps everyone glad to help.",

@@ -42,3 +42,58 @@ async def test_a_short_ask_naming_a_topic_the_community_knows_goes_through(
     await ana.profile('skills="python:expert"')
     assert (await dana.ask(ana, "help with python")).ok
     assert "@Dana is asking for your help with python" in ana.last_dm()
+
+
+# --- organiser settings --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("consent_reminder_after", "7d"),  # at the expiry (7d by default)
+        ("consent_reminder_after", "10d"),  # after it
+        ("consent_expires_after", "3d"),  # at the reminder (3d by default)
+        ("consent_expires_after", "2d"),  # before it
+    ],
+)
+async def test_a_reminder_at_or_after_the_expiry_is_refused_and_never_listed(
+    community: Community, key: str, value: str
+) -> None:
+    org = community.member("olga", organiser=True)
+    before = (await org.settings()).text
+    refused = await org.settings(key, value)
+    assert not refused.ok
+    assert "would come at or after the expiry" in refused.text
+    assert "Keep consent_reminder_after shorter than consent_expires_after" in refused.text
+    after = (await org.settings()).text
+    assert after == before
+    assert f"{key}: {value}" not in after
+
+
+async def test_changing_both_in_the_right_order_is_accepted(community: Community) -> None:
+    org = community.member("olga", organiser=True)
+    assert (await org.settings("consent_expires_after", "14d")).ok
+    saved = await org.settings("consent_reminder_after", "10d")
+    assert saved.text == "Saved: consent_reminder_after = 1w 3d."
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "default"),
+    [
+        ("whoknows_results", "2", "5 (default)"),
+        ("consent_reminder_after", "2d", "3d (default)"),
+        ("asks_channel", "#asks", "off (default)"),
+        ("prompts_off", "keep_in_touch", "none (default)"),
+        ("timezone", "Asia/Tokyo", "UTC (default)"),
+    ],
+)
+async def test_key_default_resets_any_setting(
+    community: Community, key: str, value: str, default: str
+) -> None:
+    org = community.member("olga", organiser=True)
+    assert (await org.settings(key, value)).ok
+    assert f"{key}: {value}" in (await org.settings()).text
+    reset = await org.settings(key, "default")
+    assert reset.ok
+    assert reset.text == f"Reset: {key} = {default}."
+    assert f"{key}: {default}" in (await org.settings()).text

@@ -474,7 +474,7 @@ async def test_a_third_ask_in_a_month_suggests_others_and_keeps_a_draft(
 
     result = await dana.ask(ben, "one more python question about wheels")
     assert result.ok
-    assert "You've asked @Ben 2 times in the last 30 days." in result.text
+    assert "You've asked @Ben twice in the last 30 days." in result.text
     assert "Others can help too: Cara." in result.text
     assert "Your request is saved as a draft" in result.text
     assert [b.label for b in result.message.buttons] == [

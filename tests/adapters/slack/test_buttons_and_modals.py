@@ -330,7 +330,7 @@ async def drafted(slack: SlackWorld) -> tuple[str, str, str, Json]:
             "/ask", "<@UANA|ana> one more kubernetes question about ingress", user=dana
         )
     )
-    assert "You've asked <@UANA> 1 times in the last 30 days." in shown(draft["blocks"])
+    assert "You've asked <@UANA> once in the last 30 days." in shown(draft["blocks"])
     assert "Others can help too: Carl." in shown(draft["blocks"])
     assert labels(draft["blocks"]) == ["Ask Carl instead", "Ask Ana anyway", "Cancel"]
     assert posts(slack) == []
