@@ -80,7 +80,7 @@ _POLITENESS = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "thx"
 
 def _only_politeness(text: str) -> bool:
     tokens = [t.strip(".,!?;:") for t in text.lower().split()]
-    return all(t in _POLITENESS for t in tokens) and "you" != tokens[0]
+    return all(t in _POLITENESS for t in tokens) and tokens[0] != "you"
 
 
 async def _read(
