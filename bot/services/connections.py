@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from bot.actions import Action
 from bot.domain.connections import Answer, Connection, Consent, Kind, State
 from bot.domain.errors import UserError
-from bot.domain.members import Member
+from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import Availability
 from bot.domain.text import NOTE_MAX, clean, clean_reason
 from bot.domain.vocabulary import MatchKind, TopicMatch
-from bot.domain.wording import moment_text, plural, times, weekday_day_text
+from bot.domain.wording import day_text, moment_text, plural, times, weekday_day_text
 from bot.messages import (
     Bold,
     Button,
@@ -124,8 +124,33 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
         conn.state = State.DRAFT
         conn = await _create(ctx, conn)
         return await _suggest_others(ctx, conn, helper, earlier, window.days)
+    if helper.availability_on(ctx.today(helper)) is Availability.BUSY:
+        conn.state = State.DRAFT
+        return _confirm_busy(ctx, await _create(ctx, conn), helper)
     conn = await _create(ctx, conn)
     return await _send_request(ctx, conn, helper)
+
+
+def _confirm_busy(ctx: Context, draft: Connection, helper: Member) -> Reply:
+    """Respect people's priorities: the date they are busy until comes first, and the
+    asker chooses; the request waits as a draft, nothing is lost."""
+    return reply(
+        line(mention(helper), f" is busy until {_busy_until(ctx, helper)}."),
+        "Your request is saved as a draft and nothing has been sent. "
+        "Ask anyway, or cancel and try /whoknows for someone open?",
+        buttons=[
+            Button(
+                f"Ask {helper.display_name} anyway", Action.DRAFT_SEND, str(draft.id), Style.PRIMARY
+            ),
+            Button("Cancel", Action.DRAFT_CANCEL, str(draft.id)),
+        ],
+    )
+
+
+def _busy_until(ctx: Context, member: MemberSnapshot) -> str:
+    if member.busy_until is None:
+        return "further notice"
+    return day_text(member.busy_until, ctx.today(member))
 
 
 async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply:
@@ -493,8 +518,10 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
         raise UserError("That member is not here any more.", "Run /whoknows again.")
     request = cmd.inputs.get("request")
     if request is None:
+        busy = helper.availability_on(ctx.today(helper)) is Availability.BUSY
         return form_reply(
-            line("What would you like to ask ", mention(helper), "?"),
+            line("What would you like to ask ", mention(helper), "?")
+            + (line(f" (busy until {_busy_until(ctx, helper)})") if busy else ()),
             Form(
                 title=f"Ask {helper.display_name}"[:24],
                 action=Action.ASK_START,

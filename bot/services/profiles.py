@@ -16,6 +16,7 @@ from bot.domain.profile import (
 )
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.thanks import Endorsement
+from bot.domain.wording import day_text, month_day_text
 from bot.messages import (
     Field,
     Form,
@@ -121,10 +122,13 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
         ]
         if member.birthday:
             fields.append(
-                Field("Birthday", line(f"{member.birthday} (your connections are reminded)"))
+                Field(
+                    "Birthday",
+                    line(f"{month_day_text(member.birthday)} (your connections are reminded)"),
+                )
             )
         if member.work_anniversary:
-            fields.append(Field("Work anniversary", line(f"{member.work_anniversary:%Y-%m-%d}")))
+            fields.append(Field("Work anniversary", line(day_text(member.work_anniversary))))
     header: Line = line(
         "Your profile" if own else "Profile of ", *(() if own else (mention(member),))
     )
@@ -144,7 +148,7 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
 def availability_text(ctx: Context, member: MemberSnapshot) -> str:
     status = member.availability_on(ctx.today(member))
     if status is Availability.BUSY and member.busy_until:
-        return f"busy until {member.busy_until:%d %b %Y}"
+        return f"busy until {day_text(member.busy_until, ctx.today(member))}"
     if member.is_full(ctx.now):
         return "not taking new requests this month"
     return status.value

@@ -96,7 +96,7 @@ async def find_helpers(
             loads[found.hit.member_id] = found.load
     if not pools:
         return []
-    ranked: list[tuple[float, float, int, MemberSnapshot]] = []
+    ranked: list[tuple[bool, float, float, int, MemberSnapshot]] = []
     for member_id, pool in pools.items():
         member = members.get(member_id)
         if member is None or not member.is_listed() or member.is_full(ctx.now):
@@ -113,10 +113,12 @@ async def find_helpers(
         )
         # Ties go to whoever was asked least recently: spreads the load.
         last = member.last_request_at.timestamp() if member.last_request_at else 0.0
-        ranked.append((-final_score(candidate), last, member_id, member))
-    ranked.sort(key=lambda r: r[:3])
+        # Respect people's priorities: whoever is busy comes after everyone open.
+        busy = status is Availability.BUSY
+        ranked.append((busy, -final_score(candidate), last, member_id, member))
+    ranked.sort(key=lambda r: r[:4])
     size = limit or int(ctx.setting("whoknows_results"))
-    return [(member, pools[member_id]) for _, _, member_id, member in ranked[:size]]
+    return [(member, pools[member_id]) for *_, member_id, member in ranked[:size]]
 
 
 def _result_section(

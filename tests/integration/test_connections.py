@@ -432,11 +432,32 @@ async def test_asks_to_unreachable_members_are_refused(
     assert ana.dms() == []
 
 
-async def test_a_busy_member_can_still_be_asked(community: Community) -> None:
+async def test_asking_a_busy_member_says_the_date_first_and_asks_to_confirm(
+    community: Community,
+) -> None:
     ana, dana = await people(community, "ana", "dana")
     await ana.profile("availability=busy:2026-04-01")
-    assert (await dana.ask(ana, NEED)).ok
+    shown = await dana.ask(ana, NEED)
+    assert shown.ok
+    assert shown.text.startswith("@Ana is busy until 1 April.\n")
+    assert "nothing has been sent" in shown.text
+    assert [b.label for b in shown.message.buttons] == ["Ask Ana anyway", "Cancel"]
+    assert ana.dms() == []
+
+    sent = await dana.press(button_on(shown, "Ask Ana anyway"))
+    assert sent.ok and "Sent!" in sent.text
     assert "asking for your help" in ana.last_dm()
+    assert f"“{NEED}”" in ana.last_dm()  # the request as written, nothing lost
+
+
+async def test_a_busy_member_asked_then_cancelled_gets_nothing(community: Community) -> None:
+    ana, dana = await people(community, "ana", "dana")
+    await ana.profile("availability=busy:2026-04-01")
+    shown = await dana.ask(ana, NEED)
+    assert (await dana.press(button_on(shown, "Cancel"))).text == "Cancelled. Nothing was sent."
+    assert ana.dms() == []
+    again = await dana.ask(ana, NEED)  # a cancelled draft doesn't block a later ask
+    assert again.text.startswith("@Ana is busy until 1 April.")
 
 
 async def test_a_full_member_refuses_the_next_ask_until_the_month_is_over(
