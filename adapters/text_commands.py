@@ -88,8 +88,10 @@ async def _read(
 ) -> tuple[Any, str]:
     """One argument's value from the front of `text`, and what is left."""
     if arg.kind is ArgKind.MEMBER:
-        if not arg.required and not text.startswith(dialect.mention_prefix):
-            return None, text
+        if not text.startswith(dialect.mention_prefix):
+            if not arg.required:
+                return None, text
+            raise _missing_member(arg, text, spec)
         return await dialect.read_mention(text, spec.usage)
     if arg.kind in (ArgKind.TOPIC, ArgKind.TEXT):
         return (dialect.typed(text) if text or arg.required else None), ""
@@ -109,3 +111,17 @@ async def _read(
             raise spec.usage_error()
         return None, ""
     return (dialect.setting(word) if arg.kind is ArgKind.CHANNEL else word), rest
+
+
+def _missing_member(arg: Arg, text: str, spec: CommandSpec) -> UserError:
+    """Which member is missing, or what stood where one was expected: never "start
+    with a member" to someone who named one already."""
+    usage = f"Usage: {spec.usage}"
+    members = [a for a in spec.args if a.kind is ArgKind.MEMBER]
+    later = arg is not members[0]
+    which = "a second member" if later else "a member"
+    if not text:
+        too = " too" if later else ""
+        return UserError(f"/{spec.name} needs {which}{too} ({arg.placeholder}).", usage)
+    word = text.split()[0]
+    return UserError(f"I expected {which} ({arg.placeholder}) where you wrote “{word}”.", usage)

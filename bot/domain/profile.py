@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import UserError
 from bot.domain.text import PROFILE_TEXT_MAX, TOPIC_MAX, clean
+from bot.domain.wording import day_text
 
 
 class Level(IntEnum):
@@ -400,7 +401,7 @@ def parse_availability(value: str, today: date) -> tuple[Availability, date | No
     except ValueError:
         raise UserError(f"“{until.strip()}” is not a date.", "Use YYYY-MM-DD.") from None
     if end < today:
-        raise UserError(f"{end:%Y-%m-%d} is already past.", "Pick a date from today on.")
+        raise UserError(f"{day_text(end, today)} is already past.", "Pick a date from today on.")
     return availability, end
 
 
@@ -437,7 +438,7 @@ def parse_anniversary(value: str, today: date) -> date | None:
     except ValueError:
         raise UserError(f"“{value}” is not a date.", hint) from None
     if started > today:
-        raise UserError(f"{started:%Y-%m-%d} is in the future.", hint)
+        raise UserError(f"{day_text(started, today)} is in the future.", hint)
     return started
 
 

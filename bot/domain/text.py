@@ -63,7 +63,7 @@ FILLER = frozenset(
             "plz help helps helping thanks thank thx ty cheers hi hello hey hiya need needs",
             "want wants would could can should will shall may might must do does did have has",
             "had get got some something anything stuff thing things etc very really just ok",
-            "okay yes no test meet meeting talk chat connect intro introduce introduction know",
+            "okay yes no test meet connect intro introduce introduction know",
             "like think great good nice cool maybe also too any all what who how why when where",
             "which not if then than lol asap urgent quick let lets let's go guys folks someone",
             "somebody anyone anybody",

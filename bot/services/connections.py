@@ -47,7 +47,6 @@ async def _specific(ctx: Context, text: str | None, what: str, example: str) -> 
 
 
 async def intro(ctx: Context, cmd: Intro) -> Reply:
-    reason = await _specific(ctx, cmd.reason, "reason for the introduction", INTRO_EXAMPLE)
     a, b = await ctx.member(cmd.a), await ctx.member(cmd.b)
     if a.id == b.id:
         raise UserError("You can't introduce someone to themselves.", "Name two different people.")
@@ -57,6 +56,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
             "You're one of the two people, so this isn't an introduction.",
             f"To reach {other.display_name} yourself, use /ask @{other.display_name} <what you need>.",
         )
+    reason = await _specific(ctx, cmd.reason, "reason for the introduction", INTRO_EXAMPLE)
     for member in (a, b):
         _check_reachable(ctx, member)
     since = ctx.now - RECENT_DECLINE
@@ -68,10 +68,13 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
             f"An introduction of {a.display_name} and {b.display_name} didn't go ahead recently.",
             "Let's give it some time before asking them again.",
         )
-    if await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b)):
+    waiting = await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b))
+    if waiting is not None:
         raise UserError(
             f"An introduction of {a.display_name} and {b.display_name} is already waiting for answers.",
-            "I'll tell the introducer how it goes.",
+            "I'll let you know how it goes."
+            if waiting.initiator_id == ctx.me.id
+            else "Its introducer will hear how it goes.",
         )
     conn = await _create(
         ctx, Connection(ctx.community_id, Kind.INTRO, _id(ctx.me), _id(a), _id(b), reason)
@@ -89,8 +92,8 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
 
 
 async def ask(ctx: Context, cmd: Ask) -> Reply:
-    request = await _specific(ctx, cmd.request, "request", ASK_EXAMPLE)
     helper = await ctx.member(cmd.helper)
+    request = await _specific(ctx, cmd.request, "request", ASK_EXAMPLE)
     return await start_request(ctx, helper, request, cmd.topic)
 
 

@@ -16,7 +16,7 @@ from bot.domain.profile import (
 )
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.thanks import Endorsement
-from bot.domain.wording import day_text, month_day_text
+from bot.domain.wording import day_text, month_day_text, plural
 from bot.messages import (
     Field,
     Form,
@@ -115,7 +115,7 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
     if own:
         fields += [
             Field("Contact window", line(str(member.window()))),
-            Field("Capacity", line(f"{member.capacity} requests per 30 days")),
+            Field("Capacity", line(f"{plural(member.capacity, 'request')} per 30 days")),
             Field(
                 "Discoverable", line("yes" if member.discoverable else "no (hidden from searches)")
             ),

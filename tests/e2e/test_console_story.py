@@ -268,7 +268,12 @@ async def test_bad_input_prints_a_warning_and_changes_nothing(term: Terminal) ->
         term, "/intro @bob @bob you two should meet", "You can't introduce someone to themselves."
     )
     await refused(term, "/intro @frank @bob you two should meet", "You're one of the two people")
-    await refused(term, "/intro alice bob you two should meet", "Start with a member, like @alice.")
+    await refused(
+        term,
+        "/intro alice bob you two should meet",
+        "I expected a member (@a) where you wrote “alice”.",
+    )
+    await refused(term, "/intro @alice", "/intro needs a second member too (@b).")
     await refused(term, "/thanks @frank for being me", "You can't thank yourself")
     await refused(term, "/frobnicate", "I don't know the command /frobnicate.")
     await refused(term, "/profile capacity=lots", "“lots” is not a number.")

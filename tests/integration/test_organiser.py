@@ -128,7 +128,7 @@ async def test_default_capacity_applies_to_members_who_join_afterwards(
     await early.profile('skills="python"')
     await org.settings("default_capacity", "1")
     late = community.member("late")
-    assert "Capacity: 1 requests per 30 days" in await late.my_profile()
+    assert "Capacity: 1 request per 30 days" in await late.my_profile()
     assert "Capacity: 4 requests per 30 days" in await early.my_profile()
 
 

@@ -119,7 +119,7 @@ async def test_intro_refuses_bad_input_without_messaging_anyone(slack: SlackWorl
     slack.user("UBOT2", "helperbot")
     slack.double.users["UBOT2"].is_bot = True
     cases = {
-        "": "Start with a member, like @ana. Usage: /intro @a @b &lt;why&gt;",
+        "": "/intro needs a member (@a). Usage: /intro @a @b &lt;why&gt;",
         "@ana @bob meet": "I couldn't tell who @ana is.",
         "<@UANA|ana> <@UBOB|bob> meet": "“meet” is a bit short for a reason for the introduction.",
         "<@UANA|ana> <@UANA|ana> you should meet": "You can't introduce someone to themselves.",
