@@ -91,7 +91,8 @@ async def _read(
         if not text.startswith(dialect.mention_prefix):
             if not arg.required:
                 return None, text
-            raise _missing_member(arg, text, spec)
+            if not text.startswith("@"):  # (an "@name" the platform did not resolve: its words)
+                raise _missing_member(arg, text, spec)
         return await dialect.read_mention(text, spec.usage)
     if arg.kind in (ArgKind.TOPIC, ArgKind.TEXT):
         return (dialect.typed(text) if text or arg.required else None), ""

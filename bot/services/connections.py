@@ -56,9 +56,9 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
             "You're one of the two people, so this isn't an introduction.",
             f"To reach {other.display_name} yourself, use /ask @{other.display_name} <what you need>.",
         )
-    reason = await _specific(ctx, cmd.reason, "reason for the introduction", INTRO_EXAMPLE)
     for member in (a, b):
         _check_reachable(ctx, member)
+    reason = await _specific(ctx, cmd.reason, "reason for the introduction", INTRO_EXAMPLE)
     since = ctx.now - RECENT_DECLINE
     if await ctx.uow.connections.declined_since(
         ctx.community_id, Kind.INTRO, _id(a), _id(b), since
@@ -93,11 +93,12 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
 
 async def ask(ctx: Context, cmd: Ask) -> Reply:
     helper = await ctx.member(cmd.helper)
+    await _check_askable(ctx, helper)  # who comes first: no point polishing a request
     request = await _specific(ctx, cmd.request, "request", ASK_EXAMPLE)
     return await start_request(ctx, helper, request, cmd.topic)
 
 
-async def start_request(ctx: Context, helper: Member, request: str, topic: str | None) -> Reply:
+async def _check_askable(ctx: Context, helper: Member) -> None:
     if helper.id == ctx.me.id:
         raise UserError(
             "You can't ask yourself for help.", "Try /whoknows <topic> to find someone."
@@ -110,6 +111,10 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
             f"You already have a request waiting with {helper.display_name}.",
             "I'll let you know when they answer.",
         )
+
+
+async def start_request(ctx: Context, helper: Member, request: str, topic: str | None) -> Reply:
+    await _check_askable(ctx, helper)
     topic = topic or await _topic_of(ctx, request, helper)
     conn = Connection(
         ctx.community_id,

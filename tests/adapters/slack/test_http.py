@@ -130,7 +130,9 @@ async def test_as_deployed_the_answer_does_not_wait_for_the_dms(
         slack_double.users["UANA"] = FakeUser("ana", "Ana", "UTC")
         slack_double.users["UDANA"] = FakeUser("dana", "Dana", "UTC")
         answer = await asyncio.wait_for(
-            sender.command("/ask", "<@UANA|ana> could you review my talk", user="UDANA"),
+            sender.command(
+                "/ask", "<@UANA|ana> could you review my conference talk slides", user="UDANA"
+            ),
             timeout=3,
         )
         assert ephemeral(answer)["text"] == "Sent! I've asked <@UANA> privately."
