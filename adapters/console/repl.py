@@ -16,7 +16,7 @@ from adapters.console.render import render
 from adapters.text_commands import COMMANDS, Dialect, parse
 from bot.domain.errors import UserError
 from bot.domain.prompts import parse_duration
-from bot.domain.wording import plural, weekday_day_text
+from bot.domain.wording import plural
 from bot.messages import InputKind, Reply
 from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
@@ -155,7 +155,7 @@ class Console:
             by = parse_duration(rest[1:], low=timedelta(minutes=1), high=timedelta(days=400))
             self.clock.advance(by)
         now = self.clock.now()
-        self.write(f"  🕒 It is now {now:%H:%M} UTC, {weekday_day_text(now.date())}.")
+        self.write(f"  🕒 It is now {now:%a %d %b %Y %H:%M} UTC.")
         if not rest:
             return
         self.messenger.hold()

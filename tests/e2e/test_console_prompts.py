@@ -74,7 +74,7 @@ async def test_an_unanswered_intro_gets_one_reminder_then_expires(term: Terminal
     await term.as_("alice")
     await term.as_("bob")
     await term.as_("carol")
-    await term.do("/intro @bob @alice You both organise meetups")
+    await term.do("/intro @bob @alice You both organise Python meetups in Leeds")
     await term.as_("bob")
     await term.do("/press 1")  # bob accepts; alice never answers
 
