@@ -31,7 +31,7 @@ class PromptKind(StrEnum):
     OCCASION = "occasion"  # birthdays and work anniversaries, for members who opted in
     GIVER_DIGEST = "giver_digest"
     DIGEST = "digest"  # what went past the daily cap, merged into one message
-    MESSAGE = "message"  # a message a command produced (a consent DM, a group, a post)
+    MESSAGE = "message"  # a message a command produced (a DM, a group, a post)
 
 
 class PromptState(StrEnum):
