@@ -200,3 +200,41 @@ async def test_an_intro_tells_the_introducer_when_each_side_gets_it(
         "@Ana will get it at 09:00, Tue 3 March their time (their contact window is closed now).",
     ]
     assert ana.dms() == [] and len(ben.dms()) == 1
+
+
+@pytest.mark.parametrize("hours", range(0, 7 * 24, 7), ids=lambda h: f"+{h}h")
+async def test_not_now_never_runs_into_the_expiry_at_any_hour(
+    community: Community, clock: FakeClock, run: Run, hours: int
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile("tz=Asia/Tokyo")
+    clock.current = START + timedelta(hours=hours)
+    await dana.ask(ana, NEED)
+    arrives = next_opening(clock.current)
+    await at(clock, run, arrives)
+
+    await at(clock, run, arrives + timedelta(hours=1))
+    snoozed = clock.current
+    assert (await ana.press(ana.button("Not now"))).ok
+    assert "@Ana will come back to your request" in dana.last_dm()
+
+    await at(clock, run, snoozed + timedelta(days=7) - timedelta(minutes=1))
+    assert having(dana, CLOSED) == having(dana, "in time") == []
+    assert "Waiting for your answer" in (await ana.me()).text
+    # Closed within a day after (a "Not now" outside Ana's window counts from its next
+    # opening); the word of it waits for Dana's own window (weekdays 09-18 UTC).
+    await at(clock, run, snoozed + timedelta(days=8))
+    assert "Waiting for your answer" not in (await ana.me()).text
+    await at(clock, run, next_utc_working_hour(clock.current))
+    [closed] = having(dana, CLOSED)
+    assert "they said “not now” and didn't come back to it in time" in closed
+
+
+def next_utc_working_hour(moment: datetime) -> datetime:
+    """The first whole hour at or after `moment` inside weekdays 09:00-18:00 UTC."""
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    if hour < moment:
+        hour += timedelta(hours=1)
+    while hour.weekday() >= 5 or not 9 <= hour.hour < 18:
+        hour += timedelta(hours=1)
+    return hour
