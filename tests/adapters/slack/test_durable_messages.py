@@ -119,7 +119,7 @@ async def test_a_500_on_a_thanks_dm_is_retried_and_delivered_once(slack: SlackWo
     )
 
     assert answer == "Thank-you sent to <@UANA>."
-    assert "On its way: your introduction to <@UANA>" in await me(slack, DEV)
+    assert "On its way: a message to <@UANA>" in await me(slack, DEV)
 
     assert (await retry(slack)).sent == 1
     [refused, delivered] = posts(slack, dm(ANA))
