@@ -82,7 +82,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
     arrivals = await ctx.prompts.consent_requested(conn)
-    later = arrival_lines(ctx, [a, b], arrivals)
+    later = _arrival_lines(ctx, [a, b], arrivals)
     return reply(
         line("Done! I'm asking " if later else "Done! I've asked ", mention(a), " and ")
         + line(mention(b), " privately."),
@@ -164,7 +164,7 @@ def _busy_until(ctx: Context, member: MemberSnapshot) -> str:
 async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply:
     await refresh_load(ctx, helper, asked_now=True)
     arrivals = await ctx.prompts.consent_requested(conn)
-    later = arrival_lines(ctx, [helper], arrivals)
+    later = _arrival_lines(ctx, [helper], arrivals)
     return reply(
         line("Sent! I'm asking ", mention(helper), " privately.")
         if later
@@ -174,7 +174,7 @@ async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply
     )
 
 
-def arrival_lines(ctx: Context, people: list[Member], arrivals: dict[int, datetime]) -> list[Line]:
+def _arrival_lines(ctx: Context, people: list[Member], arrivals: dict[int, datetime]) -> list[Line]:
     """Who gets the request later, and when in their own time: it waits for their
     contact window."""
     out: list[Line] = []
