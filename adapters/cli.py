@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Settings, get_settings
+from bot.domain.wording import plural
 from bot.logs import setup_logging
 
 NO_CREDENTIALS = (
@@ -140,7 +141,7 @@ def _discord(settings: Settings, args: argparse.Namespace) -> int:
     if args.discord_command == "sync":
         count = asyncio.run(sync_commands(settings, args.guild))
         where = f"guild {args.guild}" if args.guild else "all guilds (may take up to an hour)"
-        print(f"Registered {count} commands for {where}.")
+        print(f"Registered {plural(count, 'command')} for {where}.")
         return 0
     print(invite_url(asyncio.run(_application_id(settings))))
     return 0

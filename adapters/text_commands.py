@@ -66,7 +66,7 @@ async def read_args(spec: CommandSpec, text: str, dialect: Dialect) -> dict[str,
         last = i == len(spec.args) - 1
         values[arg.name], rest = await _read(arg, rest, spec, dialect, last=last)
         rest = rest.strip()
-    if rest:
+    if rest and not _only_politeness(rest):
         raise UserError(
             f"/{spec.name} takes nothing more: I didn't understand “{rest[:60]}”.",
             f"Usage: {spec.usage}",
@@ -74,13 +74,25 @@ async def read_args(spec: CommandSpec, text: str, dialect: Dialect) -> dict[str,
     return values
 
 
+# Said out of courtesy after a command ("/networker me please"): nothing to understand.
+_POLITENESS = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "now"})
+
+
+def _only_politeness(text: str) -> bool:
+    tokens = [t.strip(".,!?;:") for t in text.lower().split()]
+    return all(t in _POLITENESS for t in tokens) and tokens[0] != "you"
+
+
 async def _read(
     arg: Arg, text: str, spec: CommandSpec, dialect: Dialect, *, last: bool
 ) -> tuple[Any, str]:
     """One argument's value from the front of `text`, and what is left."""
     if arg.kind is ArgKind.MEMBER:
-        if not arg.required and not text.startswith(dialect.mention_prefix):
-            return None, text
+        if not text.startswith(dialect.mention_prefix):
+            if not arg.required:
+                return None, text
+            if not text.startswith("@"):  # (an "@name" the platform did not resolve: its words)
+                raise _missing_member(arg, text, spec)
         return await dialect.read_mention(text, spec.usage)
     if arg.kind in (ArgKind.TOPIC, ArgKind.TEXT):
         return (dialect.typed(text) if text or arg.required else None), ""
@@ -100,3 +112,17 @@ async def _read(
             raise spec.usage_error()
         return None, ""
     return (dialect.setting(word) if arg.kind is ArgKind.CHANNEL else word), rest
+
+
+def _missing_member(arg: Arg, text: str, spec: CommandSpec) -> UserError:
+    """Which member is missing, or what stood where one was expected: never "start
+    with a member" to someone who named one already."""
+    usage = f"Usage: {spec.usage}"
+    members = [a for a in spec.args if a.kind is ArgKind.MEMBER]
+    later = arg is not members[0]
+    which = "a second member" if later else "a member"
+    if not text:
+        too = " too" if later else ""
+        return UserError(f"/{spec.name} needs {which}{too} ({arg.placeholder}).", usage)
+    word = text.split()[0]
+    return UserError(f"I expected {which} ({arg.placeholder}) where you wrote “{word}”.", usage)

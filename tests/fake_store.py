@@ -634,10 +634,12 @@ class FakePrompts:
         found.attempts, found.last_error = 0, None
         return True
 
-    async def move(self, key: str, due_at: datetime) -> None:
+    async def move(self, key: str, due_at: datetime) -> bool:
+        moved = False
         for p in self.t.prompts.values():
             if p.dedupe_key == key and p.state == PromptState.PENDING:
-                p.due_at = due_at
+                p.due_at, moved = due_at, True
+        return moved
 
     async def cancel(
         self,

@@ -16,6 +16,7 @@ from adapters.console.render import render
 from adapters.text_commands import COMMANDS, Dialect, parse
 from bot.domain.errors import UserError
 from bot.domain.prompts import parse_duration
+from bot.domain.wording import plural
 from bot.messages import InputKind, Reply
 from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
@@ -164,11 +165,10 @@ class Console:
             self.messenger.release()
         waiting = report.outcomes["waiting for window"] + report.outcomes["held"]
         merged = report.outcomes["merged into digest"]
-        summary = f"  Sent {report.sent} prompt{'s' if report.sent != 1 else ''}"
+        summary = f"  Sent {plural(report.sent, 'prompt')}"
         if waiting:
-            summary += (
-                f"; {waiting} wait{'s' if waiting == 1 else ''} for a contact window or a pause"
-            )
+            verb = "waits" if waiting == 1 else "wait"
+            summary += f"; {waiting} {verb} for a contact window or a pause"
         if merged:
             summary += f"; {merged} held for tomorrow's digest (daily cap)"
         self.write(summary + ".")
@@ -218,7 +218,7 @@ class Console:
         if not number.isdigit() or not 1 <= int(number) <= len(choices):
             raise UserError(
                 f"There is no button {number or '(none given)'} for you.",
-                f"Your latest message has {len(choices)} button(s)."
+                f"Your latest message has {plural(len(choices), 'button')}."
                 if choices
                 else "No buttons are waiting for you.",
             )

@@ -72,6 +72,9 @@ class Connection:
     updated_at: datetime | None = None
     connected_at: datetime | None = None
     outcome: Outcome | None = None
+    # When it closes unanswered: a while after it reached its parties (in their contact
+    # windows), moved later by "Not now".
+    expires_at: datetime | None = None
     id: int | None = None
     pair_low: int = field(init=False)  # the pair, order-free: one open intro per pair
     pair_high: int = field(init=False)
@@ -127,6 +130,11 @@ class Connection:
     def decliner(self) -> int | None:
         """The party who said no, if one did (the bot never tells anyone who)."""
         return next((m for m in self.parties if self.declined_by(m)), None)
+
+    @property
+    def snoozed(self) -> list[int]:
+        """Parties who said "Not now" and have not answered since."""
+        return [m for m in self.parties if self.consent_of(m) is Consent.SNOOZED]
 
     def awaiting(self) -> list[int]:
         """Parties whose consent is still needed."""

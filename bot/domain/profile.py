@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from bot.domain.errors import UserError
 from bot.domain.text import PROFILE_TEXT_MAX, TOPIC_MAX, clean
 from bot.domain.vocabulary import is_known_term, normalise, singular
+from bot.domain.wording import day_text
 
 MAX_SKILLS = 30
 MIN_SKILL_LETTERS = 2
@@ -66,7 +67,9 @@ _DAY_GROUPS = {
     "everyday": frozenset(range(7)),
     "any": frozenset(range(7)),
 }
-_HOURS = re.compile(r"^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$")
+_ANYTIME = {"anytime", "any time", "always", "whenever"}
+_TIME = r"(\d{1,2})(?::(\d{2}))?\s?(am|pm)?"
+_HOURS = re.compile(rf"^{_TIME}\s?(?:-|–|to)\s?{_TIME}$")
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,19 @@ class ContactWindow:
     @classmethod
     def parse(cls, text: str) -> ContactWindow:
         raw = " ".join(text.strip().lower().split())
-        hint = "Write it like “weekdays 09:00-18:00”, “mon,wed,fri 10:00-16:00” or “daily 08-20”."
+        hint = (
+            "Write it like “weekdays 09:00-18:00”, “mon,wed,fri 10:00-16:00”, “daily 9-5” "
+            "or “anytime”; a window past midnight in 24-hour times, like “daily 20:00-02:00”."
+        )
         if not raw:
             raise UserError("The contact window is empty.", hint)
+        if raw in _ANYTIME:
+            return cls(days=frozenset(range(7)), start=time(0), end=time(0))
         if raw.endswith(" all day"):  # how str() shows a whole-day window: must read back
             raw = raw.removesuffix(" all day") + " 00:00-00:00"
+        # "9am - 5pm", "9 to 5": one token for the hours
+        raw = re.sub(r"\s*(-|–|\bto\b)\s*", "-", raw)
+        raw = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", raw)
         parts = raw.split(" ")
         if len(parts) == 1 and _HOURS.match(parts[0]):
             parts = ["daily", parts[0]]
@@ -100,10 +111,25 @@ class ContactWindow:
         match = _HOURS.match(parts[1])
         if not match:
             raise UserError(f"“{parts[1]}” is not a range of hours.", hint)
-        h1, m1, h2, m2 = match.groups()
-        start = _to_time(int(h1), int(m1 or 0), text, hint)
-        end = _to_time(int(h2), int(m2 or 0), text, hint)
+        h1, m1, p1, h2, m2, p2 = match.groups()
+        start = _to_time(_hour(h1, p1, text, hint), int(m1 or 0), text, hint)
+        end = _to_time(_hour(h2, p2, text, hint), int(m2 or 0), text, hint)
+        if _afternoon_meant(start, end, h1, h2, p1, p2):
+            end = end.replace(hour=end.hour + 12)  # "9-5" is the working day, not the night
         return cls(days=days, start=start, end=end)
+
+    @property
+    def past_midnight(self) -> bool:
+        return self.end < self.start and self.end != time(0)
+
+    def describe(self) -> str:
+        """How the window was read, said back: the member sees what it will do."""
+        if self.start == self.end:
+            return str(self) if len(self.days) < 7 else "anytime (any day, any hour)"
+        text = f"{self} (your local time)"
+        if self.past_midnight:
+            text = f"{self}, running past midnight into the next day (your local time)"
+        return text
 
     def contains(self, local: datetime) -> bool:
         t, day = local.time().replace(tzinfo=None), local.weekday()
@@ -135,6 +161,8 @@ class ContactWindow:
         return moment  # unreachable for a non-empty set of days
 
     def __str__(self) -> str:
+        if self.start == self.end and len(self.days) == 7:
+            return "anytime"
         days = next((name for name, group in _DAY_GROUPS.items() if group == self.days), None)
         if days is None:
             days = ",".join(_DAY_NAMES[d] for d in sorted(self.days))
@@ -176,6 +204,28 @@ def _day_index(name: str, text: str, hint: str) -> int:
     if key not in _DAY_NAMES or len(name.strip()) < 3:
         raise UserError(f"“{name}” in “{text}” is not a day of the week.", hint)
     return _DAY_NAMES.index(key)
+
+
+def _hour(digits: str, half: str | None, text: str, hint: str) -> int:
+    """An hour as written: 24-hour, or with am/pm."""
+    hour = int(digits)
+    if half is None:
+        return hour
+    if not 1 <= hour <= 12:
+        raise UserError(f"“{text}” has an hour that does not exist.", hint)
+    return hour % 12 + (12 if half == "pm" else 0)
+
+
+def _afternoon_meant(
+    start: time, end: time, h1: str, h2: str, p1: str | None, p2: str | None
+) -> bool:
+    """ "9-5" means 09:00-17:00. A window past midnight is written in 24-hour times
+    ("22:00-02:00", with its leading zero) or with am/pm; a bare small end hour earlier
+    than the start is an afternoon hour."""
+    if p1 or p2 or not end < start:
+        return False
+    written_24h = h2.startswith("0") or int(h1) > 12
+    return not written_24h and 1 <= end.hour <= 11
 
 
 def _to_time(hour: int, minute: int, text: str, hint: str) -> time:
@@ -413,7 +463,7 @@ def parse_availability(value: str, today: date) -> tuple[Availability, date | No
     except ValueError:
         raise UserError(f"“{until.strip()}” is not a date.", "Use YYYY-MM-DD.") from None
     if end < today:
-        raise UserError(f"{end:%Y-%m-%d} is already past.", "Pick a date from today on.")
+        raise UserError(f"{day_text(end, today)} is already past.", "Pick a date from today on.")
     return availability, end
 
 
@@ -450,7 +500,7 @@ def parse_anniversary(value: str, today: date) -> date | None:
     except ValueError:
         raise UserError(f"“{value}” is not a date.", hint) from None
     if started > today:
-        raise UserError(f"{started:%Y-%m-%d} is in the future.", hint)
+        raise UserError(f"{day_text(started, today)} is in the future.", hint)
     return started
 
 

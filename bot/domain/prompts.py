@@ -21,6 +21,7 @@ from bot.domain.errors import UserError
 class PromptKind(StrEnum):
     """Each kind is declared (label, dedupe key, renderer, rhythm) in bot/prompts/kinds/."""
 
+    CONSENT_REQUEST = "consent_request"  # an intro or ask, in the recipient's window
     CONSENT_REMINDER = "consent_reminder"
     CONSENT_EXPIRY = "consent_expiry"
     CONNECT_CHECK = "connect_check"
@@ -30,7 +31,7 @@ class PromptKind(StrEnum):
     OCCASION = "occasion"  # birthdays and work anniversaries, for members who opted in
     GIVER_DIGEST = "giver_digest"
     DIGEST = "digest"  # what went past the daily cap, merged into one message
-    MESSAGE = "message"  # a message a command produced (a consent DM, a group, a post)
+    MESSAGE = "message"  # a message a command produced (a DM, a group, a post)
 
 
 class PromptState(StrEnum):

@@ -53,14 +53,61 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def clean_reason(value: str | None, *, what: str = "reason") -> str:
-    """A reason must say something specific: refuse empty and one-word reasons."""
-    text = clean(value, what, max_len=REASON_MAX)
-    if len(words(text)) < 2:
-        raise UserError(
-            f"Please add a specific {what}."
-            if not text
-            else f"“{text}” is a bit short for a {what}.",
-            "Say in a sentence what you hope for, e.g. “advice on moving our CI to Kubernetes”.",
+# Words that say nothing about the people or the need: politeness, pronouns, glue.
+FILLER = frozenset(
+    " ".join(
+        (
+            "a an the and or but so to of for with on in at by about from into as is are be",
+            "been was were am it its this that these those there here i me my mine we us our",
+            "you your yours he she they them their him her his two both each other please pls",
+            "plz help helps helping thanks thank thx ty cheers hi hello hey hiya need needs",
+            "want wants would could can should will shall may might must do does did have has",
+            "had get got some something anything stuff thing things etc very really just ok",
+            "okay yes no test meet connect intro introduce introduction know",
+            "like think great good nice cool maybe also too any all what who how why when where",
+            "which not if then than lol asap urgent quick let lets let's go guys folks someone",
+            "somebody anyone anybody",
         )
-    return text
+    ).split()
+)
+MEANINGFUL_WORDS = 3
+
+
+def meaningful_words(text: str) -> list[str]:
+    """The words of a reason that carry meaning: not filler, not single letters."""
+    out = []
+    for word in words(text):
+        lowered = word.casefold()
+        if lowered in FILLER:
+            continue
+        if len(word) < 2 and not re.match(rf"[{_NO_SPACES}]", word):
+            continue
+        out.append(lowered)
+    return out
+
+
+def clean_reason(
+    value: str | None,
+    *,
+    what: str = "reason",
+    topics: frozenset[str] | set[str] = frozenset(),
+    example: str = "advice on moving our CI to Kubernetes",
+) -> str:
+    """A reason must say something about the people or the need: at least three
+    meaningful words, or a topic the community knows (`topics`: those the text names).
+    Filler ("please help", "you two", "thanks") is refused with a hint and an example."""
+    text = clean(value, what, max_len=REASON_MAX)
+    meaningful = meaningful_words(text)
+    if len(words(text)) >= 2 and (len(meaningful) >= MEANINGFUL_WORDS or topics):
+        return text
+    if not text:
+        message = f"Please add a specific {what}."
+    elif len(words(text)) < 2:
+        message = f"“{text}” is a bit short for a {what}."
+    else:
+        message = f"“{text}” doesn't say yet what the {what} is about."
+    raise UserError(
+        message,
+        "Say in a sentence what you hope for: a few words about the people or the need, "
+        f"or a topic, e.g. “{example}”.",
+    )

@@ -316,6 +316,15 @@ class Vocabulary:
         """Topic keys mentioned in free text: known phrases, plus other meaningful words."""
         return {key for key, _ in self._phrases(normalise(text), fuzzy=False)}
 
+    def known_topics(self, text: str) -> set[str]:
+        """Topics free text names that this community knows (seeded, listed or aliased);
+        not the other words `extract` keeps."""
+        return {
+            key
+            for key, kind in self._phrases(normalise(text), fuzzy=False)
+            if kind is not MatchKind.WORD
+        }
+
     def _phrases(self, norm: str, *, fuzzy: bool) -> list[tuple[str, MatchKind]]:
         tokens = norm.split()
         out: list[tuple[str, MatchKind]] = []

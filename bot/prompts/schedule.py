@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.domain.members import Community
+from bot.domain.members import Community, MemberSnapshot
 from bot.messages import Outbox
 from bot.prompts.spec import PromptKindSpec
-from bot.services.community_settings import duration
+from bot.services.community_settings import duration, timezone_of
 from bot.services.unit_of_work import UnitOfWork
 
 
@@ -66,9 +66,20 @@ class Schedule:
             revive=revive,
         )
 
-    async def move(self, spec: PromptKindSpec, due_at: datetime, **key_parts: object) -> None:
-        """The waiting prompt with this key is due at another time."""
-        await self.uow.prompts.move(spec.dedupe_key(**key_parts), due_at)
+    async def move(self, spec: PromptKindSpec, due_at: datetime, **key_parts: object) -> bool:
+        """The waiting prompt with this key is due at another time; False if none waits."""
+        return await self.uow.prompts.move(spec.dedupe_key(**key_parts), due_at)
+
+    def arrival(self, member: MemberSnapshot) -> datetime:
+        """When a prompt planned now would reach this member: now, or the next opening
+        of their contact window in their time zone."""
+        return member.window().next_open(self.now, timezone_of(self.community, member))
+
+    def send_soon(self, key: str) -> None:
+        """Have the command's process send this row right after its commit (the
+        dispatcher's rules still apply: outside the window it waits for it)."""
+        if self.outbox is not None:
+            self.outbox.keys.append(key)
 
     async def cancel(
         self,

@@ -10,8 +10,9 @@ from typing import Any
 from bot.actions import Action
 from bot.domain.connections import Connection, Kind, State
 from bot.domain.members import FORGOTTEN_NAME, Member
-from bot.domain.prompts import Prompt
+from bot.domain.prompts import Prompt, PromptKind, PromptState
 from bot.domain.thanks import Thanks
+from bot.domain.wording import moment_text
 from bot.messages import (
     Button,
     DirectMessage,
@@ -92,6 +93,8 @@ async def me(ctx: Context, _cmd: Me) -> Reply:
             sections.append(
                 Section(text=line("You're waiting to hear from ", *mentions(names), "."))
             )
+        for party in names:
+            sections += [Section(text=t) for t in await _request_on_its_way(ctx, conn, party)]
     recent = await ctx.uow.thanks.recent_to(member.id, 3)
     givers = await ctx.uow.members.many(t.giver_id for t in recent)
     for item in recent:
@@ -134,6 +137,41 @@ async def _on_its_way(ctx: Context, row: Prompt) -> Line:
     return line("On its way: ", *what, ".")
 
 
+async def _request_on_its_way(ctx: Context, conn: Connection, party: Member) -> list[Line]:
+    """A request of theirs that has not reached this party yet: it waits for their
+    contact window, or for the platform to take it."""
+    assert party.id is not None
+    rows = [
+        p
+        for p in await ctx.uow.prompts.addressed_to(party.id)
+        if p.kind == PromptKind.CONSENT_REQUEST.value
+        and p.subject_id == conn.id
+        and p.state in (PromptState.PENDING.value, PromptState.SENDING.value)
+    ]
+    out: list[Line] = []
+    what = "your introduction" if conn.is_intro else "your request"
+    for row in rows:
+        if row.last_error:
+            platform = ctx.actor.platform.capitalize()
+            out.append(
+                line(
+                    f"On its way: {what} to ",
+                    mention(party),
+                    f" ({platform} didn't accept it yet: {row.last_error}; I'll keep trying).",
+                )
+            )
+        elif row.due_at > ctx.now:
+            local = row.due_at.astimezone(ctx.tz(party))
+            out.append(
+                line(
+                    f"On its way: {what} reaches ",
+                    mention(party),
+                    f" at {moment_text(local, ctx.today(party))} their time.",
+                )
+            )
+    return out
+
+
 async def _members(ctx: Context, user_ids: Sequence[str]) -> list[Member]:
     found = [await ctx.uow.members.by_platform_id(ctx.community_id, u) for u in user_ids]
     return [m for m in found if m is not None]
@@ -152,7 +190,8 @@ def _balance(member_id: int, conns: Sequence[Connection], thanks_: Sequence[Than
     )
     if received > given + 1:
         text += (
-            ". You've had more help than you've given lately: /whoknows shows asks you could take."
+            ". You've had more help than you've given lately: /networker topics shows what "
+            "people ask about, and the weekly digest names asks you could take."
         )
     return text
 

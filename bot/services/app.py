@@ -300,7 +300,8 @@ class Networker:
                     if not write:
                         raise NeedsWrite
                     assert community.id is not None and me.id is not None
-                    outbox.keys = await message.keep(uow, community.id, me.id, outbox.items, now)
+                    kept = await message.keep(uow, community.id, me.id, outbox.items, now)
+                    outbox.keys = [*outbox.keys, *kept]  # after any prompt it sends at once
                 await uow.commit()
                 if write:
                     self.caches.changed(community.id or 0)

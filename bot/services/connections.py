@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.actions import Action
 from bot.domain.connections import Answer, Connection, Consent, Kind, State
 from bot.domain.errors import UserError
-from bot.domain.members import Member
+from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import Availability
 from bot.domain.text import NOTE_MAX, clean, clean_reason
 from bot.domain.vocabulary import MatchKind, TopicMatch
+from bot.domain.wording import day_text, moment_text, plural, times, weekday_day_text
 from bot.messages import (
     Bold,
     Button,
     Form,
     Input,
     InputKind,
+    Line,
     Quote,
     Reply,
     Style,
@@ -27,18 +29,25 @@ from bot.messages import (
     reply,
 )
 from bot.services.commands import Ask, Intro, MemberRef, Press
-from bot.services.consent_request import consent_message
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load
 from bot.services.search import find_helpers
 
 RECENT_DECLINE = timedelta(days=30)
+INTRO_EXAMPLE = "you both organise Python meetups and could share speakers"
+ASK_EXAMPLE = "could you look over the budget section of my grant proposal?"
+
+
+async def _specific(ctx: Context, text: str | None, what: str, example: str) -> str:
+    """A reason that says something: enough meaningful words, or a topic known here."""
+    topics = (await ctx.vocabulary()).known_topics(text or "")
+    return clean_reason(text, what=what, topics=topics, example=example)
+
 
 # --- starting ---------------------------------------------------------------------------
 
 
 async def intro(ctx: Context, cmd: Intro) -> Reply:
-    reason = clean_reason(cmd.reason, what="reason for the introduction")
     a, b = await ctx.member(cmd.a), await ctx.member(cmd.b)
     if a.id == b.id:
         raise UserError("You can't introduce someone to themselves.", "Name two different people.")
@@ -50,6 +59,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
         )
     for member in (a, b):
         _check_reachable(ctx, member)
+    reason = await _specific(ctx, cmd.reason, "reason for the introduction", INTRO_EXAMPLE)
     since = ctx.now - RECENT_DECLINE
     if await ctx.uow.connections.declined_since(
         ctx.community_id, Kind.INTRO, _id(a), _id(b), since
@@ -59,31 +69,37 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
             f"An introduction of {a.display_name} and {b.display_name} didn't go ahead recently.",
             "Let's give it some time before asking them again.",
         )
-    if await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b)):
+    waiting = await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b))
+    if waiting is not None:
         raise UserError(
             f"An introduction of {a.display_name} and {b.display_name} is already waiting for answers.",
-            "I'll tell the introducer how it goes.",
+            "I'll let you know how it goes."
+            if waiting.initiator_id == ctx.me.id
+            else "Its introducer will hear how it goes.",
         )
     conn = await _create(
         ctx, Connection(ctx.community_id, Kind.INTRO, _id(ctx.me), _id(a), _id(b), reason)
     )
     for party in (a, b):
         await refresh_load(ctx, party, asked_now=True)
-        ctx.dm(party, consent_message(conn, party, ctx.me, a if party is b else b))
-    await ctx.prompts.consent_requested(conn)
+    arrivals = await ctx.prompts.consent_requested(conn)
+    later = _arrival_lines(ctx, [a, b], arrivals)
     return reply(
-        line("Done! I've asked ", mention(a), " and ", mention(b), " privately."),
+        line("Done! I'm asking " if later else "Done! I've asked ", mention(a), " and ")
+        + line(mention(b), " privately."),
+        *later,
         "Nobody is connected until both accept. I'll let you know how it goes.",
     )
 
 
 async def ask(ctx: Context, cmd: Ask) -> Reply:
-    request = clean_reason(cmd.request, what="request")
     helper = await ctx.member(cmd.helper)
+    await _check_askable(ctx, helper)  # who comes first: no point polishing a request
+    request = await _specific(ctx, cmd.request, "request", ASK_EXAMPLE)
     return await start_request(ctx, helper, request, cmd.topic)
 
 
-async def start_request(ctx: Context, helper: Member, request: str, topic: str | None) -> Reply:
+async def _check_askable(ctx: Context, helper: Member) -> None:
     if helper.id == ctx.me.id:
         raise UserError(
             "You can't ask yourself for help.", "Try /whoknows <topic> to find someone."
@@ -96,6 +112,10 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
             f"You already have a request waiting with {helper.display_name}.",
             "I'll let you know when they answer.",
         )
+
+
+async def start_request(ctx: Context, helper: Member, request: str, topic: str | None) -> Reply:
+    await _check_askable(ctx, helper)
     topic = topic or await _topic_of(ctx, request, helper)
     conn = Connection(
         ctx.community_id,
@@ -113,18 +133,65 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
         conn.state = State.DRAFT
         conn = await _create(ctx, conn)
         return await _suggest_others(ctx, conn, helper, earlier, window.days)
+    if helper.availability_on(ctx.today(helper)) is Availability.BUSY:
+        conn.state = State.DRAFT
+        return _confirm_busy(ctx, await _create(ctx, conn), helper)
     conn = await _create(ctx, conn)
     return await _send_request(ctx, conn, helper)
 
 
+def _confirm_busy(ctx: Context, draft: Connection, helper: Member) -> Reply:
+    """Respect people's priorities: the date they are busy until comes first, and the
+    asker chooses; the request waits as a draft, nothing is lost."""
+    return reply(
+        line(mention(helper), f" is busy until {_busy_until(ctx, helper)}."),
+        "Your request is saved as a draft and nothing has been sent. "
+        "Ask anyway, or cancel and try /whoknows for someone open?",
+        buttons=[
+            Button(
+                f"Ask {helper.display_name} anyway", Action.DRAFT_SEND, str(draft.id), Style.PRIMARY
+            ),
+            Button("Cancel", Action.DRAFT_CANCEL, str(draft.id)),
+        ],
+    )
+
+
+def _busy_until(ctx: Context, member: MemberSnapshot) -> str:
+    if member.busy_until is None:
+        return "further notice"
+    return day_text(member.busy_until, ctx.today(member))
+
+
 async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply:
     await refresh_load(ctx, helper, asked_now=True)
-    ctx.dm(helper, consent_message(conn, helper, ctx.me, ctx.me))
-    await ctx.prompts.consent_requested(conn)
+    arrivals = await ctx.prompts.consent_requested(conn)
+    later = _arrival_lines(ctx, [helper], arrivals)
     return reply(
-        line("Sent! I've asked ", mention(helper), " privately."),
+        line("Sent! I'm asking ", mention(helper), " privately.")
+        if later
+        else line("Sent! I've asked ", mention(helper), " privately."),
+        *later,
         "They can accept, say “not now” or decline; I'll tell you what they say.",
     )
+
+
+def _arrival_lines(ctx: Context, people: list[Member], arrivals: dict[int, datetime]) -> list[Line]:
+    """Who gets the request later, and when in their own time: it waits for their
+    contact window."""
+    out: list[Line] = []
+    for member in people:
+        arrives = arrivals.get(_id(member), ctx.now)
+        if arrives <= ctx.now:
+            continue
+        local = arrives.astimezone(ctx.tz(member))
+        out.append(
+            line(
+                mention(member),
+                f" will get it at {moment_text(local, ctx.today(member))} their time",
+                " (their contact window is closed now).",
+            )
+        )
+    return out
 
 
 async def _suggest_others(
@@ -147,7 +214,11 @@ async def _suggest_others(
     ]
     names = ", ".join(m.display_name for m in others[:3])
     return reply(
-        line("You've asked ", mention(helper), f" {earlier} times in the last {days} days."),
+        line(
+            "You've asked ",
+            mention(helper),
+            f" {times(earlier)} in the last {plural(days, 'day')}.",
+        ),
         f"Others can help too: {names}."
         if names
         else "Spreading asks keeps everyone glad to help.",
@@ -218,17 +289,54 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
     if kind is None:
         return await _decline(ctx, conn, cmd)
     state = conn.answer(_id(ctx.me), kind, ctx.now)
-    await ctx.prompts.consent_answered(conn, _id(ctx.me), snoozed=kind is Answer.NOT_NOW)
+    reminded = await ctx.prompts.consent_answered(conn, _id(ctx.me), snoozed=kind is Answer.NOT_NOW)
     if kind is Answer.NOT_NOW:
-        return reply(
-            "No problem. I'll check back with you in a few days; nobody has been told anything."
-        )
+        return await _snoozed(ctx, conn, reminded=reminded)
     if state is State.CONNECTED:
         await _open_conversation(ctx, conn)
         return CONNECTED
     waiting = await ctx.uow.members.get(conn.other_party(_id(ctx.me)))
     assert waiting is not None
     return reply(line("Thank you! Waiting for ", mention(waiting), " to answer too."))
+
+
+async def _snoozed(ctx: Context, conn: Connection, *, reminded: bool) -> Reply:
+    """ "Not now": the one who asked hears that it is coming, not silence, and the
+    request stays open a while longer."""
+    initiator = await ctx.uow.members.get(conn.initiator_id)
+    assert initiator is not None and conn.expires_at is not None
+    about = (
+        line(" your introduction to ", mention(await _other(ctx, conn)))
+        if conn.is_intro
+        else line(" your request")
+    )
+    ctx.dm(
+        initiator,
+        message(
+            line(mention(ctx.me), " will come back to", *about, ": they'd like more time."),
+            f"It stays open until {_day(ctx, conn.expires_at, initiator)}; "
+            "I'll tell you how it goes.",
+        ),
+    )
+    until = f"It stays open until {_day(ctx, conn.expires_at, ctx.me)}"
+    check = ctx.now + ctx.prompts.after("consent_reminder_after")
+    return reply(
+        f"No problem. I'll check back with you around {_day(ctx, check, ctx.me)}. {until}."
+        if reminded
+        else f"No problem. {until}; I won't remind you again.",
+        line(mention(initiator), " knows you'll come back to it; nothing else was said."),
+    )
+
+
+async def _other(ctx: Context, conn: Connection) -> Member:
+    """For the introducer: the party who did not just answer."""
+    other = await ctx.uow.members.get(conn.other_party(_id(ctx.me)))
+    assert other is not None
+    return other
+
+
+def _day(ctx: Context, moment: datetime, member: Member) -> str:
+    return weekday_day_text(moment.astimezone(ctx.tz(member)).date(), ctx.today(member))
 
 
 async def _decline(ctx: Context, conn: Connection, cmd: Press) -> Reply:
@@ -430,8 +538,10 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
         raise UserError("That member is not here any more.", "Run /whoknows again.")
     request = cmd.inputs.get("request")
     if request is None:
+        busy = helper.availability_on(ctx.today(helper)) is Availability.BUSY
         return form_reply(
-            line("What would you like to ask ", mention(helper), "?"),
+            line("What would you like to ask ", mention(helper), "?")
+            + (line(f" (busy until {_busy_until(ctx, helper)})") if busy else ()),
             Form(
                 title=f"Ask {helper.display_name}"[:24],
                 action=Action.ASK_START,
@@ -442,7 +552,7 @@ async def ask_from_search(ctx: Context, cmd: Press) -> Reply:
                 submit="Ask",
             ),
         )
-    request = clean_reason(request, what="request")
+    request = await _specific(ctx, request, "request", ASK_EXAMPLE)
     # The topic rides in the button's value: keep it only if the helper really lists it.
     theirs = {h.topic for h in await ctx.uow.index.topics_of(_id(helper))}
     return await start_request(ctx, helper, request, topic if topic in theirs else None)

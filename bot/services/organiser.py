@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from bot.domain.errors import UserError
@@ -66,6 +67,7 @@ def _prompt_kinds(value: str) -> list[str] | None:
 class SettingSpec:
     description: str
     parse: Callable[[str], Any]
+    default: str | None = None  # what "not set" means, when the deployment sets nothing
 
 
 SETTINGS: dict[str, SettingSpec] = {
@@ -83,7 +85,7 @@ SETTINGS: dict[str, SettingSpec] = {
     "repeat_ask_limit": SettingSpec(
         "asks of one person before suggesting others", _int_range(1, 20)
     ),
-    "timezone": SettingSpec("time zone for members who set none", parse_timezone),
+    "timezone": SettingSpec("time zone for members who set none", parse_timezone, "UTC"),
     "consent_reminder_after": SettingSpec(
         "one reminder when an intro or request is unanswered this long",
         _duration("consent_reminder_after"),
@@ -101,15 +103,20 @@ SETTINGS: dict[str, SettingSpec] = {
         "prompts per member per day; the rest merge into one digest", _int_range(1, 20)
     ),
     "prompts_off": SettingSpec(
-        "kinds of prompt turned off for everyone (comma-separated, or none)", _prompt_kinds
+        "kinds of prompt turned off for everyone (comma-separated, or none)",
+        _prompt_kinds,
+        "none",
     ),
 }
+
+
+RESET = {"default", "reset"}
 
 
 async def settings(ctx: Context, cmd: Settings) -> Reply:
     if cmd.key is None:
         fields = tuple(
-            Field(key, line(f"{_show(ctx.setting(key))}  · {spec.description}"))
+            Field(key, line(f"{_shown(ctx, key)}  · {spec.description}"))
             for key, spec in SETTINGS.items()
         )
         return Reply(
@@ -117,7 +124,8 @@ async def settings(ctx: Context, cmd: Settings) -> Reply:
                 sections=(
                     Section(
                         text=line(
-                            "Community settings (change with /networker settings key=value):"
+                            "Community settings (change with /networker settings key=value; "
+                            "key=default puts one back):"
                         ),
                         fields=fields,
                     ),
@@ -129,15 +137,53 @@ async def settings(ctx: Context, cmd: Settings) -> Reply:
     if spec is None:
         raise UserError(f"There is no setting “{cmd.key}”.", "Settings: " + ", ".join(SETTINGS))
     if cmd.value is None:
-        return reply(f"{key} = {_show(ctx.setting(key))} ({spec.description})")
-    value = spec.parse(cmd.value)
+        return reply(f"{key} = {_shown(ctx, key)} ({spec.description})")
     updated = dict(ctx.community.settings)
-    if value is None:
+    reset = cmd.value.strip().lower() in RESET
+    if reset:
         updated.pop(key, None)
     else:
-        updated[key] = value
+        value = spec.parse(cmd.value)
+        if value is None:
+            updated.pop(key, None)
+        else:
+            updated[key] = value
+    _check_together(ctx, updated)
     ctx.community.settings = updated
+    if reset:
+        return reply(f"Reset: {key} = {_shown(ctx, key)}.")
     return reply(f"Saved: {key} = {_show(ctx.setting(key))}.")
+
+
+def _check_together(ctx: Context, updated: dict[str, Any]) -> None:
+    """Settings that contradict each other are refused: the one reminder must come
+    before the request expires, or it would never be sent."""
+    reminder, expires = (
+        _duration_of(updated, ctx, key)
+        for key in ("consent_reminder_after", "consent_expires_after")
+    )
+    if reminder >= expires:
+        raise UserError(
+            f"The reminder ({format_duration(reminder)}) would come at or after the expiry "
+            f"({format_duration(expires)}), so nobody would ever be reminded.",
+            "Keep consent_reminder_after shorter than consent_expires_after; "
+            "change the other one first if you need to.",
+        )
+
+
+def _duration_of(updated: dict[str, Any], ctx: Context, key: str) -> timedelta:
+    low, high = DURATIONS[key]
+    value = updated.get(key, getattr(ctx.config, key))
+    return parse_duration(str(value), low=low, high=high)
+
+
+def _shown(ctx: Context, key: str) -> str:
+    """The value in force, marked when it is the default."""
+    if key in ctx.community.settings:
+        return _show(ctx.community.settings[key])
+    value = ctx.setting(key)
+    shown = SETTINGS[key].default if value is None and SETTINGS[key].default else _show(value)
+    return f"{shown} (default)"
 
 
 def _show(value: Any) -> str:

@@ -20,6 +20,7 @@ from bot.domain.profile import (
 )
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.thanks import Endorsement
+from bot.domain.wording import day_text, month_day_text, plural
 from bot.messages import (
     Field,
     Form,
@@ -58,15 +59,15 @@ async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
         await ctx.prompts.giver_digest(me)
     await refresh_load(ctx, me)  # capacity, availability or visibility may have changed
     shown = show_profile(ctx, me, own=True)
-    return Reply(
-        Message(
-            sections=(
-                Section(text=line("Saved. Here is your profile now:")),
-                *(Section(text=line(note)) for note in dict.fromkeys(changes.notes)),
-                *shown.message.sections,
+    said = [Section(text=line("Saved. Here is your profile now:"))]
+    said += [Section(text=line(note)) for note in dict.fromkeys(changes.notes)]
+    if changes.contact_window is not None:  # "daily 9-5": say how it was read
+        said.append(
+            Section(
+                text=line(f"I read your contact window as {changes.contact_window.describe()}.")
             )
         )
-    )
+    return Reply(Message(sections=(*said, *shown.message.sections)))
 
 
 def apply_changes(
@@ -141,17 +142,20 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
     if own:
         fields += [
             Field("Contact window", line(str(member.window()))),
-            Field("Capacity", line(f"{member.capacity} requests per 30 days")),
+            Field("Capacity", line(f"{plural(member.capacity, 'request')} per 30 days")),
             Field(
                 "Discoverable", line("yes" if member.discoverable else "no (hidden from searches)")
             ),
         ]
         if member.birthday:
             fields.append(
-                Field("Birthday", line(f"{member.birthday} (your connections are reminded)"))
+                Field(
+                    "Birthday",
+                    line(f"{month_day_text(member.birthday)} (your connections are reminded)"),
+                )
             )
         if member.work_anniversary:
-            fields.append(Field("Work anniversary", line(f"{member.work_anniversary:%Y-%m-%d}")))
+            fields.append(Field("Work anniversary", line(day_text(member.work_anniversary))))
     header: Line = line(
         "Your profile" if own else "Profile of ", *(() if own else (mention(member),))
     )
@@ -171,7 +175,7 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
 def availability_text(ctx: Context, member: MemberSnapshot) -> str:
     status = member.availability_on(ctx.today(member))
     if status is Availability.BUSY and member.busy_until:
-        return f"busy until {member.busy_until:%d %b %Y}"
+        return f"busy until {day_text(member.busy_until, ctx.today(member))}"
     if member.is_full(ctx.now):
         return "not taking new requests this month"
     return status.value

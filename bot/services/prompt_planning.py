@@ -6,6 +6,8 @@ plans is said here, everything about a kind in its declaration (bot/prompts/kind
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.domain.connections import Connection, Outcome, State
 from bot.domain.members import MemberSnapshot
 from bot.prompts.kinds import (
@@ -25,20 +27,35 @@ class Planner(Schedule):
 
     # --- intros and requests ------------------------------------------------------------
 
-    async def consent_requested(self, conn: Connection) -> None:
-        """An intro or request went out: one reminder per party, then expiry."""
+    async def consent_requested(self, conn: Connection) -> dict[int, datetime]:
+        """An intro or request goes out: each party gets it inside their contact window
+        (at once when it is open), one reminder a while after it reached them, and the
+        whole closes a while after the last party got it. When each party gets it."""
         assert conn.id is not None and conn.created_at is not None
-        remind = conn.created_at + self.after("consent_reminder_after")
-        for member_id in conn.awaiting():
+        people = await self.uow.members.many(conn.awaiting())
+        arrivals = {m: self.arrival(people[m]) for m in conn.awaiting()}
+        for member_id, arrives in arrivals.items():
+            await self.add(consent.REQUEST, member_id, self.now, subject_id=conn.id)
+            self.send_soon(consent.REQUEST.dedupe_key(recipient=member_id, subject=conn.id))
+            remind = arrives + self.after("consent_reminder_after")
             await self.add(consent.REMINDER, member_id, remind, subject_id=conn.id)
-        expires = conn.created_at + self.after("consent_expires_after")
-        await self.add(consent.EXPIRY, conn.initiator_id, expires, subject_id=conn.id)
+        conn.expires_at = max(arrivals.values(), default=self.now) + self.after(
+            "consent_expires_after"
+        )
+        await self.add(consent.EXPIRY, conn.initiator_id, conn.expires_at, subject_id=conn.id)
+        return arrivals
 
-    async def consent_answered(self, conn: Connection, member_id: int, *, snoozed: bool) -> None:
+    async def consent_answered(self, conn: Connection, member_id: int, *, snoozed: bool) -> bool:
+        """Record what an answer changes; for "Not now", whether the one reminder is
+        still to come (it comes a while after this answer)."""
         assert conn.id is not None
-        if snoozed:  # "Not now": the one reminder comes a while after this answer instead
+        reminded = False
+        if snoozed:
             later = self.now + self.after("consent_reminder_after")
-            await self.move(consent.REMINDER, later, subject=conn.id, recipient=member_id)
+            reminded = await self.move(
+                consent.REMINDER, later, subject=conn.id, recipient=member_id
+            )
+            await self.snoozed(conn)
         else:
             await self.cancel(
                 "answered", consent.REMINDER, subject_id=conn.id, recipient_id=member_id
@@ -47,6 +64,18 @@ class Planner(Schedule):
             await self.connection_closed(conn, "answered")
         if conn.state is State.CONNECTED:
             await self.connected(conn)
+        return reminded
+
+    async def snoozed(self, conn: Connection) -> None:
+        """ "Not now" never runs into the expiry: it closes no sooner than a full
+        period after this answer (counted from when the parties can next be reached)."""
+        assert conn.id is not None
+        people = await self.uow.members.many(conn.awaiting())
+        opens = max((self.arrival(m) for m in people.values()), default=self.now)
+        closes = opens + self.after("consent_expires_after")
+        if conn.expires_at is None or closes > conn.expires_at:
+            conn.expires_at = closes
+            await self.move(consent.EXPIRY, closes, subject=conn.id, recipient=conn.initiator_id)
 
     async def connection_closed(self, conn: Connection, reason: str) -> None:
         """Declined, withdrawn or expired: nothing more to remind anyone of."""

@@ -204,17 +204,21 @@ async def search(
         if not member.is_listed() or member.is_full(ctx.now):
             continue  # the index lags at most one transaction; the row is the truth
         load = loads.get(member_id, 0)
+        status = member.availability_on(ctx.today(member))
         candidate = Candidate(
             member_id=member_id,
             topic_points=pool.points if pool.is_helper else sum(h.score for h in pool.peer),
             topics_matched=max(1, pool.rank()[2]),
-            availability=member.availability_on(ctx.today(member)),
+            availability=status,
             remaining_capacity=member.capacity - load,
             recent_load=load,
         )
         # Ties go to whoever was asked least recently: spreads the load.
         last = member.last_request_at.timestamp() if member.last_request_at else 0.0
-        order = (-final_score(candidate), last, member_id)
+        # Respect people's priorities: among equal matches, whoever is busy comes after
+        # everyone open (never above a closer match: that order is the match's own).
+        busy = float(status is Availability.BUSY)
+        order = (busy, -final_score(candidate), last, member_id)
         if pool.is_helper:
             rank = pool.rank()
             helpers.append(((-rank[0], -rank[1], -rank[2], *order), member, pool))

@@ -9,6 +9,7 @@ from bot.domain.errors import UserError
 from bot.domain.members import Member
 from bot.domain.text import NOTE_MAX, clean
 from bot.domain.thanks import Thanks
+from bot.domain.wording import plural
 from bot.messages import Quote, Reply, line, message, reply
 from bot.services.commands import MemberRef, Thank
 from bot.services.context import Context, mention
@@ -62,7 +63,7 @@ async def _check_daily_cap(ctx: Context, giver_id: int) -> None:
     cap = int(ctx.setting("thanks_daily_cap"))
     if await ctx.uow.thanks.given_since(giver_id, ctx.now - timedelta(days=1)) >= cap:
         raise UserError(
-            f"You've sent {cap} thank-yous in the last 24 hours, the daily limit.",
+            f"You've sent {plural(cap, 'thank-you')} in the last 24 hours, the daily limit.",
             "Please send this one tomorrow; your note isn't lost if you keep it.",
         )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.activity import TopicDemand, least_covered, most_asked
+from bot.domain.wording import plural
 from bot.messages import Field, Message, Reply, Section, line, reply
 from bot.services.commands import Topics
 from bot.services.context import Context
@@ -44,7 +45,7 @@ async def topics(ctx: Context, _cmd: Topics) -> Reply:
 
 
 def _entry(item: TopicDemand) -> str:
-    asks = f"{item.asks} ask{'s' if item.asks != 1 else ''}"
+    asks = plural(item.asks, "ask")
     if item.helpers == 0:
         return f"{item.label} ({asks}, nobody listed yet)"
     who = "member can" if item.helpers == 1 else "members can"

@@ -273,8 +273,8 @@ class PromptRepository(Protocol):
         `revive`: a cancelled one with this key comes back. True when added or revived."""
         ...
 
-    async def move(self, key: str, due_at: datetime) -> None:
-        """A pending prompt is due at another time."""
+    async def move(self, key: str, due_at: datetime) -> bool:
+        """A pending prompt is due at another time; False if none was waiting."""
         ...
 
     async def cancel(

@@ -103,13 +103,15 @@ class Prompts:
         result = await self.session.execute(stmt)
         return bool(getattr(result, "rowcount", 0))
 
-    async def move(self, key: str, due_at: datetime) -> None:
-        """A waiting prompt is due at another time (e.g. "Not now": check back later)."""
-        await self.session.execute(
+    async def move(self, key: str, due_at: datetime) -> bool:
+        """A waiting prompt is due at another time (e.g. "Not now": check back later);
+        False if none was waiting (already sent or cancelled)."""
+        result = await self.session.execute(
             update(prompts)
             .where(prompts.c.dedupe_key == key, prompts.c.state == PromptState.PENDING.value)
             .values(due_at=due_at)
         )
+        return bool(getattr(result, "rowcount", 0))
 
     async def cancel(
         self,

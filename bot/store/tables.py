@@ -168,6 +168,7 @@ connections = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("connected_at", UTCDateTime),
     Column("outcome", EnumString(Outcome, 10)),  # the requester's answer to "did you connect?"
+    Column("expires_at", UTCDateTime),  # when it closes unanswered (None: before 0006)
     Index("ix_connections_party_b", "party_b_id", "created_at"),
     Index("ix_connections_party_a", "party_a_id", "created_at"),
     Index("ix_connections_initiator", "initiator_id", "created_at"),

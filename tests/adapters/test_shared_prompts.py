@@ -93,6 +93,7 @@ async def test_an_unanswered_intro_expires_and_both_who_waited_hear_it(d: Driver
     assert d.texts(DANA) == [
         f"Your introduction of {d.mention(ANA)} and {d.mention(BEN)} didn't get both answers "
         "in time, so I've closed it.\n"
+        f"{d.mention(ANA)} didn't answer.\n"
         "No answer isn't a no forever: people get busy. You could try again later."
     ]
     assert d.texts(BEN) == [
@@ -292,7 +293,7 @@ async def test_the_weekly_giver_digest_lists_unmet_asks(d: Driver) -> None:
 async def test_prompts_past_the_daily_cap_arrive_merged_the_next_day(d: Driver) -> None:
     await d.members(ANA, BEN, CARL, DANA)
     for other in (BEN, CARL):
-        await d.intro(DANA, ANA, other, "Both run meetups")
+        await d.intro(DANA, ANA, other, "you both run Python meetups in Leeds")
     d.clear()
     d.clock.advance(days=3)
 

@@ -108,7 +108,7 @@ def test_demo_loads_a_labelled_sample_community(tmp_path: Path) -> None:
     assert "People who can help with kubernetes" in found
     assert "@ana\n    Why: expert in kubernetes" in found
     assert "@zoe" not in found  # capacity 0: never offered
-    assert "@gus" in found and "busy until 31 Jan 2099" in found  # busy: listed, marked
+    assert "@gus" in found and "busy until 31 January 2099" in found  # busy: listed, marked
     assert (tmp_path / "networker-demo.db").exists()
     members = next(line for line in result.stdout.splitlines() if line.startswith("  @aiko"))
     assert len(members.split(", ")) == 30

@@ -74,7 +74,7 @@ async def test_an_unanswered_intro_gets_one_reminder_then_expires(term: Terminal
     await term.as_("alice")
     await term.as_("bob")
     await term.as_("carol")
-    await term.do("/intro @bob @alice You both organise meetups")
+    await term.do("/intro @bob @alice You both organise Python meetups in Leeds")
     await term.as_("bob")
     await term.do("/press 1")  # bob accepts; alice never answers
 
@@ -168,3 +168,31 @@ async def test_switching_a_kind_off_and_on_again(term: Terminal) -> None:
     assert "How did it go with @alice?" in asked.dm("bob")
     await term.do("/networker prompts off keep_in_touch")
     assert (await term.do("/clock +100d")).dm("bob") == ""
+
+
+async def test_not_now_twice_then_the_truth(term: Terminal) -> None:
+    """Ask, Not now, the reminder, Not now again, and only then the expiry, said as it was."""
+    await term.as_("alice")
+    await term.do('/profile skills="kubernetes:expert"')
+    await term.as_("carol")
+    await term.do("/ask @alice advice on moving our CI to Kubernetes")
+    await term.as_("alice")
+    first = await term.do("/press 2")  # Not now
+    assert "@alice will come back to your request" in first.dm("carol")
+    assert "It stays open until Mon 9 March" in first.dm("carol")
+
+    reminded = await term.do("/clock +3d")
+    assert "A gentle reminder, in case this got buried." in reminded.dm("alice")
+    second = await term.do("/press 2")  # Not now, from the reminder
+    assert "I won't remind you again" in second.reply_text
+    assert "It stays open until Thu 12 March" in second.dm("carol")
+
+    quiet = await term.do("/clock +4d")  # past the first expiry: still open
+    assert quiet.dm("carol") == ""
+    closed = await term.do("/clock +3d")
+    assert (
+        "Your request to @alice about kubernetes has closed: they said “not now” and didn't "
+        "come back to it in time." in closed.dm("carol")
+    )
+    assert "didn't get an answer" not in closed.dm("carol")
+    assert closed.dm("alice") == ""  # one reminder, ever

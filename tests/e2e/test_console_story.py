@@ -81,15 +81,23 @@ async def test_the_whole_story(term: Terminal) -> None:
     assert "Wonderful, you're connected!" in accepted.reply_text
 
     # carol introduces alice and bob: each is asked privately, nobody is connected yet.
+    # It is 05:00 in New York: bob's request waits for his window (weekdays 10-16).
     await term.as_("carol")
     intro = await term.do("/intro @alice @bob you both speak at conferences about platform work")
-    assert sorted(intro.dm_recipients()) == ["alice", "bob"]
+    assert intro.dm_recipients() == ["alice"]
+    assert "@bob will get it at 10:00, Mon 2 March their time" in intro.reply_text
     assert "@carol would like to introduce you to @bob" in intro.dm("alice")
     assert "Why: “you both speak at conferences about platform work”" in intro.dm("alice")
     assert "bob lists: public speaking." in intro.dm("alice")
-    assert "@carol would like to introduce you to @alice" in intro.dm("bob")
     assert intro.groups() == []
     assert "Nobody is connected until both accept." in intro.reply_text
+    assert (
+        "On its way: your introduction reaches @bob at 10:00"
+        in (await term.do("/networker me")).text
+    )
+    assert (await term.do("/clock +4h59m")).dm("bob") == ""
+    opened = await term.do("/clock +1m")  # 10:00 in New York
+    assert "@carol would like to introduce you to @alice" in opened.dm("bob")
 
     await term.as_("alice")
     first = await term.do(f"/press {accepted_button(intro.dm('alice'))}")
@@ -97,7 +105,7 @@ async def test_the_whole_story(term: Terminal) -> None:
     assert "Waiting for @bob to answer too." in first.reply_text
 
     await term.as_("bob")
-    second = await term.do(f"/press {accepted_button(intro.dm('bob'))}")
+    second = await term.do(f"/press {accepted_button(opened.dm('bob'))}")
     [(header, body)] = second.groups()
     for name in ("@alice", "@bob", "@carol"):
         assert name in header
@@ -172,6 +180,7 @@ async def test_declined_introduction_tells_the_introducer_kindly(term: Terminal)
     await profiles(term)
     await term.as_("carol")
     await term.do("/intro @alice @bob you both speak at conferences about platform work")
+    await term.do("/clock +5h")  # bob's window opens: 10:00 in New York
     await term.as_("alice")
     await term.do("/press 1")
     await term.as_("bob")
@@ -196,8 +205,9 @@ async def test_not_now_keeps_the_request_waiting(term: Terminal) -> None:
     await term.do("/ask @alice advice on moving our CI to Kubernetes")
     await term.as_("alice")
     later = await term.do("/press 2")
-    assert later.blocks == []  # carol is told nothing
-    assert "nobody has been told anything" in later.reply_text
+    assert later.dm_recipients() == ["carol"]  # only that alice will come back to it
+    assert "@alice will come back to your request: they'd like more time." in later.dm("carol")
+    assert "@carol knows you'll come back to it; nothing else was said." in later.reply_text
     waiting = await term.do("/networker me")
     assert "Waiting for your answer: a request for help from @carol." in waiting.text
     accepted = await term.do(f"/press {waiting.button('Accept')}")
@@ -222,7 +232,7 @@ async def test_busy_ends_by_itself_when_its_date_has_passed(term: Terminal) -> N
     await term.do('/profile skills="kubernetes:expert" availability=busy:2026-03-05')
     await term.as_("carol")
     busy = await term.do("/whoknows kubernetes")
-    assert "Availability: busy until 05 Mar 2026" in busy.text
+    assert "Availability: busy until 5 March" in busy.text
     term.clock.advance(timedelta(days=4))
     later = await term.do("/whoknows kubernetes")
     assert "Availability: open to requests" in later.text
@@ -268,7 +278,12 @@ async def test_bad_input_prints_a_warning_and_changes_nothing(term: Terminal) ->
         term, "/intro @bob @bob you two should meet", "You can't introduce someone to themselves."
     )
     await refused(term, "/intro @frank @bob you two should meet", "You're one of the two people")
-    await refused(term, "/intro alice bob you two should meet", "Start with a member, like @alice.")
+    await refused(
+        term,
+        "/intro alice bob you two should meet",
+        "I expected a member (@a) where you wrote “alice”.",
+    )
+    await refused(term, "/intro @alice", "/intro needs a second member too (@b).")
     await refused(term, "/thanks @frank for being me", "You can't thank yourself")
     await refused(term, "/frobnicate", "I don't know the command /frobnicate.")
     await refused(term, "/profile capacity=lots", "“lots” is not a number.")
@@ -285,7 +300,7 @@ async def test_press_with_a_wrong_number_says_how_many_buttons_there_are(term: T
     await profiles(term)
     await term.as_("carol")
     await term.do("/whoknows kubernetes")  # two people, two buttons
-    await refused(term, "/press 7", "Your latest message has 2 button(s).")
+    await refused(term, "/press 7", "Your latest message has 2 buttons.")
     await refused(term, "/press 1 extra words", "That button takes no extra text.")
 
 

@@ -51,7 +51,7 @@ async def installed(slack: SlackWorld) -> SlackWorld:
     ("command", "words"),
     [
         ("/networker", "me"),
-        ("/intro", "<@UANA|ana> <@UBOB|bob> you both love infra"),
+        ("/intro", "<@UANA|ana> <@UBOB|bob> you both run infrastructure teams at hospitals"),
         ("/ask", "<@UANA|ana> could you review our helm charts"),
         ("/thanks", "<@UANA|ana> for the help"),
         ("/profile", 'skills="kubernetes:expert"'),

@@ -58,14 +58,25 @@ async def test_an_intro_asks_both_sides_privately_and_connects_only_when_both_ac
     assert "a /thanks to @Eve goes a long way" in group.text
 
 
-async def test_not_now_keeps_the_intro_open_and_tells_nobody(community: Community) -> None:
+async def test_not_now_keeps_the_intro_open_and_tells_only_the_introducer(
+    community: Community,
+) -> None:
     ana, ben, eve = await people(community, "ana", "ben", "eve")
     await eve.intro(ana, ben, WHY)
     sent_before = len(community.messenger.sent)
 
     snoozed = await ana.press(ana.button("Not now"))
-    assert "nobody has been told anything" in snoozed.text
-    assert len(community.messenger.sent) == sent_before
+    assert snoozed.text == (
+        "No problem. I'll check back with you around Thu 5 March. "
+        "It stays open until Mon 9 March.\n"
+        "@Eve knows you'll come back to it; nothing else was said."
+    )
+    [told] = community.messenger.sent[sent_before:]
+    assert told.to == (eve.id,)
+    assert told.text == (
+        "@Ana will come back to your introduction to @Ben: they'd like more time.\n"
+        "It stays open until Mon 9 March; I'll tell you how it goes."
+    )
 
     await ben.press(ben.button("Accept"))
     assert community.messenger.to(ben.id, "group") == []
@@ -259,7 +270,7 @@ async def test_a_second_intro_of_a_waiting_pair_is_refused_in_either_order(
     await eve.intro(ana, ben, WHY)
     sent = len(community.messenger.sent)
     for introducer, a, b in ((eve, ana, ben), (eve, ben, ana), (fay, ben, ana)):
-        result = await introducer.intro(a, b, "another reason to meet each other")
+        result = await introducer.intro(a, b, "you could swap notes on conference talks")
         assert not result.ok
         assert "An introduction of" in result.text
         assert "is already waiting for answers" in result.text
@@ -267,13 +278,13 @@ async def test_a_second_intro_of_a_waiting_pair_is_refused_in_either_order(
     # After a decline nobody is pressed again soon, and who declined stays private.
     await ana.decline()
     sent = len(community.messenger.sent)
-    again = await fay.intro(ben, ana, "another reason to meet each other")
+    again = await fay.intro(ben, ana, "you could swap notes on conference talks")
     assert not again.ok
     assert "didn't go ahead recently" in again.text
     assert "Ana" not in again.text.split("recently")[1]
     assert len(community.messenger.sent) == sent
     clock.advance(days=31)
-    assert (await fay.intro(ana, ben, "another reason to meet each other")).ok
+    assert (await fay.intro(ana, ben, "you could swap notes on conference talks")).ok
 
 
 @pytest.mark.parametrize("edit", ["availability=away", "capacity=0", "pause"])
@@ -421,11 +432,32 @@ async def test_asks_to_unreachable_members_are_refused(
     assert ana.dms() == []
 
 
-async def test_a_busy_member_can_still_be_asked(community: Community) -> None:
+async def test_asking_a_busy_member_says_the_date_first_and_asks_to_confirm(
+    community: Community,
+) -> None:
     ana, dana = await people(community, "ana", "dana")
     await ana.profile("availability=busy:2026-04-01")
-    assert (await dana.ask(ana, NEED)).ok
+    shown = await dana.ask(ana, NEED)
+    assert shown.ok
+    assert shown.text.startswith("@Ana is busy until 1 April.\n")
+    assert "nothing has been sent" in shown.text
+    assert [b.label for b in shown.message.buttons] == ["Ask Ana anyway", "Cancel"]
+    assert ana.dms() == []
+
+    sent = await dana.press(button_on(shown, "Ask Ana anyway"))
+    assert sent.ok and "Sent!" in sent.text
     assert "asking for your help" in ana.last_dm()
+    assert f"“{NEED}”" in ana.last_dm()  # the request as written, nothing lost
+
+
+async def test_a_busy_member_asked_then_cancelled_gets_nothing(community: Community) -> None:
+    ana, dana = await people(community, "ana", "dana")
+    await ana.profile("availability=busy:2026-04-01")
+    shown = await dana.ask(ana, NEED)
+    assert (await dana.press(button_on(shown, "Cancel"))).text == "Cancelled. Nothing was sent."
+    assert ana.dms() == []
+    again = await dana.ask(ana, NEED)  # a cancelled draft doesn't block a later ask
+    assert again.text.startswith("@Ana is busy until 1 April.")
 
 
 async def test_a_full_member_refuses_the_next_ask_until_the_month_is_over(
@@ -463,7 +495,7 @@ async def test_a_third_ask_in_a_month_suggests_others_and_keeps_a_draft(
 
     result = await dana.ask(ben, "one more python question about wheels")
     assert result.ok
-    assert "You've asked @Ben 2 times in the last 30 days." in result.text
+    assert "You've asked @Ben twice in the last 30 days." in result.text
     assert "Others can help too: Cara." in result.text
     assert "Your request is saved as a draft" in result.text
     assert [b.label for b in result.message.buttons] == [

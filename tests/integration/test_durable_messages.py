@@ -42,7 +42,7 @@ async def test_a_refused_dm_is_on_its_way_until_the_retry_delivers_it_once(
     ) in result.text
     waiting = (await ana.me()).text
     assert (
-        "On its way: a message to @Ben (Test didn't accept it yet: platform unavailable; "
+        "On its way: your request to @Ben (Test didn't accept it yet: platform unavailable; "
         "I'll keep trying)." in waiting
     )
     assert "a review of my packaging" not in waiting  # who and what kind, not the words

@@ -56,7 +56,7 @@ async def test_an_organiser_sees_every_setting_with_its_default(community: Commu
         "default_capacity: 4",
         "whoknows_results: 5",
         "repeat_ask_limit: 2",
-        "timezone: off",
+        "timezone: UTC (default)",
     ):
         assert expected in text
 
@@ -128,7 +128,7 @@ async def test_default_capacity_applies_to_members_who_join_afterwards(
     await early.profile('skills="python"')
     await org.settings("default_capacity", "1")
     late = community.member("late")
-    assert "Capacity: 1 requests per 30 days" in await late.my_profile()
+    assert "Capacity: 1 request per 30 days" in await late.my_profile()
     assert "Capacity: 4 requests per 30 days" in await early.my_profile()
 
 
@@ -139,7 +139,7 @@ async def test_repeat_ask_limit_changes_when_others_are_suggested(community: Com
     await ben.press(ben.button("Accept"))
     dms = len(ben.dms())
     second = await dana.ask(ben, "and one more question about the changelog")
-    assert "You've asked @Ben 1 times in the last 30 days." in second.text
+    assert "You've asked @Ben once in the last 30 days." in second.text
     assert len(ben.dms()) == dms
 
 

@@ -35,7 +35,7 @@ async def test_a_full_edit_is_saved_and_shown_back(community: Community) -> None
     assert "Can help with: “code reviews and CI pipelines”" in text
     assert "Looking for: “a mentor in product management”" in text
     assert "Bio: “Backend engineer in Berlin”" in text
-    assert "Availability: busy until 31 Dec 2026" in text
+    assert "Availability: busy until 31 December" in text
     # 2026-03-02 10:00 UTC is a Monday, 11:00 in Berlin.
     assert "Local time: Mon 11:00 their time (Europe/Berlin)" in text
     assert "Contact window: mon,wed,fri 10:00-16:00" in text
@@ -128,7 +128,7 @@ BAD_EDITS = [
     ("tz=Berlin", "Did you mean Europe/Berlin"),
     ('window="weekdays 25:00-18:00"', "an hour that does not exist"),
     ('window="someday 09:00-17:00"', "is not a day of the week"),
-    ('window="from nine to five"', "is not a contact window I understand"),
+    ('window="from nine to five"', "is not a day of the week"),
     ("window=weekdays,09-17", "is not a contact window I understand"),
     ("availability=busy", "Busy until when?"),
     ("availability=busy:2020-01-01", "is already past"),
@@ -233,7 +233,7 @@ async def test_busy_ends_by_itself_once_the_date_has_passed(
     await ana.profile('skills="python:expert" availability="busy until 2026-03-05"')
     result = await ben.whoknows("python")
     assert names_in(result) == ["Ana"]  # busy members are still offered, just lower
-    assert "Availability: busy until 05 Mar 2026" in result.text
+    assert "Availability: busy until 5 March" in result.text
     clock.advance(days=4)
     result = await ben.whoknows("python")
     assert "Availability: open to requests" in result.text

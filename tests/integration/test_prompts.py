@@ -532,12 +532,16 @@ async def test_the_window_follows_daylight_saving_time(
 ) -> None:
     ana, dana = members(community, "ana", "dana")
     await ana.profile("tz=America/New_York")
-    clock.current = utc(2026, 3, 6, 10)  # Friday; DST starts in New York on Sunday 8 March
+    # Friday 17:30 EST, inside her window; DST starts in New York on Sunday 8 March.
+    clock.current = utc(2026, 3, 6, 22, 30)
     await dana.ask(ana, NEED)
-    await at(clock, run, utc(2026, 3, 9, 10))  # 06:00 EDT
-    await at(clock, run, utc(2026, 3, 9, 12, 59))
+    assert len(ana.dms()) == 1  # the request itself, at once
+    # The reminder is due Monday 22:30 UTC: 18:30 EDT, past her window (in winter it
+    # would be 17:30, inside it). It waits for Tuesday 09:00 EDT.
+    await at(clock, run, utc(2026, 3, 9, 22, 30))
+    await at(clock, run, utc(2026, 3, 10, 12, 59))
     assert having(ana, REMINDER) == []
-    await at(clock, run, utc(2026, 3, 9, 13))  # 09:00 EDT (it would be 14:00 UTC in winter)
+    await at(clock, run, utc(2026, 3, 10, 13))  # 09:00 EDT (it would be 14:00 UTC in winter)
     assert len(having(ana, REMINDER)) == 1
 
 

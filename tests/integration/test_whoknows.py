@@ -139,7 +139,20 @@ async def test_busy_members_rank_below_open_ones(community: Community) -> None:
     await ben.profile("availability=busy:2026-06-30")
     result = await dana.whoknows("python")
     assert names_in(result) == ["Cara", "Ben"]
-    assert "busy until 30 Jun 2026" in result.text
+    assert "busy until 30 June" in result.text
+
+
+async def test_a_busy_expert_is_offered_after_an_open_learner(community: Community) -> None:
+    ben, cara, dana = (community.member(n) for n in ("ben", "cara", "dana"))
+    await ben.profile('skills="python:expert" availability=busy:2027-01-15')
+    await cara.profile('skills="python:learning"')
+    result = await dana.whoknows("python")
+    assert names_in(result) == ["Cara", "Ben"]
+    assert "busy until 15 January 2027" in result.text  # another year: the year is said
+    assert [b.label for b in result.message.buttons] == [
+        "Ask Cara for help",
+        "Ask Ben for help",
+    ]
 
 
 async def test_members_with_little_capacity_left_rank_lower(community: Community) -> None:

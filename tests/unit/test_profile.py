@@ -181,7 +181,7 @@ def test_discoverable(value: str, expected: bool) -> None:
         ('window="funday 09:00-17:00"', "“funday”", "weekdays 09:00-18:00"),
         ('window="mon 25:00-26:00"', "hour that does not exist", "weekdays 09:00-18:00"),
         ('window="mon 09:60-10:00"', "hour that does not exist", ""),
-        ('window="mon 9 to 5"', "not a contact window I understand", "weekdays 09:00-18:00"),
+        ('window="mon 9 till 5"', "not a contact window I understand", "weekdays 09:00-18:00"),
         ('window="mon nine-five"', "not a range of hours", "weekdays 09:00-18:00"),
         ('window=""', "contact window is empty", "weekdays 09:00-18:00"),
         ('bio="line\x00break"', "control characters", "plain text"),
@@ -436,3 +436,52 @@ def test_away_members_are_not_listed_but_busy_ones_are() -> None:
     assert Member(1, "U1", "Ana", availability="busy").is_listed()
     assert not Member(1, "U1", "Ana", discoverable=False).is_listed()
     assert not Member(1, "U1", "Ana", paused=True).is_listed()
+
+
+# --- contact windows as people write them -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("daily 9-5", "daily 09:00-17:00"),
+        ("weekdays 9 - 5", "weekdays 09:00-17:00"),
+        ("daily 9am-5pm", "daily 09:00-17:00"),
+        ("mon,wed 10 to 4", "mon,wed 10:00-16:00"),
+        ("daily 11-1", "daily 11:00-13:00"),
+        ("daily 12-5", "daily 12:00-17:00"),
+        ("weekdays 09:00-18:00", "weekdays 09:00-18:00"),
+        ("daily 22:00-02:00", "daily 22:00-02:00"),
+        ("daily 22-2", "daily 22:00-02:00"),
+        ("daily 8pm-2am", "daily 20:00-02:00"),
+        ("daily 09:00-05:00", "daily 09:00-05:00"),  # 24-hour, leading zero: past midnight
+        ("anytime", "anytime"),
+        ("daily all day", "anytime"),
+        ("weekends", "weekends all day"),
+    ],
+)
+def test_a_window_reads_as_people_mean_it(written: str, read: str) -> None:
+    window = ContactWindow.parse(written)
+    assert str(window) == read
+    assert ContactWindow.parse(str(window)) == window  # what is shown reads back
+
+
+def test_the_reading_is_said_back_and_past_midnight_is_named() -> None:
+    assert ContactWindow.parse("daily 9-5").describe() == "daily 09:00-17:00 (your local time)"
+    assert ContactWindow.parse("daily 22:00-02:00").describe() == (
+        "daily 22:00-02:00, running past midnight into the next day (your local time)"
+    )
+    assert ContactWindow.parse("anytime").describe() == "anytime (any day, any hour)"
+
+
+def test_anytime_is_always_open() -> None:
+    window = ContactWindow.parse("anytime")
+    for hour in range(0, 7 * 24, 5):
+        moment = datetime(2026, 3, 2, tzinfo=UTC) + timedelta(hours=hour)
+        assert window.next_open(moment, "Asia/Tokyo") == moment
+
+
+@pytest.mark.parametrize("written", ["daily 13pm-5pm", "daily 0am-5pm", "daily 25-3"])
+def test_hours_that_do_not_exist_are_refused(written: str) -> None:
+    with pytest.raises(UserError, match="has an hour that does not exist"):
+        ContactWindow.parse(written)

@@ -106,10 +106,54 @@ def test_a_one_word_reason_is_refused_with_an_example(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["review my CV", "k8s networking", "don't know Terraform", "Lebenslauf prüfen", "ok ok"],
+    [
+        "advice on moving our CI to Kubernetes",
+        "both of you organise meetups in Leeds",
+        "Lebenslauf prüfen und verbessern",
+        "履歴書を見てください",  # written without spaces: each character is a word
+    ],
 )
-def test_two_or_more_words_are_enough(value: str) -> None:
+def test_three_meaningful_words_are_enough(value: str) -> None:
     assert clean_reason(value) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "topic"),
+    [("review my CV", "resume"), ("k8s networking", "kubernetes"), ("help with python", "python")],
+)
+def test_fewer_words_are_enough_when_they_name_a_topic_the_community_knows(
+    value: str, topic: str
+) -> None:
+    assert clean_reason(value, topics={topic}) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "please help",
+        "you two",
+        "x y",
+        "thanks thanks",
+        "you two should meet",
+        "can you help me please",
+        "hi there, quick question",
+        "ok ok",
+        "please help with this asap",
+    ],
+)
+def test_filler_is_refused_with_a_hint_and_an_example(value: str) -> None:
+    with pytest.raises(UserError) as caught:
+        clean_reason(value, what="request", example="could you look over my budget?")
+    assert caught.value.message == f"“{value}” doesn't say yet what the request is about."
+    assert caught.value.hint == (
+        "Say in a sentence what you hope for: a few words about the people or the need, "
+        "or a topic, e.g. “could you look over my budget?”."
+    )
+
+
+def test_one_word_is_refused_even_when_it_is_a_topic() -> None:
+    with pytest.raises(UserError, match="a bit short"):
+        clean_reason("python", topics={"python"})
 
 
 def test_a_reason_is_checked_for_control_characters_first() -> None:

@@ -1,4 +1,4 @@
-"""Messages a command produces (consent DMs, the group opened at connect, the thanks DM,
+"""Messages a command produces (the group opened at connect, the thanks DM, a note,
 a post in a channel): rows like every prompt, written in the command's own transaction,
 so a failed send or a crash after the commit loses nothing.
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from bot.domain.members import Member, MemberSnapshot
 from bot.domain.prompts import Prompt, PromptKind, local_date, local_midnight
+from bot.domain.wording import day_text, plural
 from bot.messages import line, message
 from bot.prompts.batch import Batch
 from bot.prompts.schedule import Schedule
@@ -87,14 +88,15 @@ async def greet(batch: Batch, prompt: Prompt) -> Verdict:
     await _plan_after(batch, prompt, celebrant)
     name = str(prompt.payload.get("occasion"))
     day = date.fromisoformat(str(prompt.payload.get("date")))
-    when = "today" if day == batch.today(prompt) else f"on {day:%A %d %B}"
+    today = batch.today(prompt)
+    when = "today" if day == today else f"on {day:%A} {day_text(day, today)}"
     if name == "birthday":
         text = line(
             "It's ", mention(celebrant), f"'s birthday {when}. A short note would make their day!"
         )
     else:
         years = prompt.payload.get("years")
-        count = f"{years} year{'s' if years != 1 else ''} " if years else ""
+        count = f"{plural(int(years), 'year')} " if years else ""
         text = line(
             mention(celebrant),
             f" celebrates {count}at work {when}. A quick congratulations goes a long way.",

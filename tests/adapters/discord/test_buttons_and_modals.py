@@ -59,7 +59,9 @@ async def test_accept_in_a_dm_replaces_the_buttons_with_the_outcome(world: Disco
     assert opening["allowed_mentions"] == {"users": [int(ana.id), int(dana.id)], "parse": []}
 
 
-async def test_not_now_keeps_the_request_open_quietly(world: DiscordWorld) -> None:
+async def test_not_now_keeps_the_request_open_and_tells_the_asker_only_that(
+    world: DiscordWorld,
+) -> None:
     ana, dana = await asked(world)
     consent = world.dm(ana)
     world.double.clear()
@@ -67,11 +69,13 @@ async def test_not_now_keeps_the_request_open_quietly(world: DiscordWorld) -> No
     later = await world.press(ana, consent, "Not now")
 
     assert later.type == 7
-    assert later.content == (
-        "No problem. I'll check back with you in a few days; nobody has been told anything."
-    )
+    assert later.content.startswith("No problem. I'll check back with you around ")
     assert later.data["components"] == []  # the DM's buttons are gone
-    assert world.double.dms(dana.id) == []
+    [told] = world.double.dms(dana.id)
+    assert told.json["content"].startswith(
+        f"<@{ana.id}> will come back to your request: they'd like more time."
+    )
+    world.double.clear()
     # Still open: Ana answers later from /networker me (ephemeral, in the guild).
     summary = await world.command(ana, "networker", "me")
     assert labels(summary.data["components"]) == ["Accept #1", "Not now #1", "Decline #1"]

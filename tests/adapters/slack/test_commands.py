@@ -32,7 +32,8 @@ async def members(slack: SlackWorld) -> tuple[str, str, str]:
     await set_profile(
         slack, ana, 'skills="kubernetes:expert, python:learning" help="CI pipelines and helm"'
     )
-    await set_profile(slack, bob, 'skills="public speaking:practitioner"')
+    # Monday 10:00 UTC is 05:00 in New York: these stories want Bob's DMs at once.
+    await set_profile(slack, bob, 'skills="public speaking:practitioner" window=anytime')
     slack.double.clear()
     return ana, bob, dana
 
@@ -119,7 +120,7 @@ async def test_intro_refuses_bad_input_without_messaging_anyone(slack: SlackWorl
     slack.user("UBOT2", "helperbot")
     slack.double.users["UBOT2"].is_bot = True
     cases = {
-        "": "Start with a member, like @ana. Usage: /intro @a @b &lt;why&gt;",
+        "": "/intro needs a member (@a).\nUsage: /intro @a @b &lt;why&gt;",
         "@ana @bob meet": "I couldn't tell who @ana is.",
         "<@UANA|ana> <@UBOB|bob> meet": "“meet” is a bit short for a reason for the introduction.",
         "<@UANA|ana> <@UANA|ana> you should meet": "You can't introduce someone to themselves.",
@@ -174,7 +175,9 @@ async def test_ask_refuses_self_vague_and_duplicate_requests(slack: SlackWorld) 
         await slack.sender.command("/ask", "<@UANA|ana> help me please", user=ana)
     )
     assert "a bit short" in said(await slack.sender.command("/ask", "<@UANA|ana> help", user=dana))
-    await slack.sender.command("/ask", "<@UANA|ana> could you review our charts", user=dana)
+    await slack.sender.command(
+        "/ask", "<@UANA|ana> could you review our Helm charts before release", user=dana
+    )
     assert "You already have a request waiting with Ana." in said(
         await slack.sender.command("/ask", "<@UANA|ana> and another thing", user=dana)
     )
@@ -303,7 +306,9 @@ async def test_networker_help_lists_every_command(slack: SlackWorld) -> None:
 
 async def test_networker_me_shows_what_waits_with_buttons(slack: SlackWorld) -> None:
     _ana, _bob, dana = await members(slack)
-    await slack.sender.command("/ask", "<@UANA|ana> could you review our charts", user=dana)
+    await slack.sender.command(
+        "/ask", "<@UANA|ana> could you review our Helm charts before release", user=dana
+    )
 
     mine = ephemeral(await slack.sender.command("/networker", "me", user=dana))
     theirs = ephemeral(await slack.sender.command("/networker", "me", user="UANA"))
@@ -317,12 +322,18 @@ async def test_networker_pause_and_resume(slack: SlackWorld) -> None:
     ana, _bob, dana = await members(slack)
     assert said(await slack.sender.command("/networker", "pause", user=ana)).startswith("Paused")
     assert "has paused Networker messages" in said(
-        await slack.sender.command("/ask", "<@UANA|ana> could you review our charts", user=dana)
+        await slack.sender.command(
+            "/ask", "<@UANA|ana> could you review our Helm charts before release", user=dana
+        )
     )
     assert said(await slack.sender.command("/networker", "resume", user=ana)).startswith(
         "Welcome back!"
     )
-    said(await slack.sender.command("/ask", "<@UANA|ana> could you review our charts", user=dana))
+    said(
+        await slack.sender.command(
+            "/ask", "<@UANA|ana> could you review our Helm charts before release", user=dana
+        )
+    )
     assert len(posts(slack, dm(ana))) == 1
 
 

@@ -107,7 +107,7 @@ async def test_a_500_on_a_consent_dm_is_retried_and_delivered_once(slack: SlackW
     assert answer.startswith("Done!")
     assert len(posts(slack, dm(ANA))) == 1  # the call Slack answered with a 500
     assert len(posts(slack, dm(BEN))) == 1
-    assert "On its way: a message to <@UANA>" in await me(slack, DEV)
+    assert "On its way: your introduction to <@UANA>" in await me(slack, DEV)
 
     assert (await retry(slack)).sent == 1
 

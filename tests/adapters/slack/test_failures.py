@@ -282,7 +282,7 @@ async def test_one_partys_dm_failing_does_not_stop_the_other_intro_dm(
     answer = said(
         await slack.sender.command(
             "/intro",
-            "<@UANA|ana> <@UBOB|bob> you both love infra",
+            "<@UANA|ana> <@UBOB|bob> you both run infrastructure teams at hospitals",
             user=dana,
             response_url=slack.double.response_url("intro"),
         )
@@ -343,7 +343,9 @@ async def test_a_missing_users_read_scope_gets_a_clear_answer(slack: SlackWorld)
 
     answer = said(
         await slack.sender.command(
-            "/intro", "<@UZED|zed> <@UANA|ana> you both love infra", user=dana
+            "/intro",
+            "<@UZED|zed> <@UANA|ana> you both run infrastructure teams at hospitals",
+            user=dana,
         )
     )
 
@@ -553,7 +555,11 @@ async def test_someone_elses_button_is_refused(slack: SlackWorld) -> None:
 
 async def test_a_second_answer_from_the_same_party_is_refused(slack: SlackWorld) -> None:
     ana, _bob, dana = await people(slack)
-    await slack.sender.command("/intro", "<@UANA|ana> <@UBOB|bob> you both love infra", user=dana)
+    await slack.sender.command(
+        "/intro",
+        "<@UANA|ana> <@UBOB|bob> you both run infrastructure teams at hospitals",
+        user=dana,
+    )
     to_ana = posts(slack, dm(ana))[-1]
     await press(slack, ana, button(to_ana["blocks"], "Accept"))
     slack.double.clear()
@@ -568,7 +574,11 @@ async def test_a_second_answer_from_the_same_party_is_refused(slack: SlackWorld)
 async def test_group_dm_users_are_exactly_the_parties(slack: SlackWorld) -> None:
     """The conversations.open call for an intro lists the three ids, nobody else."""
     ana, bob, dana = await people(slack)
-    await slack.sender.command("/intro", "<@UANA|ana> <@UBOB|bob> you both love infra", user=dana)
+    await slack.sender.command(
+        "/intro",
+        "<@UANA|ana> <@UBOB|bob> you both run infrastructure teams at hospitals",
+        user=dana,
+    )
     for party in (ana, bob):
         await press(slack, party, button(posts(slack, dm(party))[-1]["blocks"], "Accept"))
     [call] = [c for c in slack.double.calls_to("conversations.open") if "," in c.params["users"]]

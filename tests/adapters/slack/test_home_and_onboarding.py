@@ -46,9 +46,15 @@ async def test_home_lists_pending_requests_and_recent_thanks(slack: SlackWorld) 
     bob = slack.user("UBOB", "bob")
     dana = slack.user("UDANA", "dana")
     await slack.sender.command("/ask", "<@UANA|ana> could you review our helm charts", user=dana)
-    await slack.sender.command("/intro", "<@UANA|ana> <@UDANA|dana> you both love infra", user=bob)
+    await slack.sender.command(
+        "/intro",
+        "<@UANA|ana> <@UDANA|dana> you both run infrastructure teams at hospitals",
+        user=bob,
+    )
     await slack.sender.command("/thanks", "<@UANA|ana> for the great talk on CI", user=bob)
-    await slack.sender.command("/ask", "<@UBOB|bob> could you proofread my abstract", user=ana)
+    await slack.sender.command(
+        "/ask", "<@UBOB|bob> could you proofread my conference abstract", user=ana
+    )
 
     blocks = await open_home(slack, ana, "EvHome2")
 

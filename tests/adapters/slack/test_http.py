@@ -120,7 +120,9 @@ async def test_as_deployed_the_answer_does_not_wait_for_the_dms(
             world.user("UANA", "ana", "UTC")
             world.user("UDANA", "dana", "UTC")
             answer = await asyncio.wait_for(
-                world.sender.command("/ask", "<@UANA|ana> could you review my talk", user="UDANA"),
+                world.sender.command(
+                    "/ask", "<@UANA|ana> could you review my conference talk slides", user="UDANA"
+                ),
                 timeout=3,
             )
             assert ephemeral(answer)["text"] == "Sent! I've asked <@UANA> privately."

@@ -173,7 +173,9 @@ async def test_dms_go_out_with_the_right_workspaces_token(multi: MultiWorld) -> 
     ana, dana = multi.user("UANA", "ana"), multi.user("UDANA", "dana")
     multi.double.clear()
 
-    await multi.sender.command("/ask", "<@UANA|ana> could you review my deck", user=dana, team="T2")
+    await multi.sender.command(
+        "/ask", "<@UANA|ana> could you review my pitch deck", user=dana, team="T2"
+    )
 
     [post] = multi.double.calls_to("chat.postMessage")
     assert (post.params["channel"], post.token) == (dm(ana), "xoxb-T2")
@@ -201,7 +203,7 @@ async def test_uninstall_removes_the_bot_and_the_workspace_is_no_longer_served(
     await multi.install("T2", "Design Circle")
     dana = multi.user("UDANA", "dana")
     await multi.sender.command(
-        "/ask", "<@UDANA|d> could you review my deck", user="UANA", team="T2"
+        "/ask", "<@UDANA|d> could you review my pitch deck", user="UANA", team="T2"
     )
     assert "T2" in multi.runtime.clients
 

@@ -27,6 +27,8 @@ async def test_a_community_uses_networker_end_to_end(slack: SlackWorld) -> None:
     ben = slack.user("UBEN", "ben", "Europe/London")  # organises meetups
     cleo = slack.user("UCLEO", "cleo", "America/Toronto")  # new, needs help
     dev = slack.user("UDEV", "dev", "Asia/Kolkata")  # knows everyone
+    # Monday 14:00 UTC: 09:00 in Toronto, so every request reaches its party at once.
+    slack.clock.current = slack.clock.current.replace(hour=14)
 
     # 1. Profiles: Ana by modal, Ben by text.
     empty_ack(await slack.sender.command("/profile", "", user=ana))
