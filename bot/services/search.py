@@ -262,7 +262,7 @@ def _why(pool: Pool, labels: dict[str, str]) -> tuple[list[str], bool]:
     if words:
         reasons.append("mentions it in their own words")
     by_part: dict[tuple[str, Relation], list[str]] = {}
-    for r in sorted(pool.related, key=lambda r: (r.relation, -(r.hit.level or 0))):
+    for r in sorted(pool.related, key=lambda r: (r.relation, -(r.hit.level or 0), r.hit.topic)):
         if r.part in pool.direct_parts:
             continue
         names = by_part.setdefault((r.part, r.relation), [])
