@@ -16,7 +16,7 @@ from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import Availability, Level
 from bot.domain.ranking import CANDIDATE_POOL, SEEKING, Candidate, final_score, is_peer
 from bot.domain.related_topics import Relation
-from bot.domain.search_index import Candidate as Found
+from bot.domain.search_index import Candidate as IndexCandidate
 from bot.domain.search_index import Hit
 from bot.domain.text import clean
 from bot.domain.vocabulary import MatchKind, TopicMatch, Vocabulary, normalise
@@ -166,7 +166,7 @@ async def search(
     snapshots: dict[int, MemberSnapshot] = {}
     loads: dict[int, int] = {}
 
-    def usable(found: Found) -> Pool | None:
+    def usable(found: IndexCandidate) -> Pool | None:
         member_id = found.hit.member_id
         if member_id == exclude.id:
             return None
@@ -231,7 +231,7 @@ async def search(
     )
 
 
-async def _candidates(ctx: Context, topic: str) -> list[Found]:
+async def _candidates(ctx: Context, topic: str) -> list[IndexCandidate]:
     """The index's best candidates for one topic, shared by every asker for a moment."""
     minute = int(ctx.now.timestamp() // 60)
     found = ctx.caches.search(ctx.community_id, topic, minute)
