@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Settings
+from bot.config import DatabaseTimeouts, Settings
 from bot.domain.members import Member
 from bot.domain.ranking import index_score
 from bot.domain.vocabulary import Vocabulary, seed_topics
@@ -46,6 +46,8 @@ from bot.store.search_index import NEVER
 from bot.store.tables import community_topics, connections, member_topics, members
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 
+# The bulk load runs without the statement timeout a bot process has.
+BULK = DatabaseTimeouts(connect=30.0, statement=None, pool=30.0)
 TOPICS = 5000
 SKILLS_PER_MEMBER = 8
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -223,12 +225,12 @@ async def load(
                         "updated_at": when,
                     }
                 )
-        async with make_engine(url).begin() as conn:
+        async with make_engine(url, BULK).begin() as conn:
             await conn.execute(insert(members), member_rows)
             await conn.execute(insert(member_topics), topic_rows)
             if conn_rows:
                 await conn.execute(insert(connections), conn_rows)
-    async with make_engine(url).begin() as conn:
+    async with make_engine(url, BULK).begin() as conn:
         rows = [
             {"community_id": cid, "topic": t, "label": labels[t][:80], "members": n}
             for t, n in counts.items()
