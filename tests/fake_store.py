@@ -521,22 +521,27 @@ class FakeSearchIndex:
                 claimed.append(community_id)
         return claimed
 
-    async def co_listed(
-        self, community_id: int, min_together: int
-    ) -> tuple[list[tuple[str, str, int]], dict[str, int], int]:
-        skills: dict[int, set[str]] = {}
-        for r in self.t.index.values():
-            if r.community_id == community_id and is_skill(r.level):
-                skills.setdefault(r.member_id, set()).add(r.topic)
-        together: Counter[tuple[str, str]] = Counter()
-        for topics in skills.values():
-            ordered = sorted(topics)
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1 :]:
-                    together[(a, b)] += 1
-        pairs = [(a, b, n) for (a, b), n in together.items() if n >= min_together]
+    async def listing_counts(self, community_id: int) -> tuple[dict[str, int], int]:
         counts = {t: n.members for (c, t), n in self.t.topics.items() if c == community_id}
-        return pairs, counts, len(skills)
+        everyone = sum(
+            1 for m in self.t.members.values() if m.community_id == community_id and not m.forgotten
+        )
+        return counts, everyone
+
+    async def co_listed(
+        self, community_id: int, topic: str, min_together: int
+    ) -> list[tuple[str, int]]:
+        listing = {
+            r.member_id
+            for r in self.t.index.values()
+            if r.community_id == community_id and r.topic == topic and is_skill(r.level)
+        }
+        together: Counter[str] = Counter(
+            r.topic
+            for r in self.t.index.values()
+            if r.member_id in listing and r.topic > topic and is_skill(r.level)
+        )
+        return [(t, n) for t, n in together.items() if n >= min_together]
 
     async def replace_learned(self, community_id: int, pairs: Sequence[LearnedPair]) -> None:
         for key in [k for k in self.t.relations if k[0] == community_id]:

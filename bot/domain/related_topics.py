@@ -66,6 +66,15 @@ def shipped_fields() -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
+def related_enough(together: int, na: int, nb: int, members: int) -> bool:
+    """`together` of `members` list both topics, listed by `na` and `nb` members."""
+    if together < LEARN_MIN_TOGETHER or na <= 0 or nb <= 0 or members <= 0:
+        return False
+    return together / min(na, nb) >= LEARN_MIN_SHARE and (
+        together * members / (na * nb) >= LEARN_MIN_LIFT
+    )
+
+
 def learn(
     pairs: Iterable[tuple[str, str, int]], listed: Mapping[str, int], members: int
 ) -> list[LearnedPair]:
@@ -76,12 +85,7 @@ def learn(
     """
     found: dict[str, list[LearnedPair]] = {}
     for a, b, together in pairs:
-        na, nb = listed.get(a, 0), listed.get(b, 0)
-        if a == b or together < LEARN_MIN_TOGETHER or not na or not nb or members <= 0:
-            continue
-        if together / min(na, nb) < LEARN_MIN_SHARE:
-            continue
-        if together * members / (na * nb) < LEARN_MIN_LIFT:
+        if a == b or not related_enough(together, listed.get(a, 0), listed.get(b, 0), members):
             continue
         found.setdefault(a, []).append(LearnedPair(a, b, together))
         found.setdefault(b, []).append(LearnedPair(b, a, together))

@@ -16,7 +16,7 @@ from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import Availability, Level
 from bot.domain.ranking import CANDIDATE_POOL, SEEKING, Candidate, final_score, is_peer
 from bot.domain.related_topics import Relation
-from bot.domain.search_index import Candidate as Found
+from bot.domain.search_index import Candidate as IndexCandidate
 from bot.domain.search_index import Hit
 from bot.domain.text import clean
 from bot.domain.vocabulary import MatchKind, TopicMatch, Vocabulary, normalise
@@ -166,7 +166,7 @@ async def search(
     snapshots: dict[int, MemberSnapshot] = {}
     loads: dict[int, int] = {}
 
-    def usable(found: Found) -> Pool | None:
+    def usable(found: IndexCandidate) -> Pool | None:
         member_id = found.hit.member_id
         if member_id == exclude.id:
             return None
@@ -235,7 +235,7 @@ async def search(
     )
 
 
-async def _candidates(ctx: Context, topic: str) -> list[Found]:
+async def _candidates(ctx: Context, topic: str) -> list[IndexCandidate]:
     """The index's best candidates for one topic, shared by every asker for a moment."""
     minute = int(ctx.now.timestamp() // 60)
     found = ctx.caches.search(ctx.community_id, topic, minute)
@@ -266,7 +266,7 @@ def _why(pool: Pool, labels: dict[str, str]) -> tuple[list[str], bool]:
     if words:
         reasons.append("mentions it in their own words")
     by_part: dict[tuple[str, Relation], list[str]] = {}
-    for r in sorted(pool.related, key=lambda r: (r.relation, -(r.hit.level or 0))):
+    for r in sorted(pool.related, key=lambda r: (r.relation, -(r.hit.level or 0), r.hit.topic)):
         if r.part in pool.direct_parts:
             continue
         names = by_part.setdefault((r.part, r.relation), [])

@@ -220,11 +220,15 @@ class SearchIndexRepository(Protocol):
         marked as learned `now` so that no other process takes them too."""
         ...
 
+    async def listing_counts(self, community_id: int) -> tuple[dict[str, int], int]:
+        """How many members list each skill, and how many members the community has."""
+        ...
+
     async def co_listed(
-        self, community_id: int, min_together: int
-    ) -> tuple[list[tuple[str, str, int]], dict[str, int], int]:
-        """Pairs of skills (a < b) listed by at least `min_together` of the same members,
-        each skill's member count, and how many members list any skill."""
+        self, community_id: int, topic: str, min_together: int
+    ) -> list[tuple[str, int]]:
+        """Skills after `topic` (in key order) that at least `min_together` of the members
+        listing `topic` list too, with how many do."""
         ...
 
     async def replace_learned(self, community_id: int, pairs: Sequence[LearnedPair]) -> None:

@@ -248,34 +248,38 @@ class SearchIndex:
         claimed += list(stale.scalars())
         return sorted(set(claimed))
 
-    async def co_listed(
-        self, community_id: int, min_together: int
-    ) -> tuple[list[tuple[str, str, int]], dict[str, int], int]:
-        """Pairs of skills listed by at least `min_together` of the same members, each
-        skill's member count, and how many members list any skill."""
-        a, b = member_topics.alias("a"), member_topics.alias("b")
-        together = func.count().label("together")
-        pairs = await self.session.execute(
-            select(a.c.topic, b.c.topic, together)
-            .join(b, (b.c.member_id == a.c.member_id) & (b.c.topic > a.c.topic))
-            # b is reached through the member (its primary key), never by community:
-            # filtering both by community lets the planner pair every row with every row.
-            .where(a.c.community_id == community_id, a.c.level >= LEARNING, b.c.level >= LEARNING)
-            .group_by(a.c.topic, b.c.topic)
-            .having(func.count() >= min_together)
-        )
+    async def listing_counts(self, community_id: int) -> tuple[dict[str, int], int]:
         counts = await self.session.execute(
             select(community_topics.c.topic, community_topics.c.members).where(
                 community_topics.c.community_id == community_id
             )
         )
-        mt = member_topics.c
-        listing = await self.session.scalar(
-            select(func.count(func.distinct(mt.member_id))).where(
-                mt.community_id == community_id, mt.level >= LEARNING
-            )
+        everyone = await self.session.scalar(
+            select(func.count())
+            .select_from(members)
+            .where(members.c.community_id == community_id, members.c.forgotten.is_(False))
         )
-        return [tuple(row) for row in pairs], dict(counts.all()), int(listing or 0)
+        return dict(counts.all()), int(everyone or 0)
+
+    async def co_listed(
+        self, community_id: int, topic: str, min_together: int
+    ) -> list[tuple[str, int]]:
+        a, b = member_topics.alias("a"), member_topics.alias("b")
+        together = func.count().label("together")
+        rows = await self.session.execute(
+            select(b.c.topic, together)
+            # a by the search index (community, topic), b by each member's primary key
+            .join(b, (b.c.member_id == a.c.member_id) & (b.c.topic > a.c.topic))
+            .where(
+                a.c.community_id == community_id,
+                a.c.topic == topic,
+                a.c.level >= LEARNING,
+                b.c.level >= LEARNING,
+            )
+            .group_by(b.c.topic)
+            .having(func.count() >= min_together)
+        )
+        return [(str(t), int(n)) for t, n in rows]
 
     async def replace_learned(self, community_id: int, pairs: Sequence[LearnedPair]) -> None:
         await self.session.execute(

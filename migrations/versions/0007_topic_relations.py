@@ -57,9 +57,19 @@ def _fold_index_keys() -> None:
     """Index keys written before accents were folded are rewritten under the folded key,
     merged with the folded one where a member or community already has it."""
     conn = op.get_bind()
-    mt = sa.table("member_topics", sa.column("member_id"), sa.column("topic"), sa.column("level"))
+    mt = sa.table(
+        "member_topics",
+        sa.column("member_id"),
+        sa.column("topic"),
+        sa.column("community_id"),
+        sa.column("level"),
+    )
     ct = sa.table(
-        "community_topics", sa.column("community_id"), sa.column("topic"), sa.column("members")
+        "community_topics",
+        sa.column("community_id"),
+        sa.column("topic"),
+        sa.column("label"),
+        sa.column("members"),
     )
     rows = conn.execute(sa.select(mt.c.member_id, mt.c.topic)).all()
     keys = {(m, t) for m, t in rows}
@@ -73,24 +83,31 @@ def _fold_index_keys() -> None:
         else:
             conn.execute(sa.update(mt).where(where).values(topic=folded))
             keys.add((member_id, folded))
-    counts = {
-        (c, t): n
-        for c, t, n in conn.execute(sa.select(ct.c.community_id, ct.c.topic, ct.c.members))
-    }
-    for (community_id, topic), members in list(counts.items()):
+    # Community counts of the folded keys are recounted from the index: a member who had
+    # both spellings counts once.
+    ct_rows = conn.execute(sa.select(ct.c.community_id, ct.c.topic)).all()
+    existing = {(c, t) for c, t in ct_rows}
+    for community_id, topic in ct_rows:
         folded = _fold(topic)
         if folded == topic:
             continue
-        where = sa.and_(ct.c.community_id == community_id, ct.c.topic == topic)
-        if (community_id, folded) in counts:
-            conn.execute(sa.delete(ct).where(where))
+        conn.execute(sa.delete(ct).where(ct.c.community_id == community_id, ct.c.topic == topic))
+        existing.discard((community_id, topic))
+        members = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(mt)
+            .where(mt.c.community_id == community_id, mt.c.topic == folded, mt.c.level >= 1)
+        ).scalar_one()
+        if (community_id, folded) in existing:
             conn.execute(
                 sa.update(ct)
                 .where(ct.c.community_id == community_id, ct.c.topic == folded)
-                .values(members=ct.c.members + members)
+                .values(members=members)
             )
-            counts[(community_id, folded)] += members
-        else:
-            conn.execute(sa.update(ct).where(where).values(topic=folded))
-            counts[(community_id, folded)] = members
-        del counts[(community_id, topic)]
+        elif members:
+            conn.execute(
+                sa.insert(ct).values(
+                    community_id=community_id, topic=folded, label=folded, members=members
+                )
+            )
+            existing.add((community_id, folded))

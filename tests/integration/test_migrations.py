@@ -285,3 +285,56 @@ def test_upgrading_to_prompts_plans_a_first_digest_for_members_with_topics(
         (1, "giver_digest", "cancelled", "giver:1:first", 0),
         (1, "giver_digest", "pending", f"giver:1:{year}-{week:02d}", 0),
     ]
+
+
+def test_upgrading_folds_accents_in_the_search_index(fresh_url: str) -> None:
+    """Keys indexed before accents were folded are found by the folded queries after."""
+    command.upgrade(alembic_config(fresh_url), "0003")
+    now = "2026-03-02 10:00:00"
+
+    def indexed_before(conn: Connection) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO communities (id, platform, external_id, name, settings, created_at)"
+                f" VALUES (1, 'test', 'T1', 'T', '{{}}', '{now}')"
+            )
+        )
+        for i in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO members (id, community_id, platform_user_id, display_name, "
+                    "skills, can_help_with, looking_for, bio, availability, capacity, "
+                    "discoverable, is_organiser, paused, forgotten, created_at) VALUES "
+                    f"({i}, 1, 'U-{i}', 'm{i}', '{{}}', '', '', '', 'open', 4, true, "
+                    f"false, false, false, '{now}')"
+                )
+            )
+        # member 1 has both spellings (merged into one row); member 2 only the accented one
+        for member, topic in ((1, "café"), (1, "cafe"), (2, "café"), (2, "münchen")):
+            conn.execute(
+                text(
+                    "INSERT INTO member_topics (member_id, topic, community_id, level, evidence,"
+                    f" score, listed, last_request_at) VALUES ({member}, '{topic}', 1, 2, 0, 30,"
+                    f" true, '{now}')"
+                )
+            )
+        for topic, count in (("café", 2), ("cafe", 1), ("münchen", 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO community_topics (community_id, topic, label, members) VALUES"
+                    f" (1, '{topic}', '{topic}', {count})"
+                )
+            )
+        conn.commit()
+
+    inspect_db(fresh_url, indexed_before)
+    upgrade(fresh_url)
+
+    def after(conn: Connection) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        index = conn.execute(text("SELECT member_id, topic FROM member_topics ORDER BY 1, 2"))
+        counts = conn.execute(text("SELECT topic, members FROM community_topics ORDER BY 1"))
+        return [tuple(r) for r in index], [tuple(r) for r in counts]
+
+    index, counts = inspect_db(fresh_url, after)
+    assert index == [(1, "cafe"), (2, "cafe"), (2, "munchen")]
+    assert counts == [("cafe", 2), ("munchen", 1)]  # member 1 counted once

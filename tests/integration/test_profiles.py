@@ -91,6 +91,32 @@ async def test_adding_changing_and_removing_single_skills(community: Community) 
     assert names_in(await dana.whoknows("rust")) == []
 
 
+async def test_a_skill_written_twice_is_kept_once_at_the_higher_level_and_said(
+    community: Community,
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    result = await ana.profile('skills="Python:expert, python:learning, PYTHONS, rust"')
+    assert "“Python” and “python” are the same skill: kept once, as Python (expert)." in (
+        result.text
+    )
+    assert "Skills: Python (expert), rust (practitioner)" in result.text
+
+    # Another name for the same skill (an alias) is merged too, at the higher level.
+    await ana.profile('+skill="kubernetes:expert"')
+    result = await ana.profile('+skill="k8s:learning"')
+    assert "“kubernetes” and “k8s” are the same skill: kept once, as k8s (expert)." in result.text
+    assert "k8s (expert)" in result.text and "kubernetes (" not in result.text
+    assert names_in(await dana.whoknows("kubernetes")) == ["Ana"]
+
+
+async def test_a_profile_holds_at_most_30_skills(community: Community) -> None:
+    ana = community.member("ana")
+    await ana.profile("skills=" + ",".join(f"skill{i}" for i in range(30)))
+    result = await ana.do(c.EditProfile(text="+skill=one-more"))
+    assert not result.ok and "more than 30 skills" in result.text
+    assert "one-more" not in await ana.my_profile()
+
+
 @pytest.mark.parametrize(
     ("level", "shown"),
     [("exp", "expert"), ("P", "practitioner"), ("learn", "learning"), ("", "practitioner")],
@@ -302,6 +328,8 @@ async def test_edits_from_forms_get_the_same_checks_as_typed_ones(community: Com
         ProfileChanges(can_help_with="x" * 501),
         ProfileChanges(timezone="Mars/Olympus"),
         ProfileChanges(add_skills={"": Level.EXPERT}),
+        ProfileChanges(add_skills={"🚀": Level.EXPERT}),
+        ProfileChanges(skills={f"skill{i}": Level.EXPERT for i in range(31)}),
     ):
         result = await ana.do(c.EditProfile(changes=changes))
         assert not result.ok, changes

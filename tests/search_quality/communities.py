@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console.demo import PEOPLE
@@ -151,9 +151,9 @@ async def _background(engine: AsyncEngine, size: int) -> None:
             member_rows, topic_rows = [], []
             for mid in range(first + start, first + min(size, start + 2000)):
                 skills = {n: rng.choice((1, 2, 2, 3)) for n in rng.choices(names, weights, k=5)}
-                text = f"happy to help with {rng.choice(names)} and {rng.choice(names)}"
+                words = f"happy to help with {rng.choice(names)} and {rng.choice(names)}"
                 member = Member(
-                    cid, f"B{mid}", f"bg{mid}", skills=skills, can_help_with=text, id=mid
+                    cid, f"B{mid}", f"bg{mid}", skills=skills, can_help_with=words, id=mid
                 )
                 member_rows.append(
                     {
@@ -162,7 +162,7 @@ async def _background(engine: AsyncEngine, size: int) -> None:
                         "platform_user_id": member.platform_user_id,
                         "display_name": member.display_name,
                         "skills": skills,
-                        "can_help_with": text,
+                        "can_help_with": words,
                         "looking_for": "",
                         "bio": "",
                         "timezone": "Europe/Berlin",
@@ -193,6 +193,10 @@ async def _background(engine: AsyncEngine, size: int) -> None:
                         counts[entry.topic] = counts.get(entry.topic, 0) + 1
             await conn.execute(insert(members), member_rows)
             await conn.execute(insert(member_topics), topic_rows)
+        if conn.dialect.name == "postgresql":  # ids given explicitly: move the sequence on
+            await conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('members', 'id'), max(id)) FROM members")
+            )
         if counts:
             await conn.execute(
                 insert(community_topics),

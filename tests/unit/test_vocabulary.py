@@ -299,3 +299,26 @@ def test_unrelated_topics_are_not_suggested() -> None:
     )
     assert vocab.suggest("gardening") == []
     assert vocab.suggest("negotiation") == []
+
+
+# --- accents ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Café", "cafe"),
+        ("MÜNCHEN", "munchen"),
+        ("Résumés", "resumes"),
+        ("naïve bayes", "naive bayes"),
+        ("São Paulo", "sao paulo"),
+        ("データ", "データ"),  # a Japanese sound mark is part of the letter: kept
+    ],
+)
+def test_accents_and_case_fold(typed: str, expected: str) -> None:
+    assert normalise(typed) == expected
+
+
+def test_an_accented_query_finds_the_plain_topic(vocab: Vocabulary) -> None:
+    assert keys(vocab, "Résumé") == ["resume"]
+    assert keys(vocab, "München") == ["munich"]
