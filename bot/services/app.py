@@ -290,7 +290,8 @@ class Networker:
                     if not write:
                         raise NeedsWrite
                     assert community.id is not None and me.id is not None
-                    outbox.keys = await message.keep(uow, community.id, me.id, outbox.items, now)
+                    # (after any rows the handler kept itself, e.g. a pairing round's groups)
+                    outbox.keys += await message.keep(uow, community.id, me.id, outbox.items, now)
                 await uow.commit()
                 if write:
                     self.caches.changed(community.id or 0)
