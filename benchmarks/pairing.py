@@ -160,9 +160,12 @@ def random_pairs(ids: list[int], met: set[Pair], rng: random.Random) -> list[tup
     return best
 
 
-def beans_pairs(people: dict[int, Person], recent: set[Pair]) -> list[tuple[int, ...]]:
-    """All n² pairs, weight: 1 + 1 for different groups; pairs met in the recent window
-    are left out. networkx's maximum-weight matching, then the odd one joins a pair."""
+def beans_pairs(
+    people: dict[int, Person], recent: set[Pair], rng: random.Random
+) -> list[tuple[int, ...]]:
+    """All n² pairs, weight: 1 + 1 for different groups, plus a little noise so that
+    ties fall differently each round; pairs met in the recent window are left out.
+    networkx's maximum-weight matching, then the odd one joins a pair."""
     import networkx as nx
 
     graph = nx.Graph()
@@ -171,7 +174,8 @@ def beans_pairs(people: dict[int, Person], recent: set[Pair]) -> list[tuple[int,
     for a, b in combinations(ids, 2):
         if (a, b) in recent:
             continue
-        graph.add_edge(a, b, weight=1 + (people[a].group != people[b].group))
+        noise = rng.random() / 100
+        graph.add_edge(a, b, weight=1 + (people[a].group != people[b].group) + noise)
     matched = nx.max_weight_matching(graph, maxcardinality=True)
     groups: list[tuple[int, ...]] = [tuple(sorted(p)) for p in matched]
     left = sorted(set(ids) - {m for g in groups for m in g})
@@ -265,9 +269,10 @@ async def run_size(n: int, rounds: int, baselines: list[str], db: Path) -> dict[
         "seconds_max": max(seconds),
         "ours": _mean(ours),
     }
+    # Before the baselines: the all-pairs reference alone needs gigabytes.
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for name in baselines:
         result[name] = _baseline(name, people, rounds, n)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
 
@@ -284,7 +289,7 @@ def _baseline(name: str, people: dict[int, Person], rounds: int, n: int) -> dict
             groups = random_pairs(sorted(people), met, rng)
         elif name == "beans":
             recent = set().union(*history[-6:]) if history else set()  # beans: a window
-            groups = beans_pairs(people, recent)
+            groups = beans_pairs(people, recent, rng)
         else:
             plan = plan_round(
                 list(people.values()), History(frozenset(met)), seed=rng.randrange(1 << 30)
@@ -355,8 +360,8 @@ def report(r: dict[str, object]) -> str:
             else ""
         )
         lines.append(
-            f"  {name:6} repeat {m['repeat']:.4f}  cross-group {m['cross_group']:.3f}  "
-            f"overlap>=3h {m['overlap_3h']:.3f}  complement {m['complement']:.3f}{extra}"
+            f"  {name:6} repeat {m['repeat']:.4f}  cross-group {m['cross_group']:.4f}  "
+            f"overlap>=3h {m['overlap_3h']:.4f}  complement {m['complement']:.4f}{extra}"
         )
     return "\n".join(lines)
 

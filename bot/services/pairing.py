@@ -122,7 +122,7 @@ async def _on(ctx: Context, ref: str, words: list[str]) -> Reply:
     await ctx.uow.pairing.save_channel(ch)
     every = {1: "every week", 2: "every two weeks", 4: "every four weeks"}[ch.every_weeks]
     return reply(
-        line("Pairing is on in ", ref, f": {every} on {_day(ch.weekday)} at {ch.at} ({tz}), "),
+        f"Pairing is on in {ref}: {every} on {_day(ch.weekday)} at {ch.at} ({tz}), "
         f"groups of {ch.size}. First round: {_when(ch.next_round_at, tz)}.",
         f"Members join with /networker pairing join {ref}.",
     )
