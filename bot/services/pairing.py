@@ -486,6 +486,36 @@ def _starter(members: Sequence[Member], people: Sequence[Person]) -> str:
     return "what are you working on this month, and what would make it easier?"
 
 
+# --- export ------------------------------------------------------------------------------
+
+
+async def pairing_export(uow: UnitOfWork, member_id: int) -> dict[str, Any]:
+    """A member's pairing channels and rounds: their own seat and answer, and whom they
+    were grouped with by seat only (the others' data is theirs to export)."""
+    channels = []
+    for p in await uow.pairing.memberships(member_id):
+        ch = await uow.pairing.channel_by_id(p.channel_id)
+        channels.append(
+            {
+                "channel": ch.channel if ch else None,
+                "presence": p.presence.value,
+                "skip_next": p.skip_next,
+                "group": p.group,
+                "joined_at": p.joined_at.isoformat() if p.joined_at else None,
+            }
+        )
+    rounds = []
+    for seat in await uow.pairing.seats_of(member_id):
+        r = await uow.pairing.get_round(seat.round_id)
+        rounds.append(
+            {
+                "round": r.planned_for.isoformat() if r else None,
+                "answer": seat.answer.value if seat.answer else None,
+            }
+        )
+    return {"channels": channels, "rounds": rounds}
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 

@@ -182,3 +182,30 @@ async def test_the_round_time_is_the_organisers_local_time(
     clock.advance(minutes=2)  # 09:01 there
     await run_due()
     assert len(groups_of(messenger)) == 1
+
+
+async def test_export_shows_a_members_pairing_and_forget_takes_them_out(
+    community: Community,
+    clock: FakeClock,
+    messenger: FakeMessenger,
+    run_due: Callable[[], Awaitable[Report]],
+) -> None:
+    _, (ana, ben, cleo) = await setup(community, 3)
+    clock.advance(days=7)
+    await run_due()
+    data = await ana.export()
+    assert data["pairing"]["channels"] == [
+        {
+            "channel": "#coffee",
+            "presence": "in",
+            "skip_next": False,
+            "group": "",
+            "joined_at": "2026-03-02T10:00:00+00:00",
+        }
+    ]
+    assert data["pairing"]["rounds"] == [{"round": "2026-03-09T10:00:00+00:00", "answer": None}]
+    await cleo.forget()
+    messenger.clear()
+    clock.advance(days=7)
+    await run_due()
+    assert [sorted(g) for g in groups_of(messenger)] == [sorted([ana.id, ben.id])]
