@@ -26,6 +26,11 @@ SETTINGS: dict[str, tuple[int, int, int, str]] = {
 }
 
 
+def is_row_id(value: int) -> bool:
+    """A button's value can name a row only within the id columns' range."""
+    return 0 < value <= 2**31 - 1
+
+
 class Presence(StrEnum):
     IN = "in"  # takes part in the rounds
     LEFT = "left"  # left by themselves

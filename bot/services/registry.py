@@ -326,6 +326,10 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.FOLLOWUP_NOT_YET, followups.connect_answer, replaces=True),
     ButtonSpec(Action.FOLLOWUP_NO, followups.connect_answer, replaces=True),
     ButtonSpec(Action.THANKS_START, followups.thanks_start),
+    ButtonSpec(Action.PAIRING_YES, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_NOT_YET, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_NO, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_REJOIN, pairing.rejoin, replaces=True),
 )
 
 REGISTRY = Registry(

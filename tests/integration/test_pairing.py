@@ -76,7 +76,8 @@ async def test_no_pair_meets_twice_while_anyone_else_is_left(
     messenger: FakeMessenger,
     run_due: Callable[[], Awaitable[Report]],
 ) -> None:
-    await setup(community, 6)
+    olga, _ = await setup(community, 6)
+    assert (await pairing(olga, "set", options="ghost_rounds=10")).ok  # nobody answers here
     met: set[tuple[str, ...]] = set()
     for _ in range(5):  # six people: five rounds of fresh pairs exist
         messenger.clear()
@@ -209,3 +210,50 @@ async def test_export_shows_a_members_pairing_and_forget_takes_them_out(
     clock.advance(days=7)
     await run_due()
     assert [sorted(g) for g in groups_of(messenger)] == [sorted([ana.id, ben.id])]
+
+
+async def test_did_you_meet_then_thanks_and_silent_members_are_paused_kindly(
+    community: Community,
+    clock: FakeClock,
+    messenger: FakeMessenger,
+    run_due: Callable[[], Awaitable[Report]],
+) -> None:
+    _, (ana, ben, cleo, dev) = await setup(community, 4)
+    clock.advance(days=7)  # Mon 9 Mar 10:00: round 1
+    await run_due()
+    (first, *_) = [g for g in groups_of(messenger) if ana.id in g]
+    partner = next(m for m in (ben, cleo, dev) if m.id in first)
+    # Five days on is a Saturday: the question waits for the weekday window (Mon 09:00).
+    clock.advance(days=5)
+    await run_due()
+    assert not any("Did you meet" in d for d in ana.dms())
+    clock.advance(days=1, hours=23)  # Mon 16 Mar 09:00
+    await run_due()
+    asked = ana.last_dm()
+    assert "Did you meet @" in asked and partner.name.capitalize() in asked
+    yes = await ana.press(ana.button("Yes"))
+    assert yes.ok and "glad you met" in yes.text and yes.message.buttons
+    thanked = await ana.press(yes.message.buttons[0], {"note": "Great chat about grants"})
+    assert thanked.ok, thanked.text
+    await partner.press(partner.button("Yes"))
+    again = await ana.press(ana.button("Yes"))  # answering twice changes nothing
+    assert again.ok
+
+    clock.advance(hours=1)  # round 2: the silent two of round 1 have one strike
+    await run_due()
+    clock.advance(days=6, hours=23)  # round 2's question; nobody answers it
+    await run_due()
+    messenger.clear()
+    clock.advance(hours=1)  # round 3: a second strike in a row pauses the silent two
+    await run_due()
+    silent = [m for m in (ben, cleo, dev) if m is not partner]
+    assert [sorted(g) for g in groups_of(messenger)] == [sorted([ana.id, partner.id])]
+    for m in silent:
+        note = m.last_dm()
+        assert "paused your pairing rounds" in note and "Rejoin" in [
+            b.label for s in messenger.to(m.id) for b in s.message.buttons
+        ]
+    for m in (ana, partner):
+        assert not any("paused" in d for d in m.dms())  # nobody is told about anyone else
+    back = await silent[0].press(silent[0].button("Rejoin"))
+    assert back.ok and "You're in!" in back.text
