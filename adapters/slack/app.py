@@ -91,6 +91,7 @@ class SlackListeners:
         app.event("app_home_opened")(self.on_home_opened)
         app.event("team_join")(self.on_team_join)
         app.event("member_joined_channel")(self.on_channel_join)
+        app.event("member_left_channel")(self.on_channel_leave)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_tokens_revoked)
 
@@ -343,6 +344,22 @@ class SlackListeners:
             return
         actor = c.Actor(PLATFORM, team, found.ref)
         await self.core.handle(actor, c.Onboard(channel=str(event.get("channel", ""))))
+        # Joining a pairing channel opts in to its rounds.
+        await self.core.handle(actor, c.PairingChannelMove(str(event.get("channel", "")), True))
+
+    async def on_channel_leave(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Leaving a pairing channel opts out of its rounds (anything else: nothing)."""
+        team, user = body.get("team_id", ""), str(event.get("user", ""))
+        try:
+            found = await self.directory.lookup(client, team, user)
+        except UserError:
+            return
+        if found.is_bot:
+            return
+        actor = c.Actor(PLATFORM, team, found.ref)
+        await self.core.handle(actor, c.PairingChannelMove(str(event.get("channel", "")), False))
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)

@@ -62,7 +62,7 @@ from bot.messages import (
 )
 from bot.prompts.kinds.message import MESSAGE
 from bot.prompts.kinds.pairing_check import PAIRING_CHECK
-from bot.services.commands import PairingManage, PairingMember, Press
+from bot.services.commands import PairingChannelMove, PairingManage, PairingMember, Press
 from bot.services.context import Context, mention, mentions
 from bot.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -225,6 +225,41 @@ async def member(ctx: Context, cmd: PairingMember) -> Reply:
             f"Join with /networker pairing join {ref}",
         )
     return await _member_action(ctx, cmd.action, found)
+
+
+def names_channel(stored: str, platform_id: str) -> bool:
+    """A platform's bare channel id (Slack's events) names the channel stored as
+    "#name (C123)", "<#C123>" or the id itself."""
+    return bool(platform_id) and (
+        stored == platform_id or f"({platform_id})" in stored or f"<#{platform_id}>" in stored
+    )
+
+
+async def channel_move(ctx: Context, cmd: PairingChannelMove) -> Reply:
+    """Joining a pairing channel opts in (with a DM saying so); leaving it opts out."""
+    assert ctx.me.id is not None
+    found = [
+        ch
+        for ch in await ctx.uow.pairing.channels(ctx.community_id)
+        if ch.active and names_channel(ch.channel, cmd.channel)
+    ]
+    if not found:
+        return reply("Not a pairing channel.")
+    ch = found[0]
+    mine = next(
+        (p for p in await ctx.uow.pairing.memberships(ctx.me.id) if p.channel_id == ch.id), None
+    )
+    if cmd.joined:
+        if mine is not None and mine.presence is Presence.IN:
+            return reply("Already in.")
+        answer_ = await join(ctx, ch, mine)
+        ctx.dm(ctx.me, answer_.message)
+        return answer_
+    if mine is None or mine.presence is not Presence.IN:
+        return reply("Not in.")
+    mine.presence, mine.skip_next = Presence.LEFT, False
+    await ctx.uow.pairing.save_participant(mine)
+    return reply(f"Left the pairing rounds of {ch.channel}.")
 
 
 async def join(ctx: Context, ch: PairingChannel, found: Participant | None) -> Reply:

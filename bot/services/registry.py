@@ -338,5 +338,6 @@ REGISTRY = Registry(
     internal=(
         Use(c.Home, account.home, read_only=True),
         Use(c.Onboard, account.onboard),
+        Use(c.PairingChannelMove, pairing.channel_move),
     ),
 )
