@@ -21,7 +21,6 @@ EVERY = {"1w": 1, "2w": 2, "4w": 4}
 SETTINGS: dict[str, tuple[int, int, int, str]] = {
     "ghost_rounds": (2, 1, 10, "rounds in a row without an answer (or a “No”) before a pause"),
     "check_after_days": (5, 1, 27, "days into a round the “did you meet?” question comes"),
-    "reminder_hours": (24, 1, 72, "hours before a round the Skip reminder comes"),
     "newcomer_days": (60, 0, 365, "days a member counts as a newcomer"),
 }
 

@@ -255,7 +255,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
             "Members: join #channel, skip (the next round only), leave, status. "
             "Organisers: on #channel [every=1w|2w|4w] [day=mon..fri] [time=10:00] [size=2|3], "
             "off, run (a round now), status, set #channel key=value (ghost_rounds, "
-            "check_after_days, reminder_hours, newcomer_days)."
+            "check_after_days, newcomer_days)."
         ),
         usage_override="<action> [#channel] [options]",
     ),
