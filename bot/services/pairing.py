@@ -619,8 +619,12 @@ def _overlap(
     hours = common.bit_count()
     local = []
     for m in members:
+        if not _public(m):
+            continue  # a hidden profile's time zone stays theirs
         zone = ZoneInfo(m.timezone or community.settings.get("timezone") or "UTC")
         local.append(f"{m.display_name} {start.astimezone(zone):%a %H:%M}")
+    if not local:
+        return f"Your contact windows overlap {hours} h a week."
     return (
         f"Your windows overlap {hours} h a week, e.g. "
         + ", ".join(local)

@@ -3,6 +3,7 @@ reaches the round and each group conversation opens once."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -43,6 +44,8 @@ async def test_a_weekly_round_from_opt_in_to_the_group_conversations(term: Termi
     assert "Why you:" in body and "To start:" in body
     assert "Runs a choir" in body  # what ben made visible
     assert "@cleo: no profile details shared yet" in body  # cleo shares nothing
+    assert "ana Mon 09:00" in body  # the first hour all windows share, in ana's time
+    assert re.search(r"cleo (Mon|Tue|Wed|Thu|Fri|Sat|Sun) ", body) is None  # not cleo's
     assert (await term.do("/clock +1h")).groups() == []  # no second round
 
     await term.do("/as olga --organiser")
