@@ -31,6 +31,10 @@ class Action(StrEnum):
     FOLLOWUP_NOT_YET = "followup.not_yet"
     FOLLOWUP_NO = "followup.no"
     THANKS_START = "thanks.start"
+    PAIRING_YES = "pairing.yes"  # "did you meet?" answers
+    PAIRING_NOT_YET = "pairing.not_yet"
+    PAIRING_NO = "pairing.no"
+    PAIRING_REJOIN = "pairing.rejoin"  # back in the rounds after a pause for silence
 
     @classmethod
     def parse(cls, text: str) -> Action | None:

@@ -590,9 +590,9 @@ class FakePrompts:
         kind: str,
         due_at: datetime,
         now: datetime,
-        rows: Sequence[tuple[str, int, dict[str, Any]]],
+        rows: Sequence[tuple[str, int, int | None, dict[str, Any]]],
     ) -> None:
-        for key, recipient, payload in rows:
+        for key, recipient, subject, payload in rows:
             await self.schedule(
                 community_id=community_id,
                 recipient_id=recipient,
@@ -600,7 +600,7 @@ class FakePrompts:
                 due_at=due_at,
                 key=key,
                 now=now,
-                subject_id=recipient,
+                subject_id=subject,
                 payload=payload,
             )
 

@@ -31,7 +31,8 @@ def ref(user: discord.abc.User) -> c.MemberRef:
 
 _ANNOTATIONS: dict[ArgKind, Any] = {
     ArgKind.MEMBER: discord.User,
-    ArgKind.CHANNEL: discord.abc.GuildChannel,
+    # Read from the interaction's resolved data: needs no channel cache.
+    ArgKind.CHANNEL: app_commands.AppCommandChannel,
 }
 
 
@@ -103,6 +104,6 @@ def _value(arg: Arg, option: Any) -> Any:
         return str(option.value)
     if isinstance(option, discord.abc.User):
         return ref(option)
-    if isinstance(option, discord.abc.GuildChannel):
+    if isinstance(option, discord.abc.GuildChannel | app_commands.AppCommandChannel):
         return option.mention
     return str(option)

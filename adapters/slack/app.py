@@ -100,6 +100,7 @@ class SlackListeners:
         app.event("app_home_opened")(self.on_home_opened)
         app.event("team_join")(self.on_team_join)
         app.event("member_joined_channel")(self.on_channel_join)
+        app.event("member_left_channel")(self.on_channel_leave)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_tokens_revoked)
 
@@ -358,7 +359,8 @@ class SlackListeners:
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
-        """Joining the community's welcome channel counts as joining (if it is set).
+        """Joining the community's welcome channel counts as joining (if it is set), and
+        joining a pairing channel opts in to its rounds.
 
         The event carries only the member's id: who they are (users.info) is asked after
         Slack has its answer, so a slow Slack never makes the answer late."""
@@ -366,10 +368,24 @@ class SlackListeners:
         if not user or user == context.bot_user_id:  # the bot joining a channel itself
             return
         channel = str(event.get("channel", ""))
-        await self.after.later(self._welcome_on_join(client, team, user, channel))
+        await self.after.later(self._channel_move(client, team, user, channel, joined=True))
 
-    async def _welcome_on_join(
-        self, client: AsyncWebClient, team: str, user: str, channel: str
+    async def on_channel_leave(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        """Leaving a pairing channel opts out of its rounds (anything else: nothing)."""
+        team, user = body.get("team_id", ""), str(event.get("user", ""))
+        if not user or user == context.bot_user_id:
+            return
+        channel = str(event.get("channel", ""))
+        await self.after.later(self._channel_move(client, team, user, channel, joined=False))
+
+    async def _channel_move(
+        self, client: AsyncWebClient, team: str, user: str, channel: str, *, joined: bool
     ) -> None:
         deadline = asyncio.get_running_loop().time() + AFTER_ANSWER_SECONDS
         try:
@@ -379,14 +395,17 @@ class SlackListeners:
         except UserError:  # left already, or no such member
             return
         except (TimeoutError, SlackApiError, OSError) as error:
-            # Welcomed all the same, by id (Slack shows a mention by its id); the name
+            # Handled all the same, by id (Slack shows a mention by its id); the name
             # and time zone follow when they next use the bot.
             log.warning("users.info failed", extra={"user": user, "error": type(error).__name__})
             found = None
         if found is not None and found.is_bot:
             return
         ref = found.ref if found is not None else c.MemberRef(user, user)
-        await self.core.handle(c.Actor(PLATFORM, team, ref), c.Onboard(channel=channel))
+        actor = c.Actor(PLATFORM, team, ref)
+        if joined:
+            await self.core.handle(actor, c.Onboard(channel=channel))
+        await self.core.handle(actor, c.PairingChannelMove(channel, joined))
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)

@@ -26,6 +26,7 @@ EVENTS = [
     "app_home_opened",
     "team_join",
     "member_joined_channel",
+    "member_left_channel",  # leaving a pairing channel opts out of its rounds
     "app_uninstalled",
     "tokens_revoked",
 ]

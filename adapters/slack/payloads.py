@@ -124,7 +124,7 @@ def _event(body: Mapping[str, Any]) -> None:
     _text(event, "tab", NAME_MAX, required=False)
     if event["type"] == "team_join":  # the whole user
         _profile(_object(event, "user"))
-    elif event["type"] in ("app_home_opened", "member_joined_channel"):  # the user's id
+    elif event["type"] in ("app_home_opened", "member_joined_channel", "member_left_channel"):
         _id(event, "user")
     if isinstance(event.get("channel"), str):
         _id(event, "channel")

@@ -21,9 +21,13 @@ EVERY = {"1w": 1, "2w": 2, "4w": 4}
 SETTINGS: dict[str, tuple[int, int, int, str]] = {
     "ghost_rounds": (2, 1, 10, "rounds in a row without an answer (or a “No”) before a pause"),
     "check_after_days": (5, 1, 27, "days into a round the “did you meet?” question comes"),
-    "reminder_hours": (24, 1, 72, "hours before a round the Skip reminder comes"),
     "newcomer_days": (60, 0, 365, "days a member counts as a newcomer"),
 }
+
+
+def is_row_id(value: int) -> bool:
+    """A button's value can name a row only within the id columns' range."""
+    return 0 < value <= 2**31 - 1
 
 
 class Presence(StrEnum):

@@ -33,6 +33,7 @@ from bot.prompts.kinds import message as message_row
 from bot.services.commands import Export, Forget, Home, Me, Onboard, Pause, Press
 from bot.services.context import Context, mention, mentions
 from bot.services.indexing import refresh_load, reindex
+from bot.services.pairing import pairing_export
 from bot.services.profiles import show_profile
 
 Name = Callable[[int | None], str | None]  # a member's display name in an export, by id
@@ -227,6 +228,7 @@ async def export_data(ctx: Context, member: Member) -> dict[str, Any]:
             for e in endorsements_
         ],
         "prompts": [_exported_prompt(p) for p in await ctx.uow.prompts.addressed_to(mid)],
+        "pairing": await pairing_export(ctx.uow, mid),
     }
 
 
@@ -293,6 +295,7 @@ async def erase(ctx: Context, member: Member) -> None:
             await ctx.prompts.connection_closed(conn, "member forgotten")
     await ctx.prompts.member_gone(mid, "member forgotten")
     await ctx.uow.connections.forget(mid)
+    await ctx.uow.pairing.forget(mid)  # out of every pairing channel and past round
     endorsed = await ctx.uow.thanks.forget(mid)
     for other in (await ctx.uow.members.many(endorsed - {mid})).values():
         await reindex(ctx, other)  # their evidence no longer counts the deleted endorsements

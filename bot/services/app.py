@@ -300,8 +300,10 @@ class Networker:
                     if not write:
                         raise NeedsWrite
                     assert community.id is not None and me.id is not None
+                    # After any rows the handler kept or sent itself (a prompt sent at
+                    # once, a pairing round's groups).
                     kept = await message.keep(uow, community.id, me.id, outbox.items, now)
-                    outbox.keys = [*outbox.keys, *kept]  # after any prompt it sends at once
+                    outbox.keys = [*outbox.keys, *kept]
                 await uow.commit()
                 if write:
                     self.caches.changed(community.id or 0)

@@ -165,6 +165,15 @@ class PairingMember:
 
 
 @dataclass(frozen=True)
+class PairingChannelMove:
+    """A member joined or left a channel (a platform id): joining a pairing channel opts
+    in, leaving it opts out. Other channels: nothing."""
+
+    channel: str
+    joined: bool
+
+
+@dataclass(frozen=True)
 class Press:
     """A button pressed, with the answers to its form when it had one."""
 
@@ -197,5 +206,6 @@ Command = (
     | PromptSwitch
     | PairingManage
     | PairingMember
+    | PairingChannelMove
     | Press
 )

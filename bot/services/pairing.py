@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import message_codec
+from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.domain.members import Community, Member
 from bot.domain.pairing import (
@@ -31,11 +32,14 @@ from bot.domain.pairing import (
 )
 from bot.domain.pairing_rounds import (
     SETTINGS,
+    Answer,
     PairingChannel,
     Participant,
     Presence,
     Round,
     Schedule,
+    Seat,
+    is_row_id,
     parse_schedule,
     parse_setting,
 )
@@ -44,16 +48,21 @@ from bot.domain.prompts import PromptKind
 from bot.domain.text import clean
 from bot.messages import (
     Bold,
+    Button,
+    DirectMessage,
     GroupConversation,
     Line,
     Message,
     Reply,
     Section,
+    Style,
     line,
+    message,
     reply,
 )
 from bot.prompts.kinds.message import MESSAGE
-from bot.services.commands import PairingManage, PairingMember
+from bot.prompts.kinds.pairing_check import PAIRING_CHECK
+from bot.services.commands import PairingChannelMove, PairingManage, PairingMember, Press
 from bot.services.context import Context, mention, mentions
 from bot.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -122,7 +131,7 @@ async def _on(ctx: Context, ref: str, words: list[str]) -> Reply:
     await ctx.uow.pairing.save_channel(ch)
     every = {1: "every week", 2: "every two weeks", 4: "every four weeks"}[ch.every_weeks]
     return reply(
-        line("Pairing is on in ", ref, f": {every} on {_day(ch.weekday)} at {ch.at} ({tz}), "),
+        f"Pairing is on in {ref}: {every} on {_day(ch.weekday)} at {ch.at} ({tz}), "
         f"groups of {ch.size}. First round: {_when(ch.next_round_at, tz)}.",
         f"Members join with /networker pairing join {ref}.",
     )
@@ -218,6 +227,41 @@ async def member(ctx: Context, cmd: PairingMember) -> Reply:
     return await _member_action(ctx, cmd.action, found)
 
 
+def names_channel(stored: str, platform_id: str) -> bool:
+    """A platform's bare channel id (Slack's events) names the channel stored as
+    "#name (C123)", "<#C123>" or the id itself."""
+    return bool(platform_id) and (
+        stored == platform_id or f"({platform_id})" in stored or f"<#{platform_id}>" in stored
+    )
+
+
+async def channel_move(ctx: Context, cmd: PairingChannelMove) -> Reply:
+    """Joining a pairing channel opts in (with a DM saying so); leaving it opts out."""
+    assert ctx.me.id is not None
+    found = [
+        ch
+        for ch in await ctx.uow.pairing.channels(ctx.community_id)
+        if ch.active and names_channel(ch.channel, cmd.channel)
+    ]
+    if not found:
+        return reply("Not a pairing channel.")
+    ch = found[0]
+    mine = next(
+        (p for p in await ctx.uow.pairing.memberships(ctx.me.id) if p.channel_id == ch.id), None
+    )
+    if cmd.joined:
+        if mine is not None and mine.presence is Presence.IN:
+            return reply("Already in.")
+        answer_ = await join(ctx, ch, mine)
+        ctx.dm(ctx.me, answer_.message)
+        return answer_
+    if mine is None or mine.presence is not Presence.IN:
+        return reply("Not in.")
+    mine.presence, mine.skip_next = Presence.LEFT, False
+    await ctx.uow.pairing.save_participant(mine)
+    return reply(f"Left the pairing rounds of {ch.channel}.")
+
+
 async def join(ctx: Context, ch: PairingChannel, found: Participant | None) -> Reply:
     assert ch.id is not None and ctx.me.id is not None
     if found is not None and found.presence is Presence.IN and not found.skip_next:
@@ -300,6 +344,7 @@ async def start_round(
     if saved is None:
         return None
     assert saved.id is not None
+    paused = await _pause_ghosts(uow, ch, latest) if latest is not None else []
     available = await _available(uow, ch, now)
     members = [m for m, _ in available]
     people = {
@@ -325,7 +370,7 @@ async def start_round(
         await uow.pairing.save_channel(ch)
     by_id = {m.id: m for m in members}
     keys: list[str] = []
-    rows: list[tuple[str, int, dict[str, Any]]] = []
+    rows: list[tuple[str, int, int | None, dict[str, Any]]] = []
     for no, group in enumerate(groups):
         key = MESSAGE.dedupe_key(token=f"pairing-{saved.id}-{no}")
         seated = [by_id[i] for i in group]
@@ -335,12 +380,121 @@ async def start_round(
             title="Pairing round",
             place=ch.channel,
         )
-        rows.append((key, group[0], message_codec.encode(convo)))
+        rows.append((key, group[0], group[0], message_codec.encode(convo)))
+        keys.append(key)
+    for member_id, platform_id in paused:  # a friendly word, never a reason
+        key = MESSAGE.dedupe_key(token=f"pairing-pause-{saved.id}-{member_id}")
+        note = DirectMessage(platform_id, _paused_note(ch))
+        rows.append((key, member_id, member_id, message_codec.encode(note)))
         keys.append(key)
     await uow.prompts.schedule_many(
         community_id=community.id, kind=PromptKind.MESSAGE.value, due_at=now, now=now, rows=rows
     )
+    checks: list[tuple[str, int, int | None, dict[str, Any]]] = [
+        (PAIRING_CHECK.dedupe_key(subject=saved.id, recipient=m), m, saved.id, {})
+        for group in groups
+        for m in group
+    ]
+    await uow.prompts.schedule_many(
+        community_id=community.id,
+        kind=PromptKind.PAIRING_CHECK.value,
+        due_at=check_at,
+        now=now,
+        rows=checks,
+    )
     return keys
+
+
+async def _pause_ghosts(uow: UnitOfWork, ch: PairingChannel, last: Round) -> list[tuple[int, str]]:
+    """After a round: a member who did not answer "did you meet?", or whose partners
+    all said No, gets a strike; `ghost_rounds` strikes in a row pause them from pairing.
+    Those paused, with their platform ids, to tell them kindly."""
+    assert ch.id is not None and last.id is not None
+    seats = await uow.pairing.seats(last.id)
+    groups: dict[int, list[Seat]] = {}
+    for s in seats:
+        groups.setdefault(s.group_no, []).append(s)
+    struck: dict[int, bool] = {}
+    for seat in seats:
+        partners = [s for s in groups[seat.group_no] if s.member_id != seat.member_id]
+        said_no = bool(partners) and all(s.answer is Answer.NO for s in partners)
+        struck[seat.member_id] = seat.answer is None or said_no
+    if not struck:
+        return []
+    limit = ch.setting("ghost_rounds")
+    paused: list[int] = []
+    for p in await uow.pairing.participants(ch.id):
+        if p.member_id not in struck or p.presence is not Presence.IN:
+            continue
+        p.missed = p.missed + 1 if struck[p.member_id] else 0
+        if p.missed >= limit:
+            p.presence, p.missed = Presence.GHOST, 0
+            paused.append(p.member_id)
+        await uow.pairing.save_participant(p)
+    found = await uow.members.many(paused)
+    return [(i, found[i].platform_user_id) for i in paused if i in found and not found[i].forgotten]
+
+
+def _paused_note(ch: PairingChannel) -> Message:
+    assert ch.id is not None
+    return message(
+        f"I've paused your pairing rounds in {ch.channel} for now, since the last few "
+        "rounds didn't come together. No worries, life gets busy!",
+        "Whenever you'd like to meet someone new again, one click brings you back.",
+        buttons=[Button("Rejoin", Action.PAIRING_REJOIN, str(ch.id), Style.PRIMARY)],
+    )
+
+
+# --- buttons -------------------------------------------------------------------------------
+
+ANSWERS = {
+    Action.PAIRING_YES: Answer.YES,
+    Action.PAIRING_NOT_YET: Answer.NOT_YET,
+    Action.PAIRING_NO: Answer.NO,
+}
+
+
+async def answer(ctx: Context, cmd: Press) -> Reply:
+    """Yes / Not yet / No to "did you meet?"; Yes offers one-click thank-yous."""
+    assert ctx.me.id is not None
+    round_id = int(cmd.value) if cmd.value.isdigit() else 0
+    seats = await ctx.uow.pairing.seats(round_id) if is_row_id(round_id) else []
+    mine = next((s for s in seats if s.member_id == ctx.me.id), None)
+    found = await ctx.uow.pairing.get_round(round_id) if mine else None
+    ch = await ctx.uow.pairing.channel_by_id(found.channel_id) if found else None
+    if mine is None or ch is None or ch.community_id != ctx.community_id:
+        raise UserError("That pairing round is not one you were in.")
+    said = ANSWERS[Action(cmd.action)]
+    await ctx.uow.pairing.answer(round_id, ctx.me.id, said, ctx.now)
+    if said is Answer.NOT_YET:
+        return reply("No rush! There's still time; a short call counts too.")
+    if said is Answer.NO:
+        return reply("Thanks for telling me; these things happen. See you next round!")
+    partners = [s.member_id for s in seats if s.group_no == mine.group_no and s is not mine]
+    people = await ctx.uow.members.many(partners)
+    due = [people[m] for m in partners if m in people and not people[m].forgotten]
+    buttons = [
+        Button(f"Thank {m.display_name}", Action.THANKS_START, f"{m.id}:0", Style.PRIMARY)
+        for m in due
+    ]
+    return reply(
+        "Wonderful, glad you met! Thanks for letting me know.",
+        line("A short thank-you to ", *mentions(due), " means a lot:") if due else "",
+        buttons=buttons,
+    )
+
+
+async def rejoin(ctx: Context, cmd: Press) -> Reply:
+    assert ctx.me.id is not None
+    channel_id = int(cmd.value) if cmd.value.isdigit() else 0
+    ch = await ctx.uow.pairing.channel_by_id(channel_id) if is_row_id(channel_id) else None
+    if ch is None or ch.community_id != ctx.community_id or not ch.active:
+        raise UserError("Those pairing rounds have ended.", "/networker pairing status lists them.")
+    found = next(
+        (p for p in await ctx.uow.pairing.memberships(ctx.me.id) if p.channel_id == channel_id),
+        None,
+    )
+    return await join(ctx, ch, found)
 
 
 async def _available(
@@ -465,8 +619,12 @@ def _overlap(
     hours = common.bit_count()
     local = []
     for m in members:
+        if not _public(m):
+            continue  # a hidden profile's time zone stays theirs
         zone = ZoneInfo(m.timezone or community.settings.get("timezone") or "UTC")
         local.append(f"{m.display_name} {start.astimezone(zone):%a %H:%M}")
+    if not local:
+        return f"Your contact windows overlap {hours} h a week."
     return (
         f"Your windows overlap {hours} h a week, e.g. "
         + ", ".join(local)
@@ -484,6 +642,36 @@ def _starter(members: Sequence[Member], people: Sequence[Person]) -> str:
         if p.knows:
             return f"what got you into {sorted(p.knows)[0]}?"
     return "what are you working on this month, and what would make it easier?"
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+async def pairing_export(uow: UnitOfWork, member_id: int) -> dict[str, Any]:
+    """A member's pairing channels and rounds: their own seat and answer, and whom they
+    were grouped with by seat only (the others' data is theirs to export)."""
+    channels = []
+    for p in await uow.pairing.memberships(member_id):
+        ch = await uow.pairing.channel_by_id(p.channel_id)
+        channels.append(
+            {
+                "channel": ch.channel if ch else None,
+                "presence": p.presence.value,
+                "skip_next": p.skip_next,
+                "group": p.group,
+                "joined_at": p.joined_at.isoformat() if p.joined_at else None,
+            }
+        )
+    rounds = []
+    for seat in await uow.pairing.seats_of(member_id):
+        r = await uow.pairing.get_round(seat.round_id)
+        rounds.append(
+            {
+                "round": r.planned_for.isoformat() if r else None,
+                "answer": seat.answer.value if seat.answer else None,
+            }
+        )
+    return {"channels": channels, "rounds": rounds}
 
 
 # --- helpers -----------------------------------------------------------------------------

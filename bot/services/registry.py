@@ -255,7 +255,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
             "Members: join #channel, skip (the next round only), leave, status. "
             "Organisers: on #channel [every=1w|2w|4w] [day=mon..fri] [time=10:00] [size=2|3], "
             "off, run (a round now), status, set #channel key=value (ghost_rounds, "
-            "check_after_days, reminder_hours, newcomer_days)."
+            "check_after_days, newcomer_days)."
         ),
         usage_override="<action> [#channel] [options]",
     ),
@@ -326,6 +326,10 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.FOLLOWUP_NOT_YET, followups.connect_answer, replaces=True),
     ButtonSpec(Action.FOLLOWUP_NO, followups.connect_answer, replaces=True),
     ButtonSpec(Action.THANKS_START, followups.thanks_start),
+    ButtonSpec(Action.PAIRING_YES, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_NOT_YET, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_NO, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_REJOIN, pairing.rejoin, replaces=True),
 )
 
 REGISTRY = Registry(
@@ -334,5 +338,6 @@ REGISTRY = Registry(
     internal=(
         Use(c.Home, account.home, read_only=True),
         Use(c.Onboard, account.onboard),
+        Use(c.PairingChannelMove, pairing.channel_move),
     ),
 )

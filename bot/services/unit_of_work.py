@@ -254,9 +254,9 @@ class PromptRepository(Protocol):
         kind: str,
         due_at: datetime,
         now: datetime,
-        rows: Sequence[tuple[str, int, dict[str, Any]]],
+        rows: Sequence[tuple[str, int, int | None, dict[str, Any]]],
     ) -> None:
-        """Many prompts of one kind at once, each (key, recipient and subject, payload);
+        """Many prompts of one kind at once, each (key, recipient, subject, payload);
         a key that exists already is left as it is."""
         ...
 

@@ -29,9 +29,9 @@ class Prompts:
         kind: str,
         due_at: datetime,
         now: datetime,
-        rows: Sequence[tuple[str, int, dict[str, Any]]],
+        rows: Sequence[tuple[str, int, int | None, dict[str, Any]]],
     ) -> None:
-        """Many prompts of one kind at once, each (key, recipient and subject, payload);
+        """Many prompts of one kind at once, each (key, recipient, subject, payload);
         a key that exists already is left as it is. A pairing round keeps tens of
         thousands of group conversations this way."""
         dialect = self.session.get_bind().dialect.name
@@ -41,7 +41,7 @@ class Prompts:
                 "community_id": community_id,
                 "recipient_id": recipient,
                 "kind": kind,
-                "subject_id": recipient,
+                "subject_id": subject,
                 "due_at": due_at,
                 "payload": payload,
                 "state": PromptState.PENDING.value,
@@ -49,7 +49,7 @@ class Prompts:
                 "dedupe_key": key,
                 "created_at": now,
             }
-            for key, recipient, payload in rows
+            for key, recipient, subject, payload in rows
         ]
         if values:  # one statement, many rows (the driver batches them)
             stmt = make(prompts).on_conflict_do_nothing(index_elements=["dedupe_key"])

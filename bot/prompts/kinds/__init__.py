@@ -18,6 +18,7 @@ from bot.prompts.kinds import (
     keep_in_touch,
     message,
     occasion,
+    pairing_check,
 )
 from bot.prompts.spec import PromptKindSpec
 
@@ -27,6 +28,7 @@ DECLARED: tuple[PromptKindSpec, ...] = (
     *follow_up.KINDS,
     keep_in_touch.KEEP_IN_TOUCH,
     occasion.OCCASION,
+    pairing_check.PAIRING_CHECK,
     giver_digest.GIVER_DIGEST,
     digest.DIGEST,
     message.MESSAGE,

@@ -76,6 +76,14 @@ async def drain(seconds: float = 10.0) -> None:
 
 
 @dataclass(frozen=True)
+class PickedChannel:
+    """A channel chosen in a command's channel picker."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Person:
     id: str
     name: str  # username; the display name is capitalised ("ana" → "Ana")
@@ -378,14 +386,25 @@ class DiscordWorld:
         *,
         dm: bool = False,
         guild_id: str = GUILD_ID,
-        **options: str | Person,
+        **options: str | Person | PickedChannel,
     ) -> Answer:
-        """A slash command; Person options are user pickers (type 6, with resolved data)."""
+        """A slash command; Person options are user pickers (type 6, with resolved data),
+        PickedChannel options channel pickers (type 7)."""
         items: list[Json] = []
         users: dict[str, Json] = {}
         members: dict[str, Json] = {}
+        channels: dict[str, Json] = {}
         for key, value in options.items():
-            if isinstance(value, Person):
+            if isinstance(value, PickedChannel):
+                items.append({"name": key, "type": 7, "value": value.id})
+                channels[value.id] = {
+                    "id": value.id,
+                    "type": 0,
+                    "name": value.name,
+                    "permissions": "0",
+                    "guild_id": guild_id,
+                }
+            elif isinstance(value, Person):
                 items.append({"name": key, "type": 6, "value": value.id})
                 users[value.id] = user_payload(value.id, value.name)
                 if not dm:
@@ -397,6 +416,8 @@ class DiscordWorld:
         data: Json = {"id": snowflake(), "name": name, "type": 1, "options": items}
         if users:
             data["resolved"] = {"users": users, **({"members": members} if members else {})}
+        if channels:
+            data.setdefault("resolved", {})["channels"] = channels
         return await self.inject(self.interaction(2, who, data, dm=dm, guild_id=guild_id))
 
     async def click(self, who: Person, custom_id: str, message: Json | None, *, dm: bool) -> Answer:

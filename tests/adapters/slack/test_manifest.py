@@ -17,6 +17,7 @@ EVENTS = {
     "app_home_opened",
     "team_join",
     "member_joined_channel",
+    "member_left_channel",
     "app_uninstalled",
     "tokens_revoked",
 }
