@@ -1,7 +1,7 @@
 """Pairing rounds: pairing channels, participants, rounds and seats (with answers)
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0007
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0003"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
