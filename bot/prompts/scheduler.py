@@ -25,6 +25,7 @@ class PromptScheduler:
         self.interval = interval
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()  # held while a pass runs, so stop() can wait for it
+        self._stopping = False
 
     def start(self) -> None:
         self.job = self.scheduler.add_job(
@@ -44,6 +45,8 @@ class PromptScheduler:
             self.job.modify(next_run_time=datetime.now(UTC))
 
     async def tick(self) -> None:
+        if self._stopping:  # handed to the loop just before stop(): nothing to do
+            return
         try:
             async with self._busy:
                 report = await self.dispatcher.run_due()
@@ -56,8 +59,12 @@ class PromptScheduler:
             log.info("prompts dispatched", extra={"outcomes": dict(report.outcomes)})
 
     async def stop(self) -> None:
-        """No new passes; the one under way finishes (its claims are recorded)."""
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        """No new passes; the one under way finishes (its claims are recorded).
+
+        The pass is awaited BEFORE the scheduler shuts down: APScheduler's shutdown
+        cancels the jobs still running, which would cut a pass short and log a
+        CancelledError traceback (a console whose input ends at once showed one)."""
+        self._stopping = True
         async with self._busy:
-            pass
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=False)
