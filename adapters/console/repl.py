@@ -237,6 +237,9 @@ class Console:
         lines = render(result.message)
         for i, text in enumerate(lines):
             self.write(f"  {marker if i == 0 else ''}{text}")
+        if len(result.errors) > 1:  # a form refused field by field: every field's reason
+            for name, reason in result.errors:
+                self.write(f"    {name}: {reason}")
         if user_id:
             self.messenger.remember(user_id, result.message)
 
