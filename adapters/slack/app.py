@@ -435,6 +435,7 @@ def _intro(result: Reply) -> Message:
 def _field_errors(view: dict[str, Any], result: Reply) -> dict[str, str]:
     """Each refused answer under its field; a refusal of the whole form under the first."""
     fields = {b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"}
+    fields.update((view.get("state") or {}).get("values") or {})
     errors = {name: text[:150] for name, text in result.errors if name in fields}
     return errors or {_first_block(view): result.text[:150]}
 
