@@ -35,7 +35,7 @@ def render_form(form: Form, number: int) -> list[str]:
     for item in form.inputs:
         about = _about(item)
         if about:
-            lines.append(f"    {item.name}: {about}")
+            lines.append(f"    {item.name} ({item.label}): {about}")
     lines.append(f"  [{number}] {form.submit}: /press {number} {fields}{need}")
     return lines
 
