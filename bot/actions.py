@@ -27,6 +27,8 @@ class Action(StrEnum):
     PROFILE_LEVELS_SAVE = "profile.levels_save"
     PROFILE_PREFS = "profile.prefs"  # open the availability and DMs step
     PROFILE_PREFS_SAVE = "profile.prefs_save"
+    SETTINGS_FORM = "settings.form"  # organisers: the settings with choices, as a form
+    SETTINGS_SAVE = "settings.save"
     ACCOUNT_PAUSE = "account.pause"
     ACCOUNT_RESUME = "account.resume"
     FORGET_CONFIRM = "forget.confirm"

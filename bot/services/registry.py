@@ -21,6 +21,7 @@ from bot.services import (
     profile_forms,
     profiles,
     search,
+    settings_form,
     thanks,
     topics,
 )
@@ -274,6 +275,8 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.PROFILE_LEVELS_SAVE, profile_forms.save_levels),
     ButtonSpec(Action.PROFILE_PREFS, profile_forms.open_prefs),
     ButtonSpec(Action.PROFILE_PREFS_SAVE, profile_forms.save_prefs),
+    ButtonSpec(Action.SETTINGS_FORM, settings_form.open_settings),
+    ButtonSpec(Action.SETTINGS_SAVE, settings_form.save_settings),
     ButtonSpec(Action.ACCOUNT_PAUSE, account.pause_button),
     ButtonSpec(Action.ACCOUNT_RESUME, account.pause_button),
     ButtonSpec(Action.FORGET_CONFIRM, _forget_button),

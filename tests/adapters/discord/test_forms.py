@@ -102,3 +102,18 @@ async def test_a_level_for_each_skill_from_a_radio_group(world: DiscordWorld) ->
     assert "go (learning)" in saved.said and "rust (expert)" in saved.said
     refused = await world.submit(ana, modal, {"level1": "guru"})
     assert "not one of the choices" in refused.said
+
+
+async def test_organisers_settings_form_has_a_checkbox_group(world: DiscordWorld) -> None:
+    olga = world.person("olga", organiser=True)
+    listed = await world.command(olga, "networker", "settings")
+
+    modal = await world.press(olga, listed, "Change in a form")
+
+    found = components(modal)
+    assert found["prompts_off"]["type"] == 22  # a CheckboxGroup
+    assert found["dm_daily_cap"]["type"] == 21  # ten choices: a RadioGroup
+    assert found["default_capacity"]["type"] == 3  # more than ten: a Select
+    saved = await world.submit(olga, modal, {"prompts_off": "occasion", "dm_daily_cap": "4"})
+    assert "**prompts\\_off**: occasion" in saved.said
+    assert "**dm\\_daily\\_cap**: 4" in saved.said

@@ -11,6 +11,7 @@ from tests.adapters.slack.helpers import (
     button,
     dm,
     empty_ack,
+    ephemeral,
     only_post,
     only_view,
     post_text,
@@ -202,3 +203,30 @@ async def test_a_levels_form_for_skills_that_changed_meanwhile_saves_nothing(
     assert "Your skills changed since this form opened" in next(iter(refused.values()))
     shown = said(await slack.sender.command("/profile", "tz=Europe/Berlin", user=ana))
     assert "go (practitioner)" in shown
+
+
+async def test_organisers_settings_form_has_checkboxes_and_selects(slack: SlackWorld) -> None:
+    org = slack.user("UORG", "olga", admin=True)
+    listed = ephemeral(await slack.sender.command("/networker", "settings", user=org))
+    slack.double.clear()
+
+    assert await press(slack, org, button(listed["blocks"], "Change in a form")) == []
+
+    view = only_view(slack)
+    fields = inputs(view)
+    kinds = {name: block["element"]["type"] for name, block in fields.items()}
+    assert kinds == {
+        "prompts_off": "checkboxes",
+        "dm_daily_cap": "static_select",
+        "thanks_daily_cap": "static_select",
+        "default_capacity": "static_select",
+        "timezone": "static_select",
+    }
+    assert "initial_options" not in fields["prompts_off"]["element"]  # none off yet
+    slack.double.clear()
+
+    done = await submit(slack, view, org, prompts_off="occasion,keep_in_touch", dm_daily_cap="5")
+
+    empty_ack(done)
+    shown = post_text(only_post(slack, dm(org)))
+    assert "keep_in_touch, occasion" in shown and "*dm_daily_cap*\n5" in shown
