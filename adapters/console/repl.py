@@ -7,6 +7,7 @@ import contextlib
 import re
 import shlex
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -77,7 +78,7 @@ class Console:
         while True:
             if interactive:  # input() edits the line and keeps a history (arrow keys)
                 try:
-                    text = await asyncio.to_thread(input, self.prompt)
+                    text = await _typed(self.prompt)
                 except EOFError:
                     break
                 text += "\n"
@@ -337,6 +338,32 @@ def _zone(name: str) -> ZoneInfo:
 def clean_typed(text: str) -> str:
     """A typed line without its newline, key escape sequences or control characters."""
     return _ESCAPES.sub("", text.replace("\t", " ")).strip()
+
+
+async def _typed(prompt: str) -> str:
+    """input() in a thread of its own that never holds the exit up: on Ctrl-C the
+    console closes at once instead of waiting for one more line to be typed."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(text: str | None, error: BaseException | None) -> None:
+        if line.done():
+            return
+        if error is not None:
+            line.set_exception(error)
+        else:
+            line.set_result(text or "")
+
+    def read() -> None:
+        try:
+            text, error = input(prompt), None
+        except (EOFError, KeyboardInterrupt, OSError) as problem:
+            text, error = None, EOFError() if not isinstance(problem, EOFError) else problem
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(settle, text, error)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return await line
 
 
 def _line_editing() -> None:

@@ -191,3 +191,56 @@ def test_logs_go_to_a_file_and_escapes_are_not_echoed(tmp_path: Path) -> None:
     assert "\x1b" not in result.stdout
     assert "alice> /whoknows k8s\n" in result.stdout
     assert (tmp_path / "networker-console.log").read_text()  # the logs went here
+
+
+def in_a_terminal(tmp_path: Path, *keys: bytes) -> tuple[str, int]:
+    """Run the console on a pseudo-terminal, type `keys` one by one; (screen, exit code)."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the console, as someone starts it in a terminal
+        os.chdir(tmp_path)
+        os.execve(str(NETWORKER), [str(NETWORKER), "console", "--db", "t.db"], clean_env())
+    screen = b""
+
+    def read_until(text: bytes, limit: float = 60) -> None:
+        nonlocal screen
+        end = time.monotonic() + limit
+        while text not in screen and time.monotonic() < end:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    screen += os.read(fd, 65536)
+                except OSError:  # the console ended
+                    return
+
+    read_until(b"> ")
+    for key in keys:
+        prompts = screen.count(b"> ")
+        os.write(fd, key)
+        end = time.monotonic() + 60
+        while key.endswith(b"\r") and screen.count(b"> ") <= prompts:  # the answer, then
+            assert time.monotonic() < end, screen  # the next prompt
+            read_until(b"\x00", 0.5)
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done or time.monotonic() > deadline:
+            break
+        read_until(b"\x00", 0.5)
+    os.close(fd)
+    assert done, "the console did not end"
+    return screen.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+def test_a_terminal_has_history_and_ends_cleanly_on_ctrl_d_and_ctrl_c(tmp_path: Path) -> None:
+    screen, code = in_a_terminal(tmp_path, b"/as bob\r", b"\x1b[A\r", b"\x04")
+    assert code == 0
+    assert screen.count("You are now @bob.") == 2  # the up arrow brought the line back
+    assert "\x1b[A" not in screen and "^[[A" not in screen
+    assert "Traceback" not in screen
+
+    screen, code = in_a_terminal(tmp_path, b"/as ana\r", b"\x03")
+    assert code == 0
+    assert "You are now @ana." in screen and "Traceback" not in screen
