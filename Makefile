@@ -1,10 +1,10 @@
-# Two commands for a newcomer: `make run` and `make test`.
+# For a newcomer: `make run`, `make demo` (a ready sample community) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run demo test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+
+demo: $(STAMP)
+	$(BIN)/networker console --demo

@@ -36,7 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     dispatch.add_argument(
         "--no-migrate", action="store_true", help="don't upgrade the database first"
     )
-    console = sub.add_parser("console", help="a simulated community in the terminal")
+    console = sub.add_parser(
+        "console",
+        help="a simulated community in the terminal (its logs go to networker-console.log)",
+    )
     console.add_argument("--db", help="SQLite database file (default: DATABASE_URL)")
     console.add_argument(
         "--demo",
@@ -101,7 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _console(settings, migrate=True, demo=args.demo, echo=args.echo)
 
 
+CONSOLE_LOG = "networker-console.log"
+
+
 def _console(settings: Settings, *, migrate: bool, demo: bool, echo: bool) -> int:
+    # Logs never land between the lines of the conversation (set before the imports:
+    # some libraries log as they load).
+    setup_logging(settings.log_level, settings.log_format, file=CONSOLE_LOG)
     from adapters.console.main import reset_demo_db, run_console
 
     if demo:

@@ -23,6 +23,12 @@ class Action(StrEnum):
     ASKS_POST = "asks.post"  # post an unanswered ask in the asks channel
     PROFILE_EDIT = "profile.edit"
     PROFILE_SAVE = "profile.save"
+    PROFILE_LEVELS = "profile.levels"  # open the skill levels step (value: first skill)
+    PROFILE_LEVELS_SAVE = "profile.levels_save"
+    PROFILE_PREFS = "profile.prefs"  # open the availability and DMs step
+    PROFILE_PREFS_SAVE = "profile.prefs_save"
+    SETTINGS_FORM = "settings.form"  # organisers: the settings with choices, as a form
+    SETTINGS_SAVE = "settings.save"
     ACCOUNT_PAUSE = "account.pause"
     ACCOUNT_RESUME = "account.resume"
     FORGET_CONFIRM = "forget.confirm"

@@ -38,8 +38,13 @@ class TextFormatter(logging.Formatter):
         return text
 
 
-def setup_logging(level: str, fmt: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def setup_logging(level: str, fmt: str, file: str | None = None) -> None:
+    """To stderr, or to `file` (the console: its conversation owns the terminal)."""
+    handler: logging.Handler = (
+        logging.FileHandler(file, encoding="utf-8", delay=True)
+        if file
+        else logging.StreamHandler(sys.stderr)
+    )
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

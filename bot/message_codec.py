@@ -22,6 +22,7 @@ from bot.messages import (
     Line,
     Mention,
     Message,
+    Option,
     Outbound,
     Plain,
     Quote,
@@ -84,6 +85,8 @@ def encode_message(msg: Message) -> Json:
                     "required": i.required,
                     "placeholder": i.placeholder,
                     "initial": i.initial,
+                    "options": [[o.value, o.label] for o in i.options],
+                    "hint": i.hint,
                 }
                 for i in form.inputs
             ],
@@ -118,6 +121,9 @@ def decode_message(data: Json) -> Message:
                     bool(i["required"]),
                     str(i["placeholder"]),
                     str(i["initial"]),
+                    # rows written before choices existed have neither
+                    tuple(Option(str(v), str(label)) for v, label in i.get("options", [])),
+                    str(i.get("hint", "")),
                 )
                 for i in f["inputs"]
             ),

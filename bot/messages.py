@@ -74,22 +74,46 @@ class Button:
 class InputKind(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"
-    MEMBER = "member"
+    MEMBER = "member"  # a member picker; the pick arrives as Press.mentioned
+    CHOICE = "choice"  # one of `options`
+    MULTI_CHOICE = "multi_choice"  # any of `options`; answered as values joined by ","
+    YES_NO = "yes_no"  # answered "yes" or "no"
+    DATE = "date"  # answered YYYY-MM-DD
+    TIMEZONE = "timezone"  # an IANA name, e.g. Europe/Berlin
+
+
+CHOICE_KINDS = frozenset({InputKind.CHOICE, InputKind.MULTI_CHOICE})
+FORM_INPUTS_MAX = 5  # Discord's limit for a modal; every form fits every platform
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str  # what the answer carries (no commas: a multiple choice joins them)
+    label: str
 
 
 @dataclass(frozen=True)
 class Input:
+    """One question of a form. `initial`: the current answer, in the answer's own form
+    (a choice's value, values joined by "," for a multiple choice, "yes"/"no", a date as
+    YYYY-MM-DD). `hint`: a line of help under the field."""
+
     name: str
     label: str
     kind: InputKind = InputKind.TEXT
     required: bool = False
     placeholder: str = ""
     initial: str = ""
+    options: tuple[Option, ...] = ()
+    hint: str = ""
 
 
 @dataclass(frozen=True)
 class Form:
-    """Questions to ask before an action runs (a modal on Slack and Discord)."""
+    """Questions to ask before an action runs (a modal on Slack and Discord).
+
+    At most FORM_INPUTS_MAX inputs: a longer form is asked in steps (a button after one
+    step opens the next)."""
 
     title: str
     action: Action
@@ -139,6 +163,9 @@ class Reply:
     # answer itself must hold while they are still on their way (platforms answer before
     # they send), so it says "on its way"; adapters show this instead once they are sent.
     once_delivered: Message | None = None
+    # A form's answers refused field by field: (input name, what is wrong). Platforms
+    # with modals show each under its field and keep the form open.
+    errors: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:

@@ -703,6 +703,17 @@ class FakePrompts:
         due.sort(key=lambda p: (p.due_at, p.id or 0))
         return due[:limit]
 
+    async def next_due(self, platforms: Iterable[str]) -> datetime | None:
+        wanted = set(platforms)
+        return min(
+            (
+                p.due_at
+                for p in self.t.prompts.values()
+                if p.state in CLAIMABLE and self.t.communities[p.community_id].platform in wanted
+            ),
+            default=None,
+        )
+
     async def sent_since(
         self, recipient_ids: Iterable[int], since: datetime
     ) -> list[tuple[int, datetime]]:

@@ -16,3 +16,7 @@ class SimulatedClock:
 
     def advance(self, by: timedelta) -> None:
         self.offset += by
+
+    def move_to(self, moment: datetime) -> None:
+        """Stand at this moment (never backwards): a jump stops at each due time."""
+        self.offset += max(moment - self.now(), timedelta())

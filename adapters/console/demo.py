@@ -10,6 +10,7 @@ from bot.services.app import Networker
 from bot.services.commands import Actor, EditProfile, MemberRef
 
 DEMO_DB = "networker-demo.db"
+DEMO_ORGANISERS = frozenset({"lena"})  # `/as lena` acts as an organiser, as described
 
 # name, profile edit in the /profile syntax
 PEOPLE: tuple[tuple[str, str], ...] = (
@@ -111,7 +112,9 @@ PEOPLE: tuple[tuple[str, str], ...] = (
 
 async def load_demo(app: Networker) -> int:
     for name, profile in PEOPLE:
-        actor = Actor(PLATFORM, COMMUNITY, MemberRef(name, name), is_organiser=name == "lena")
+        actor = Actor(
+            PLATFORM, COMMUNITY, MemberRef(name, name), is_organiser=name in DEMO_ORGANISERS
+        )
         result = await app.handle(actor, EditProfile(text=f'bio="Sample member {name}" {profile}'))
         if result is None or not result.ok:
             raise RuntimeError(f"demo profile for {name} was refused: {result and result.text}")

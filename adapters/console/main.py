@@ -6,13 +6,16 @@ import sys
 from pathlib import Path
 
 from adapters.console.clock import SimulatedClock
-from adapters.console.demo import DEMO_DB, load_demo
+from adapters.console.demo import DEMO_DB, DEMO_ORGANISERS, load_demo
 from adapters.console.messenger import ConsoleMessenger
 from adapters.console.repl import COMMUNITY, PLATFORM, Console
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 
-BANNER = "Networker console. Type /as <name> to act as a member, /help for everything."
+BANNER = """Networker console: a simulated community in your terminal.
+  /as <name>                 start by acting as a member (created on first use)
+  /help                      every command; /clock +3d moves time to see prompts arrive
+  networker console --demo   a ready sample community (or: make demo)"""
 
 
 def _write(text: str) -> None:
@@ -37,14 +40,20 @@ async def run_console(settings: Settings, *, migrate: bool, demo: bool, echo: bo
         name = "Demo Association (sample data)" if demo else "Console community"
         await runtime.app.register_community(PLATFORM, COMMUNITY, name)
         console = Console(
-            runtime.app, messenger, _write, dispatcher=runtime.dispatcher, clock=clock
+            runtime.app,
+            messenger,
+            _write,
+            dispatcher=runtime.dispatcher,
+            clock=clock,
+            organisers=DEMO_ORGANISERS if demo else frozenset(),
         )
         runtime.start_prompts()  # prompts due in real time arrive too
         if demo:
             count = await load_demo(runtime.app)
             _write(
                 f"Loaded the SAMPLE community: {count} made-up members in {DEMO_DB}. "
-                "Try /as dana then /whoknows k8s."
+                "Try /as dana then /whoknows k8s; lena is an organiser (/as lena, then "
+                "/networker stats)."
             )
         _write(BANNER)
         await console.run(sys.stdin, echo=echo or not sys.stdin.isatty())

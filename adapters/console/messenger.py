@@ -22,6 +22,8 @@ class ConsoleMessenger:
         self.choices: dict[str, list[Choice]] = {}
         self.log: list[tuple[str, tuple[str, ...], Message]] = []  # (kind, recipients, message)
         self._held: list[str] | None = None
+        # During a /clock jump: the simulated time each message is sent at, as a header.
+        self.stamp: str | None = None
 
     def hold(self) -> None:
         """Keep what the bot sends until the typist's own reply has been printed."""
@@ -55,6 +57,8 @@ class ConsoleMessenger:
 
     def _print(self, header: str, message: Message) -> None:
         out = self.write if self._held is None else self._held.append
+        if self.stamp:
+            header = f"── {self.stamp}: {header.removeprefix('── ')}"
         out(header)
         for text in render(message):
             out(f"  {text}")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shlex
 import sys
+import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from adapters.console.clock import SimulatedClock
 from adapters.console.messenger import Choice, ConsoleMessenger
@@ -18,14 +21,20 @@ from bot.domain.errors import UserError
 from bot.domain.prompts import parse_duration
 from bot.domain.wording import plural
 from bot.messages import InputKind, Reply
-from bot.prompts.dispatcher import Dispatcher
+from bot.prompts.dispatcher import Dispatcher, Report
 from bot.services import commands as c
 from bot.services.app import Networker
+from bot.services.help import help_reply
+from bot.services.registry import REGISTRY
 
 PLATFORM = "console"
 COMMUNITY = "console"
 _MENTION = re.compile(r"^@([\w.\-]+)$")
+# Escape sequences a terminal sends for keys (arrows, Home, F1…), and other control
+# characters: typed by mistake they are dropped, never echoed back.
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|O.|[@-Z\\-_])?|[\x00-\x08\x0b-\x1f\x7f]")
 MEMBERS_SHOWN = 1000
+JUMP_STEPS_MAX = 100_000  # a runaway guard: a year with a paused member is ~400 steps
 
 CONSOLE_HELP = """Console commands:
   /as <name> [--organiser]   act as this member (created on first use)
@@ -47,6 +56,7 @@ class Console:
         *,
         dispatcher: Dispatcher | None = None,
         clock: SimulatedClock | None = None,
+        organisers: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.messenger = messenger
@@ -56,21 +66,28 @@ class Console:
         self.clock = clock
         self.user: c.MemberRef | None = None
         self.organiser = False
+        self.organisers = organisers  # members who act as organisers without --organiser
 
     @property
     def prompt(self) -> str:
         return f"{self.user.display_name}> " if self.user else "> "
 
     async def run(self, stream: TextIO, *, echo: bool) -> None:
-        interactive = stream.isatty()
+        interactive = stream.isatty() and stream is sys.stdin
+        if interactive:
+            _line_editing()
         while True:
-            if interactive:
-                sys.stdout.write(self.prompt)
-                sys.stdout.flush()
-            text = await asyncio.to_thread(stream.readline)
+            if interactive:  # input() edits the line and keeps a history (arrow keys)
+                try:
+                    text = await _typed(self.prompt)
+                except EOFError:
+                    break
+                text += "\n"
+            else:
+                text = await asyncio.to_thread(stream.readline)
             if not text:
                 break
-            text = text.strip()
+            text = clean_typed(text)
             if echo and text:
                 self.write(f"{self.prompt}{text}")
             if text in {"/quit", "/exit"}:
@@ -93,7 +110,10 @@ class Console:
         name = name.lower()
         if name == "/help":
             self.write(CONSOLE_HELP)
-            await self._run(c.Help())
+            if self.user is None:  # nobody to act as yet: the help, without making a member
+                self._show("", help_reply(REGISTRY))
+            else:
+                await self._run(c.Help())
             return
         if name == "/as":
             await self._switch(rest)
@@ -125,19 +145,24 @@ class Console:
                 "Usage: /as <name> [--organiser]", "A name is one word: letters, digits, . - _"
             )
         display = names[0].lstrip("@")
-        self.user = c.MemberRef(display.lower(), display)
-        self.organiser = organiser
-        await self.app.join(PLATFORM, self.community, self.user)  # /members and @name know them
-        self.write(f"  You are now @{self.user.user_id}{' (organiser)' if organiser else ''}.")
+        user = c.MemberRef(display.lower(), display)
+        known = await self.app.find_members(PLATFORM, self.community, user.user_id, MEMBERS_SHOWN)
+        new = all(m.user_id != user.user_id for m in known)
+        self.user = user
+        self.organiser = organiser or user.user_id in self.organisers
+        await self.app.join(PLATFORM, self.community, user)  # /members and @name know them
+        self.write(f"  You are now @{user.user_id}{' (organiser)' if self.organiser else ''}.")
+        if new:  # the welcome DM a member joining on Slack or Discord gets
+            await self._run(c.Onboard(), show=False)
 
-    async def _run(self, command: c.Command) -> None:
-        assert self.user is not None or isinstance(command, c.Help)
-        user = self.user or c.MemberRef("guest", "guest")
+    async def _run(self, command: c.Command, *, show: bool = True) -> None:
+        assert self.user is not None
+        user = self.user
         actor = c.Actor(PLATFORM, self.community, user, is_organiser=self.organiser)
         self.messenger.hold()
         try:
             result = await self.app.handle(actor, command)
-            if result is not None:
+            if result is not None and show:
                 self._show(user.user_id, result)
             if self.dispatcher is not None:  # e.g. the thank-you prompt after "Helpful"
                 await self.dispatcher.run_due()
@@ -149,26 +174,60 @@ class Console:
     async def _clock(self, rest: str) -> None:
         if self.clock is None or self.dispatcher is None:
             raise UserError("This console has no simulated clock.")
-        if rest:
-            if not rest.startswith("+"):
-                raise UserError("The clock only moves forward.", "e.g. /clock +3d, +12h or +2w")
-            by = parse_duration(rest[1:], low=timedelta(minutes=1), high=timedelta(days=400))
-            self.clock.advance(by)
-        now = self.clock.now()
-        self.write(f"  🕒 It is now {now:%a %d %b %Y %H:%M} UTC.")
         if not rest:
+            self.write(f"  🕒 It is now {self.clock.now():%a %d %b %Y %H:%M} UTC.")
             return
+        if not rest.startswith("+"):
+            raise UserError("The clock only moves forward.", "e.g. /clock +3d, +12h or +2w")
+        by = parse_duration(rest[1:], low=timedelta(minutes=1), high=timedelta(days=400))
+        target = self.clock.now() + by
+        self.write(f"  🕒 It is now {target:%a %d %b %Y %H:%M} UTC.")
         self.messenger.hold()
         try:
-            report = await self.dispatcher.run_due()
+            report = await self._jump(self.clock, self.dispatcher, target)
         finally:
+            self.messenger.stamp = None
             self.messenger.release()
-        waiting = report.outcomes["waiting for window"] + report.outcomes["held"]
+        self._summary(report, target)
+
+    async def _jump(
+        self, clock: SimulatedClock, dispatcher: Dispatcher, target: datetime
+    ) -> Report:
+        """Run everything that falls due before `target` in order, each at its own time,
+        as a dispatcher running all along would have: a reminder due on Tuesday 09:00 goes
+        out then, and what it changes (an expiry planned after it) follows in turn."""
+        report = Report()
+        for _ in range(JUMP_STEPS_MAX):
+            due = await dispatcher.next_due()
+            if due is None or due > target:
+                break
+            clock.move_to(due)
+            self.messenger.stamp = f"{clock.now():%a %H:%M} UTC"
+            step = await dispatcher.run_due()
+            report.add(step)
+            if not step.claimed:  # due but not claimable here: stop rather than spin
+                break
+        clock.move_to(target)
+        self.messenger.stamp = f"{clock.now():%a %H:%M} UTC"
+        report.add(await dispatcher.run_due())
+        return report
+
+    def _summary(self, report: Report, target: datetime) -> None:
+        still = [w for w in report.waiting.values() if w.until > target]
+        for wait in sorted(still, key=lambda w: w.until):
+            if wait.paused:
+                self.write(f"  ⏸ A prompt to @{wait.recipient} is held while they are paused.")
+                continue
+            local = wait.until.astimezone(_zone(wait.timezone))
+            self.write(
+                f"  ⏳ A prompt to @{wait.recipient} waits until "
+                f"{local:%a %H:%M} {wait.recipient}'s time (their contact window)."
+            )
         merged = report.outcomes["merged into digest"]
         summary = f"  Sent {plural(report.sent, 'prompt')}"
-        if waiting:
-            verb = "waits" if waiting == 1 else "wait"
-            summary += f"; {waiting} {verb} for a contact window or a pause"
+        if still:
+            verb = "waits" if len(still) == 1 else "wait"
+            summary += f"; {len(still)} {verb} for a contact window or a pause"
         if merged:
             summary += f"; {merged} held for tomorrow's digest (daily cap)"
         self.write(summary + ".")
@@ -178,7 +237,11 @@ class Console:
         lines = render(result.message)
         for i, text in enumerate(lines):
             self.write(f"  {marker if i == 0 else ''}{text}")
-        self.messenger.remember(user_id, result.message)
+        if len(result.errors) > 1:  # a form refused field by field: every field's reason
+            for name, reason in result.errors:
+                self.write(f"    {name}: {reason}")
+        if user_id:
+            self.messenger.remember(user_id, result.message)
 
     # --- parsing ------------------------------------------------------------------------
 
@@ -262,3 +325,49 @@ class Console:
             if item.required and not inputs.get(item.name):
                 raise UserError(f"Please fill in {item.name}.", f'/press … {item.name}="…"')
         return inputs, mentioned
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):  # a stored zone this machine lacks: say it in UTC
+        return ZoneInfo("UTC")
+
+
+def clean_typed(text: str) -> str:
+    """A typed line without its newline, key escape sequences or control characters."""
+    return _ESCAPES.sub("", text.replace("\t", " ")).strip()
+
+
+async def _typed(prompt: str) -> str:
+    """input() in a thread of its own that never holds the exit up: on Ctrl-C the
+    console closes at once instead of waiting for one more line to be typed."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(text: str | None, error: BaseException | None) -> None:
+        if line.done():
+            return
+        if error is not None:
+            line.set_exception(error)
+        else:
+            line.set_result(text or "")
+
+    def read() -> None:
+        try:
+            text, error = input(prompt), None
+        except (EOFError, KeyboardInterrupt, OSError) as problem:
+            text, error = None, EOFError() if not isinstance(problem, EOFError) else problem
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(settle, text, error)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return await line
+
+
+def _line_editing() -> None:
+    """Arrow keys edit the line and walk the history, where the terminal has readline."""
+    # Importing it is what turns line editing on for input(); where it is missing
+    # (Windows), plain input still works.
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401

@@ -12,7 +12,7 @@ from typing import Any
 import discord
 
 from adapters.markup import Markup
-from bot.messages import Form, InputKind, Mention, Message, Span, Style
+from bot.messages import CHOICE_KINDS, Form, Input, InputKind, Mention, Message, Span, Style
 
 CONTENT_MAX = 2000  # Discord's limit for a message's content
 CUSTOM_ID_MAX = 100
@@ -107,34 +107,96 @@ def view(message: Message, community: str) -> discord.ui.View | None:
 
 def modal(form: Form, community: str) -> discord.ui.Modal:
     """A form as a modal. Its answers are read from the raw submit (see `modal_answers`),
-    so a modal opened before a restart still works after it."""
+    so a modal opened before a restart still works after it. The core keeps every form
+    within the five Label-wrapped inputs a modal may hold."""
     result = discord.ui.Modal(
         title=form.title[:45], custom_id=custom_id(community, form.action, form.value)
     )
     for item in form.inputs[:5]:
-        component: discord.ui.Item[discord.ui.Modal]
-        if item.kind is InputKind.MEMBER:
-            component = discord.ui.UserSelect(custom_id=item.name, required=item.required)
-        else:
-            long = item.kind is InputKind.LONG_TEXT
-            default = item.initial[:TEXT_INPUT_MAX]
-            component = discord.ui.TextInput(
-                custom_id=item.name,
-                style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
-                required=item.required,
-                default=default or None,
-                placeholder=item.placeholder[:100] or None,
-                # Discord refuses the whole modal when the current value is longer (e.g. a
-                # long skills list); the core checks the lengths of what comes back.
-                max_length=max(1000 if long else 200, len(default)),
+        result.add_item(
+            discord.ui.Label(
+                text=item.label[:45],
+                component=_component(item),
+                description=item.hint[:100] or None,
             )
-        result.add_item(discord.ui.Label(text=item.label[:45], component=component))
+        )
     result.stop()  # likewise: not kept in discord.py's modal store until submitted
     return result
 
 
+RADIO_MAX = 10  # Discord: a radio or checkbox group holds 2 to 10 options
+SELECT_MAX = 25  # and a select at most 25
+
+
+def _component(item: Input) -> discord.ui.Item[discord.ui.Modal]:
+    """The Discord component for one input kind. Discord has no date or time-zone
+    picker: those are short text inputs, checked by the core like every answer."""
+    kind = item.kind
+    chosen = set(item.initial.split(",")) if item.initial else set()
+    if kind is InputKind.MEMBER:
+        return discord.ui.UserSelect(custom_id=item.name, required=item.required)
+    if kind is InputKind.YES_NO:
+        return discord.ui.Checkbox(custom_id=item.name, default=item.initial == "yes")
+    if kind is InputKind.CHOICE and 2 <= len(item.options) <= RADIO_MAX:
+        return discord.ui.RadioGroup(
+            custom_id=item.name,
+            required=item.required,
+            options=[
+                discord.RadioGroupOption(
+                    label=o.label[:100], value=o.value[:100], default=o.value in chosen
+                )
+                for o in item.options
+            ],
+        )
+    if kind is InputKind.MULTI_CHOICE and 1 <= len(item.options) <= RADIO_MAX:
+        return discord.ui.CheckboxGroup(
+            custom_id=item.name,
+            required=item.required,
+            min_values=1 if item.required else 0,
+            max_values=len(item.options),
+            options=[
+                discord.CheckboxGroupOption(
+                    label=o.label[:100], value=o.value[:100], default=o.value in chosen
+                )
+                for o in item.options
+            ],
+        )
+    if kind in CHOICE_KINDS:
+        options = item.options[:SELECT_MAX]
+        return discord.ui.Select(
+            custom_id=item.name,
+            required=item.required,
+            min_values=1 if item.required else 0,
+            max_values=len(options) if kind is InputKind.MULTI_CHOICE else 1,
+            options=[
+                discord.SelectOption(
+                    label=o.label[:100], value=o.value[:100], default=o.value in chosen
+                )
+                for o in options
+            ],
+        )
+    long = kind is InputKind.LONG_TEXT
+    default = item.initial[:TEXT_INPUT_MAX]
+    placeholder = item.placeholder or ("YYYY-MM-DD" if kind is InputKind.DATE else "")
+    return discord.ui.TextInput(
+        custom_id=item.name,
+        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+        required=item.required,
+        default=default or None,
+        placeholder=placeholder[:100] or None,
+        # Discord refuses the whole modal when the current value is longer (e.g. a
+        # long skills list); the core checks the lengths of what comes back.
+        max_length=max(1000 if long else 200, len(default)),
+    )
+
+
+_USER_SELECT = discord.ComponentType.user_select.value
+_CHECKBOX = discord.ComponentType.checkbox.value
+
+
 def modal_answers(data: dict[str, Any]) -> tuple[dict[str, str], str | None]:
-    """Text answers by field name, and the member picked, from a modal submit's data."""
+    """Answers by field name, as the core reads them (a choice's value, several joined
+    by ",", a checkbox as yes/no), and the member picked, from a modal submit's data."""
     inputs: dict[str, str] = {}
     picked: str | None = None
     stack: list[dict[str, Any]] = list(data.get("components") or [])
@@ -146,9 +208,13 @@ def modal_answers(data: dict[str, Any]) -> tuple[dict[str, str], str | None]:
         name = item.get("custom_id")
         if not name:
             continue
-        if "values" in item:  # a select
+        if item.get("type") == _USER_SELECT:
             values = item.get("values") or []
             picked = str(values[0]) if values else picked
+        elif "values" in item:  # a select or a checkbox group
+            inputs[name] = ",".join(str(v) for v in item.get("values") or [])
+        elif item.get("type") == _CHECKBOX:
+            inputs[name] = "yes" if item.get("value") is True else "no"
         elif "value" in item:
             inputs[name] = str(item.get("value") or "")
     return inputs, picked

@@ -304,8 +304,8 @@ class SlackListeners:
         outcome = await self.core.execute(actor, press)
         result = outcome.reply
         assert result is not None
-        if not result.ok:  # keep the modal open, with the reason under the first field
-            await ack(response_action="errors", errors={_first_block(view): result.text[:150]})
+        if not result.ok:  # keep the modal open, each reason under its own field
+            await ack(response_action="errors", errors=_field_errors(view, result))
             return
         await ack()
         await self.after.later(
@@ -493,6 +493,14 @@ def slack_trouble(error: SlackApiError, doing: str) -> Reply:
 def _intro(result: Reply) -> Message:
     """The reply's text, shown above a modal's fields."""
     return Message(sections=result.message.sections)
+
+
+def _field_errors(view: dict[str, Any], result: Reply) -> dict[str, str]:
+    """Each refused answer under its field; a refusal of the whole form under the first."""
+    fields = {b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"}
+    fields.update((view.get("state") or {}).get("values") or {})
+    errors = {name: text[:150] for name, text in result.errors if name in fields}
+    return errors or {_first_block(view): result.text[:150]}
 
 
 def _first_block(view: dict[str, Any]) -> str:

@@ -13,3 +13,12 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} {self.hint}"
+
+
+class FieldErrors(UserError):
+    """A form's answers refused, each with what is wrong with it (by input name)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first = next(iter(errors.values()), "Please check the form.")
+        super().__init__(first if len(errors) == 1 else f"{first} (and {len(errors) - 1} more)")
+        self.errors = dict(errors)

@@ -75,16 +75,28 @@ class Sent:
     error: DeliveryError | None = None
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A prompt moved on: to its recipient's next contact window, or held while paused."""
+
+    recipient: str  # platform user id
+    until: datetime
+    timezone: str  # the recipient's, to say "until" in their own time
+    paused: bool = False
+
+
 @dataclass
 class Report:
     """What one pass did, for logs, the console and tests."""
 
     claimed: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+    waiting: dict[int, Waiting] = field(default_factory=dict)  # by prompt id, the latest
 
     def add(self, other: Report) -> None:
         self.claimed += other.claimed
         self.outcomes.update(other.outcomes)
+        self.waiting.update(other.waiting)
 
     @property
     def sent(self) -> int:
@@ -123,6 +135,13 @@ class Dispatcher:
             if not report.claimed:  # (a pass may make new prompts due now, e.g. expiry)
                 break
         return total
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest waiting prompt falls due (a simulated clock steps to it)."""
+        if not self.messengers:
+            return None
+        async with self.units(write=False) as uow:
+            return await uow.prompts.next_due(self.messengers)
 
     async def run_once(self) -> Report:
         report, _ = await self._pass(None)
@@ -175,6 +194,12 @@ class Dispatcher:
             for prompt in rows:
                 verdict, delivery = await self._decide(batch, prompt, sent_today)
                 report.outcomes[verdict] += 1
+                if verdict in ("held", "waiting for window") and prompt.id is not None:
+                    member = batch.members[prompt.recipient_id]
+                    tz = timezone_of(batch.communities[prompt.community_id], member)
+                    report.waiting[prompt.id] = Waiting(
+                        member.platform_user_id, prompt.due_at, tz, paused=verdict == "held"
+                    )
                 if delivery is not None:
                     deliveries.append(delivery)
             await uow.commit()

@@ -35,6 +35,7 @@ class PromptScheduler:
         self.chores = tuple(chores)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()  # held while a pass runs, so stop() can wait for it
+        self._stopping = False
 
     def start(self) -> None:
         self.job = self.scheduler.add_job(
@@ -74,6 +75,8 @@ class PromptScheduler:
             self.job.modify(next_run_time=datetime.now(UTC))
 
     async def tick(self) -> None:
+        if self._stopping:  # handed to the loop just before stop(): nothing to do
+            return
         try:
             async with self._busy:
                 report = await self.dispatcher.run_due()
@@ -86,8 +89,12 @@ class PromptScheduler:
             log.info("prompts dispatched", extra={"outcomes": dict(report.outcomes)})
 
     async def stop(self) -> None:
-        """No new passes; the one under way finishes (its claims are recorded)."""
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        """No new passes; the one under way finishes (its claims are recorded).
+
+        The pass is awaited BEFORE the scheduler shuts down: APScheduler's shutdown
+        cancels the jobs still running, which would cut a pass short and log a
+        CancelledError traceback (a console whose input ends at once showed one)."""
+        self._stopping = True
         async with self._busy:
-            pass
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from bot.actions import Action
 from bot.config import Settings as Config
-from bot.domain.errors import UserError
+from bot.domain.errors import FieldErrors, UserError
 from bot.domain.members import Community, check_platform_id
 from bot.messages import (
     DirectMessage,
@@ -309,7 +309,10 @@ class Networker:
                     self.caches.changed(community.id or 0)
         except UserError as error:
             hint = [error.hint] if error.hint else []
-            return Outcome(reply(error.message, *hint, ok=False), Outbox())
+            refused = reply(error.message, *hint, ok=False)
+            if isinstance(error, FieldErrors):
+                refused = replace(refused, errors=tuple(error.errors.items()))
+            return Outcome(refused, Outbox())
         finally:
             log.debug(
                 "command handled",

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.domain.profile import parse_capacity, parse_timezone
 from bot.domain.prompts import format_duration, parse_duration
 from bot.domain.text import TOPIC_MAX, clean
 from bot.domain.vocabulary import normalise, singular
-from bot.messages import Field, Message, Reply, Section, line, reply
+from bot.messages import Button, Field, Message, Reply, Section, line, reply
 from bot.prompts.kinds import SWITCHABLE
 from bot.services.commands import AddAlias, Settings, Stats
 from bot.services.community_settings import DURATIONS
@@ -129,7 +130,8 @@ async def settings(ctx: Context, cmd: Settings) -> Reply:
                         ),
                         fields=fields,
                     ),
-                )
+                ),
+                buttons=(Button("Change in a form", Action.SETTINGS_FORM, ""),),
             )
         )
     key = cmd.key.strip().lower()

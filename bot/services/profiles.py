@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 
-from bot.actions import Action
 from bot.domain.errors import UserError
 from bot.domain.members import Member, MemberSnapshot
 from bot.domain.profile import (
@@ -23,19 +21,15 @@ from bot.domain.thanks import Endorsement
 from bot.domain.wording import day_text, month_day_text, plural
 from bot.messages import (
     Field,
-    Form,
-    Input,
-    InputKind,
     Line,
     Message,
     Quote,
     Reply,
     Section,
-    form_reply,
     line,
     reply,
 )
-from bot.services.commands import EditProfile, Endorse, Press, ProfileForm, ViewProfile
+from bot.services.commands import EditProfile, Endorse, ViewProfile
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load, reindex
 
@@ -211,62 +205,3 @@ async def endorse(ctx: Context, cmd: Endorse) -> Reply:
         reply(line(mention(ctx.me), f" endorsed you for {vocab.label(key)}.")).message,
     )
     return reply(line("Endorsed ", mention(member), f" for {vocab.label(key)}. Thank you!"))
-
-
-# --- the profile as a form (modals) ------------------------------------------------------
-
-PROFILE_FIELDS: tuple[tuple[str, str, InputKind, str], ...] = (
-    (
-        "skills",
-        "Skills, with level",
-        InputKind.LONG_TEXT,
-        "python:expert, public speaking:learning",
-    ),
-    ("help", "What you can help with", InputKind.LONG_TEXT, "in your own words"),
-    ("looking", "What you are looking for", InputKind.LONG_TEXT, ""),
-    ("bio", "Short bio", InputKind.LONG_TEXT, ""),
-    ("tz", "Time zone", InputKind.TEXT, "Europe/Berlin"),
-    ("window", "When the bot may DM you", InputKind.TEXT, "weekdays 09:00-18:00"),
-    ("availability", "Availability", InputKind.TEXT, "open, busy:YYYY-MM-DD or away"),
-    ("capacity", "Requests per 30 days", InputKind.TEXT, "4"),
-    ("discoverable", "Shown in /whoknows (yes/no)", InputKind.TEXT, "yes"),
-)
-
-
-async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
-    me = ctx.me
-    current = {
-        "skills": ", ".join(f"{n}:{Level(v).label}" for n, v in me.skills.items()),
-        "help": me.can_help_with,
-        "looking": me.looking_for,
-        "bio": me.bio,
-        "tz": me.timezone or "",
-        "window": str(me.window()),
-        "availability": (
-            f"busy:{me.busy_until:%Y-%m-%d}"
-            if me.availability == Availability.BUSY and me.busy_until
-            else me.availability
-        ),
-        "capacity": str(me.capacity),
-        "discoverable": "yes" if me.discoverable else "no",
-    }
-    inputs = tuple(
-        Input(name, label, kind, placeholder=hint, initial=current[name])
-        for name, label, kind, hint in PROFILE_FIELDS
-    )
-    form = Form("Your profile", Action.PROFILE_SAVE, "", inputs, submit="Save")
-    return form_reply("Edit your profile", form)
-
-
-async def save_profile_form(ctx: Context, cmd: Press) -> Reply:
-    """The profile form submitted: every field through the same parser as typed edits.
-
-    Emptied text fields and skills are cleared; other empty fields stay as they were.
-    """
-    clearable = {"skills", "help", "looking", "bio"}
-    pairs = [
-        f"{name}={shlex.quote(cmd.inputs.get(name, '').strip())}"
-        for name, *_ in PROFILE_FIELDS
-        if name in clearable or cmd.inputs.get(name, "").strip()
-    ]
-    return await edit_profile(ctx, EditProfile(text=" ".join(pairs)))

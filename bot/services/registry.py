@@ -19,8 +19,10 @@ from bot.services import (
     help,
     organiser,
     pairing,
+    profile_forms,
     profiles,
     search,
+    settings_form,
     thanks,
     topics,
 )
@@ -90,10 +92,6 @@ def _pairing(args: Args) -> c.Command:
 # --- button handlers that reuse a command's use case ------------------------------------
 
 
-async def _edit_profile_button(ctx: Context, _cmd: c.Press) -> Reply:
-    return await profiles.profile_form(ctx, c.ProfileForm())
-
-
 async def _forget_button(ctx: Context, _cmd: c.Press) -> Reply:
     return await account.forget(ctx, c.Forget(confirmed=True))
 
@@ -157,7 +155,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         (
             Use(c.EditProfile, profiles.edit_profile, needs_profile=True),
             Use(c.ViewProfile, profiles.view_profile, read_only=True),
-            Use(c.ProfileForm, profiles.profile_form, read_only=True, needs_profile=True),
+            Use(c.ProfileForm, profile_forms.profile_form, read_only=True, needs_profile=True),
         ),
         (
             Arg("member", ArgKind.MEMBER, "view this member's profile", required=False),
@@ -262,7 +260,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         (NETWORKER, "profile"),
         "edit your profile in a form",
-        (Use(c.ProfileForm, profiles.profile_form, read_only=True, needs_profile=True),),
+        (Use(c.ProfileForm, profile_forms.profile_form, read_only=True, needs_profile=True),),
     ),
     CommandSpec(
         (NETWORKER, "export"),
@@ -316,8 +314,14 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.DRAFT_CANCEL, connections.draft, replaces=True),
     ButtonSpec(Action.ASK_START, connections.ask_from_search),
     ButtonSpec(Action.ASKS_POST, connections.post_ask),
-    ButtonSpec(Action.PROFILE_EDIT, _edit_profile_button),
-    ButtonSpec(Action.PROFILE_SAVE, profiles.save_profile_form),
+    ButtonSpec(Action.PROFILE_EDIT, profile_forms.open_about),
+    ButtonSpec(Action.PROFILE_SAVE, profile_forms.save_about),
+    ButtonSpec(Action.PROFILE_LEVELS, profile_forms.open_levels),
+    ButtonSpec(Action.PROFILE_LEVELS_SAVE, profile_forms.save_levels),
+    ButtonSpec(Action.PROFILE_PREFS, profile_forms.open_prefs),
+    ButtonSpec(Action.PROFILE_PREFS_SAVE, profile_forms.save_prefs),
+    ButtonSpec(Action.SETTINGS_FORM, settings_form.open_settings),
+    ButtonSpec(Action.SETTINGS_SAVE, settings_form.save_settings),
     ButtonSpec(Action.ACCOUNT_PAUSE, account.pause_button),
     ButtonSpec(Action.ACCOUNT_RESUME, account.pause_button),
     ButtonSpec(Action.FORGET_CONFIRM, _forget_button),

@@ -315,6 +315,11 @@ class PromptRepository(Protocol):
         when given."""
         ...
 
+    async def next_due(self, platforms: Iterable[str]) -> datetime | None:
+        """When the earliest waiting prompt on these platforms falls due (None: none
+        waits). A simulated clock steps through these times."""
+        ...
+
     async def sent_since(
         self, recipient_ids: Iterable[int], since: datetime
     ) -> list[tuple[int, datetime]]:

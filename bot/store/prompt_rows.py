@@ -211,6 +211,18 @@ class Prompts:
         )
         return [(r, s) for r, s in rows]
 
+    async def next_due(self, platforms: Iterable[str]) -> datetime | None:
+        stmt = (
+            select(func.min(prompts.c.due_at))
+            .join(communities, communities.c.id == prompts.c.community_id)
+            .where(
+                prompts.c.state.in_(CLAIMABLE),
+                communities.c.platform.in_(list(platforms)),
+            )
+        )
+        found: datetime | None = await self.session.scalar(stmt)
+        return found  # min() keeps the column's type: an aware UTC time
+
     async def on_its_way(self, member_id: int) -> Sequence[Prompt]:
         stmt = (
             select(Prompt)

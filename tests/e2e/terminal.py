@@ -16,6 +16,8 @@ from bot.bootstrap import bootstrap
 from bot.config import Settings
 
 _BUTTON = re.compile(r"\[(\d+)\] ([^\[]+?)(?=\s*(?:\[\d+\]|$|:))")
+# A message sent during a /clock jump says when: "── Tue 09:00 UTC: DM to @bob ──".
+_STAMP = re.compile(r"^── (\w{3} \d\d:\d\d UTC): ")
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Printed:
     lines: list[str]
     reply: list[str] = field(default_factory=list)
     blocks: list[tuple[str, list[str]]] = field(default_factory=list)  # (header, body)
+    times: list[str] = field(default_factory=list)  # each block's simulated time, or ""
 
     @property
     def text(self) -> str:
@@ -43,6 +46,13 @@ class Printed:
         found = [body for header, body in self.blocks if header == f"── DM to @{name} ──"]
         assert len(found) <= 1, f"several DMs to @{name}"
         return "\n".join(found[0]) if found else ""
+
+    def sent_at(self, name: str) -> str:
+        """The simulated time ("Tue 09:00 UTC") the DM to @name was sent at in a jump."""
+        for (header, _), when in zip(self.blocks, self.times, strict=True):
+            if header == f"── DM to @{name} ──":
+                return when
+        raise AssertionError(f"no DM to @{name} in:\n{self.text}")
 
     def dm_recipients(self) -> list[str]:
         return [
@@ -75,7 +85,10 @@ class Terminal:
         out = Printed([text for _, text in new])
         for source, text in new:
             if source == "bot" and text.startswith("── "):
-                out.blocks.append((text, []))
+                stamp = _STAMP.match(text)
+                out.times.append(stamp.group(1) if stamp else "")
+                header = _STAMP.sub("── ", text)
+                out.blocks.append((header, []))
             elif source == "bot":
                 out.blocks[-1][1].append(text)
             else:
@@ -89,10 +102,13 @@ class Terminal:
 
 
 @asynccontextmanager
-async def console_community(directory: Path) -> AsyncIterator[Terminal]:
+async def console_community(
+    directory: Path,
+    start: datetime = datetime(2026, 3, 2, 10, 0, tzinfo=UTC),  # a Monday
+) -> AsyncIterator[Terminal]:
     """The core wired as `networker console` wires it, with a clock the test moves."""
     printed: list[tuple[str, str]] = []
-    clock = SimulatedClock(start=datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # a Monday
+    clock = SimulatedClock(start=start)
     messenger = ConsoleMessenger(lambda text: printed.append(("bot", text)))
     settings = Settings(database_url=f"sqlite+aiosqlite:///{directory}/x.db", _env_file=None)  # type: ignore[call-arg]
     runtime = await bootstrap(settings, messengers={PLATFORM: messenger}, clock=clock)

@@ -269,8 +269,9 @@ async def test_bad_input_prints_a_warning_and_changes_nothing(term: Terminal) ->
     await refused(term, "/thanks @al for all the help", "@al could be")
     out = await term.do("/thanks @al for all the help")
     assert "@alice" in out.text and "@alex" in out.text and "Type more of the name." in out.text
-    await refused(term, "/press 1", "No buttons are waiting for you.")
-    await refused(term, "/press", "No buttons are waiting for you.")
+    # frank's only buttons are his welcome DM's one ("Set up my profile").
+    await refused(term, "/press 2", "There is no button 2 for you.")
+    await refused(term, "/press", "There is no button (none given) for you.")
     await refused(term, "/ask @alice k8s", "“k8s” is a bit short for a request.")
     await refused(term, "/ask @alice", "Please add a specific request.")
     await refused(term, "/intro @alice @bob thanks", "is a bit short for a reason")

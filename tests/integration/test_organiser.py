@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.text_commands import parse
+from bot.actions import Action
+from bot.messages import Button, InputKind
 from bot.services import commands as c
 from bot.services.declarations import CommandSpec
 from bot.services.registry import REGISTRY
@@ -266,3 +268,65 @@ async def test_every_organiser_command_is_refused_to_members_by_the_core(
     result = await community.member("dana").do(command)
     assert not result.ok
     assert "Only organisers can do that." in result.text
+
+
+# --- the settings with choices, as a form --------------------------------------------------
+
+
+async def test_organisers_change_settings_in_a_form_of_choices(community: Community) -> None:
+    olga = organiser(community)
+    listed = await olga.settings()
+    [change] = listed.message.buttons
+    assert change.label == "Change in a form"
+    opened = await olga.press(change)
+    form = opened.message.form
+    assert form is not None
+    kinds = {i.name: i.kind for i in form.inputs}
+    assert kinds == {
+        "prompts_off": InputKind.MULTI_CHOICE,
+        "dm_daily_cap": InputKind.CHOICE,
+        "thanks_daily_cap": InputKind.CHOICE,
+        "default_capacity": InputKind.CHOICE,
+        "timezone": InputKind.TIMEZONE,
+    }
+    assert "giver_digest" in [o.value for o in form.inputs[0].options]
+    submit = Button("", form.action, form.value)
+    answers = {
+        "prompts_off": "occasion,giver_digest",
+        "dm_daily_cap": "2",
+        "thanks_daily_cap": "5",
+        "default_capacity": "3",
+        "timezone": "Europe/Madrid",
+    }
+
+    saved = await olga.press(submit, answers)
+
+    assert saved.ok, saved.text
+    text = saved.text
+    assert text.startswith("Saved.")
+    assert "prompts_off: giver_digest, occasion" in text
+    assert "dm_daily_cap: 2" in text and "default_capacity: 3" in text
+    assert "timezone: Europe/Madrid" in text
+    # Clearing every box turns every prompt back on.
+    cleared = await olga.press(submit, {**answers, "prompts_off": ""})
+    assert "prompts_off: off" in cleared.text
+
+
+async def test_the_settings_form_refuses_forged_answers_and_non_organisers(
+    community: Community,
+) -> None:
+    olga = organiser(community)
+    form = (await olga.press(Button("", Action.SETTINGS_FORM, ""))).message.form
+    assert form is not None
+    submit = Button("", form.action, form.value)
+    forged = await olga.press(
+        submit, {"prompts_off": "everything", "dm_daily_cap": "99", "thanks_daily_cap": "3"}
+    )
+    assert not forged.ok
+    assert set(dict(forged.errors)) == {"prompts_off", "dm_daily_cap", "default_capacity"}
+    assert "dm_daily_cap: 3" in (await olga.settings()).text  # unchanged default
+
+    member = community.member("bob")
+    refused = await member.press(submit, {"dm_daily_cap": "1"})
+    assert not refused.ok and "Only organisers can do that." in refused.text
+    assert not (await member.press(Button("", Action.SETTINGS_FORM, ""))).ok

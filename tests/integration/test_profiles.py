@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.actions import Action
 from bot.domain.profile import Level, ProfileChanges
+from bot.messages import Button, Form, InputKind
 from bot.services import commands as c
-from tests.driver import Community, names_in
+from tests.driver import Community, Member, names_in
 from tests.fakes import FakeClock
 
 
@@ -343,3 +345,89 @@ async def test_a_name_with_hidden_control_characters_is_refused(community: Commu
         result = await ana.do(c.Ask(odd, "a review of my packaging setup please"))
         assert not result.ok and "control characters" in result.text
         assert community.messenger.sent == []
+
+
+# --- the profile as forms: three short steps ----------------------------------------------
+
+
+async def open_form(member: Member, action: Action, value: str = "") -> Form:
+    opened = await member.press(Button("", action, value))
+    assert opened.ok and opened.message.form is not None, opened.text
+    return opened.message.form
+
+
+@pytest.mark.fake_store_too
+async def test_the_profile_forms_save_each_step_and_offer_the_next(community: Community) -> None:
+    ana = community.member("ana")
+    await ana.profile('skills="rust:expert"')
+    about = await open_form(ana, Action.PROFILE_EDIT)
+    assert [(i.name, i.kind) for i in about.inputs] == [
+        ("skills", InputKind.LONG_TEXT),
+        ("help", InputKind.LONG_TEXT),
+        ("looking", InputKind.LONG_TEXT),
+        ("bio", InputKind.LONG_TEXT),
+        ("discoverable", InputKind.YES_NO),
+    ]
+    saved = await ana.press(
+        Button("", about.action, about.value),
+        {"skills": "rust\nGo, sql", "help": "code reviews", "discoverable": "yes"},
+    )
+    assert "Skills: rust (expert), Go (practitioner), sql (practitioner)" in saved.text
+    assert [b.label for b in saved.message.buttons] == ["Set skill levels", "Availability and DMs"]
+
+    levels = await open_form(ana, Action.PROFILE_LEVELS, "0")
+    assert [(i.label, i.kind, i.initial) for i in levels.inputs] == [
+        ("Go", InputKind.CHOICE, "practitioner"),
+        ("rust", InputKind.CHOICE, "expert"),
+        ("sql", InputKind.CHOICE, "practitioner"),
+    ]
+    leveled = await ana.press(
+        Button("", levels.action, levels.value), {"level0": "expert", "level2": "learning"}
+    )
+    assert not leveled.ok  # rust's level is required: the form always sends it
+    assert dict(leveled.errors) == {"level1": "Please fill in “rust”."}
+    leveled = await ana.press(
+        Button("", levels.action, levels.value),
+        {"level0": "expert", "level1": "expert", "level2": "learning"},
+    )
+    assert "Skills: Go (expert), rust (expert), sql (learning)" in leveled.text
+
+    prefs = await open_form(ana, Action.PROFILE_PREFS)
+    assert [i.kind for i in prefs.inputs] == [
+        InputKind.CHOICE,
+        InputKind.DATE,
+        InputKind.CHOICE,
+        InputKind.TIMEZONE,
+        InputKind.TEXT,
+    ]
+    answers = {
+        "availability": "away",
+        "busy_until": "",
+        "capacity": "1",
+        "tz": "Asia/Kolkata",
+        "window": "daily 10-20",
+    }
+    done = await ana.press(Button("", prefs.action, prefs.value), answers)
+    assert "Availability: away" in done.text
+    assert "Capacity: 1 requests per 30 days" in done.text
+    assert "Contact window: daily 10:00-20:00" in done.text
+    assert "(Asia/Kolkata)" in done.text
+
+
+@pytest.mark.fake_store_too
+async def test_a_refused_form_changes_nothing(community: Community) -> None:
+    ana = community.member("ana")
+    before = await ana.my_profile()
+    prefs = await open_form(ana, Action.PROFILE_PREFS)
+    refused = await ana.press(
+        Button("", prefs.action, prefs.value),
+        {"availability": "busy", "capacity": "3", "tz": "Mars/Base", "window": "never"},
+    )
+    assert not refused.ok
+    assert set(dict(refused.errors)) == {"tz"}  # the checks of the answers come first
+    refused = await ana.press(
+        Button("", prefs.action, prefs.value),
+        {"availability": "busy", "capacity": "3", "window": "never"},
+    )
+    assert set(dict(refused.errors)) == {"busy_until", "window"}
+    assert await ana.my_profile() == before

@@ -856,3 +856,25 @@ async def test_organisers_set_durations_and_bad_ones_change_nothing(
     assert having(ana, REMINDER) == []
     await at(clock, run, utc(2026, 3, 3, 9))  # due 22:00, the window opens at 09:00
     assert len(having(ana, REMINDER)) == 1
+
+
+# --- the next due time (a simulated clock steps through them) ---------------------------
+
+
+async def test_next_due_is_the_earliest_waiting_prompt(
+    app: Networker, community: Community, clock: FakeClock, run: Run
+) -> None:
+    dispatcher = Dispatcher(app.units, clock, app.config, app.messengers)
+    assert await dispatcher.next_due() is None  # nothing waits yet
+    ana, dana = members(community, "ana", "dana")
+    await dana.ask(ana, NEED)
+    async with app.units() as uow:
+        earliest = min(p.due_at for p in await all_prompts(uow) if p.state == "pending")
+    assert await dispatcher.next_due() == earliest
+    # Once it is sent (or moved on), the next one is what comes after it.
+    await at(clock, run, earliest)
+    after = await dispatcher.next_due()
+    assert after is None or after > earliest
+    # Another platform's prompts are not this dispatcher's.
+    elsewhere = Dispatcher(app.units, clock, app.config, {"other": FakeMessenger()})
+    assert await elsewhere.next_due() is None

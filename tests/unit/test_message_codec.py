@@ -20,6 +20,7 @@ from bot.messages import (
     InputKind,
     Mention,
     Message,
+    Option,
     Outbound,
     Plain,
     Quote,
@@ -47,6 +48,16 @@ EVERYTHING = Message(
         (
             Input("note", "A note", InputKind.LONG_TEXT, True, "optional", "sorry"),
             Input("who", "Someone else", InputKind.MEMBER),
+            Input(
+                "level",
+                "Python",
+                InputKind.CHOICE,
+                True,
+                initial="expert",
+                options=(Option("learning", "Learning"), Option("expert", "Expert")),
+                hint="Expert: you could teach it.",
+            ),
+            Input("when", "Busy until", InputKind.DATE, initial="2026-12-31"),
         ),
         submit="Decline",
     ),
@@ -65,6 +76,15 @@ EVERYTHING = Message(
 def test_every_outbound_message_survives_a_round_trip_through_json(item: Outbound) -> None:
     stored = json.loads(json.dumps(message_codec.encode(item)))
     assert message_codec.decode(stored) == item
+
+
+def test_a_form_stored_before_choices_existed_still_reads() -> None:
+    stored = message_codec.encode(DirectMessage("U1", EVERYTHING))
+    for item in stored["message"]["form"]["inputs"]:
+        del item["options"], item["hint"]
+    form = message_codec.decode(stored).message.form
+    assert form is not None
+    assert [i.options for i in form.inputs] == [(), (), (), ()]
 
 
 def test_the_delivery_key_is_not_stored_the_row_gives_it() -> None:

@@ -456,6 +456,18 @@ class DiscordWorld:
             if inner["type"] == 4:
                 answer = {"type": 4, "id": 2 * n + 2, "custom_id": name}
                 answer["value"] = values.get(name, inner.get("value") or "")
+            elif inner["type"] in (3, 21, 22):  # a select, a radio or a checkbox group
+                defaults = [o["value"] for o in inner["options"] if o.get("default")]
+                given = values[name].split(",") if name in values else defaults
+                chosen_values = [v for v in given if v]
+                answer = {"type": inner["type"], "id": 2 * n + 2, "custom_id": name}
+                if inner["type"] == 21:  # a radio group answers one value (or none)
+                    answer["value"] = chosen_values[0] if chosen_values else None
+                else:
+                    answer["values"] = chosen_values
+            elif inner["type"] == 23:  # a checkbox: true or false
+                ticked = values[name] == "yes" if name in values else bool(inner.get("default"))
+                answer = {"type": 23, "id": 2 * n + 2, "custom_id": name, "value": ticked}
             else:
                 assert inner["type"] == 5, inner  # a user select
                 chosen = [picked.id] if picked else []

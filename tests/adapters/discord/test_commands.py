@@ -243,20 +243,21 @@ async def test_profile_without_options_opens_the_profile_modal(world: DiscordWor
     # A modal holds at most five Label-wrapped inputs.
     assert [c["type"] for c in form.data["components"]] == [18] * 5
     skills = form.data["components"][0]
-    assert skills["label"] == "Skills, with level"
+    assert skills["label"] == "Your skills, one per line"
     assert skills["component"] == {
         "type": 4,
         "style": 2,
         "label": None,
         "custom_id": "skills",
         "required": False,
-        "value": "kubernetes:expert, python:learning",
-        "placeholder": "python:expert, public speaking:learning",
+        "value": "kubernetes\npython",
+        "placeholder": "Python\nPublic speaking",
         "max_length": 1000,
     }
     for label in form.data["components"]:
-        default = label["component"].get("value") or ""
-        assert len(default) <= label["component"]["max_length"]
+        if label["component"]["type"] == 4:  # a text input
+            default = label["component"].get("value") or ""
+            assert len(default) <= label["component"]["max_length"]
 
 
 async def test_the_profile_modal_opens_for_a_long_skills_list(world: DiscordWorld) -> None:

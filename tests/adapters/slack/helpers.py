@@ -167,29 +167,58 @@ async def press(world: SlackWorld, user: str, pressed: Json, name: str | None = 
 
 
 async def submit(world: SlackWorld, view: Json, user: str, **answers: str | None) -> Response:
-    """Submit a modal the bot opened, with text answers (or a picked user for users_select)."""
+    """Submit a modal the bot opened as Slack sends it: each element's own kind of state
+    (text, a picked user, a selected option or several, a date). An answer not given is
+    the element's initial one; a choice is given by its value, several joined by ","."""
     values: dict[str, dict[str, Json]] = {}
     for block in view["blocks"]:
         if block.get("type") != "input":
             continue
         element = block["element"]
         answer = answers.get(block["block_id"])
-        if element["type"] == "users_select":
-            values[block["block_id"]] = {
-                element["action_id"]: {"type": "users_select", "selected_user": answer}
+        given = block["block_id"] in answers
+        kind = element["type"]
+        if kind == "users_select":
+            state: Json = {"type": kind, "selected_user": answer}
+        elif kind in ("static_select", "radio_buttons"):
+            initial = element.get("initial_option")
+            picked = _option_of(element, answer) if given else initial
+            state = {"type": kind, "selected_option": picked}
+        elif kind in ("checkboxes", "multi_static_select"):
+            chosen = (
+                [_option_of(element, v) for v in (answer or "").split(",") if v]
+                if given
+                else element.get("initial_options") or []
+            )
+            state = {"type": kind, "selected_options": chosen}
+        elif kind == "datepicker":
+            state = {
+                "type": kind,
+                "selected_date": answer if given else element.get("initial_date"),
             }
         else:
-            values[block["block_id"]] = {
-                element["action_id"]: {
-                    "type": "plain_text_input",
-                    "value": answer if answer is not None else element.get("initial_value"),
-                }
-            }
+            text = answer if answer is not None else element.get("initial_value")
+            state = {"type": "plain_text_input", "value": text}
+        values[block["block_id"]] = {element["action_id"]: state}
     unknown = set(answers) - set(values)
     assert not unknown, f"no such fields: {unknown}"
     return await world.sender.view_submission(
         view["callback_id"], view["private_metadata"], values, user=user
     )
+
+
+def _option_of(element: Json, value: str | None) -> Json | None:
+    """The option with this value, as Slack sends it back; a value the element does not
+    offer is sent as it is (a forged submission)."""
+    if value is None:
+        return None
+    options = list(element.get("options") or [])
+    for group in element.get("option_groups") or []:
+        options.extend(group["options"])
+    for option in options:
+        if option["value"] == value:
+            return dict(option)
+    return {"text": {"type": "plain_text", "text": value}, "value": value}
 
 
 def home_action(user: str, pressed: Json, *, team: str = "T1") -> Json:

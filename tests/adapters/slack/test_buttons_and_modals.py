@@ -403,13 +403,10 @@ async def test_profile_modal_saves_every_field(slack: SlackWorld) -> None:
         slack,
         view,
         dana,
-        skills="python:expert, public speaking:learning",
+        skills="python:expert\npublic speaking:learning",
         help="Reviewing grant proposals",
         looking="a mentor in data science",
         bio="Librarian turned engineer",
-        window="weekdays 10:00-16:00",
-        availability="busy:2026-04-01",
-        capacity="2",
         discoverable="yes",
     )
 
@@ -419,6 +416,24 @@ async def test_profile_modal_saves_every_field(slack: SlackWorld) -> None:
     text = post_text(saved)
     assert "*Skills*\npython (expert), public speaking (learning)" in text
     assert "*Can help with*\n“Reviewing grant proposals”" in text
+    slack.double.clear()
+
+    # The second step: availability, capacity and window, from choices.
+    await press(slack, dana, button(saved["blocks"], "Availability and DMs"))
+    prefs = only_view(slack)
+    slack.double.clear()
+    empty_ack(
+        await submit(
+            slack,
+            prefs,
+            dana,
+            window="weekdays 10:00-16:00",
+            availability="busy",
+            busy_until="2026-04-01",
+            capacity="2",
+        )
+    )
+    text = post_text(only_post(slack, dm(dana)))
     assert "*Availability*\nbusy until 1 April" in text
     assert "*Local time*\nMon 19:00 their time (Asia/Tokyo)" in text
     assert "*Contact window*\nweekdays 10:00-16:00" in text
@@ -437,11 +452,12 @@ async def test_profile_modal_refuses_bad_values_and_keeps_the_old_profile(
     view = only_view(slack)
     slack.double.clear()
 
-    response = await submit(slack, view, dana, skills="rust:expert", tz="Mars/Base")
+    response = await submit(slack, view, dana, skills="rust:expert", discoverable="maybe")
 
     body = response.json()
     assert body["response_action"] == "errors"
-    assert "“Mars/Base” is not a time zone I know." in next(iter(body["errors"].values()))
+    assert list(body["errors"]) == ["discoverable"]  # under its own field
+    assert "“maybe” is not yes or no." in body["errors"]["discoverable"]
     assert posts(slack) == []
     assert '"python": 3' in said(await slack.sender.command("/networker", "export", user=dana))
 

@@ -13,7 +13,6 @@ from tests.adapters.slack.helpers import (
     labels,
     mrkdwn,
     only_post,
-    only_view,
     opened,
     post_text,
     posts,
@@ -213,9 +212,7 @@ async def test_thanks_refuses_self_thanks_and_empty_notes(slack: SlackWorld) -> 
 # --- /profile -------------------------------------------------------------------------------
 
 
-async def test_profile_opens_a_modal_prefilled_with_the_slack_time_zone(
-    slack: SlackWorld,
-) -> None:
+async def test_profile_opens_the_first_step_of_the_profile_modal(slack: SlackWorld) -> None:
     newcomer = slack.user("UNEW", "nia", "America/Sao_Paulo")
 
     response = await slack.sender.command("/profile", "", user=newcomer, trigger_id="tr.1")
@@ -227,20 +224,10 @@ async def test_profile_opens_a_modal_prefilled_with_the_slack_time_zone(
     assert view["type"] == "modal"
     assert view["callback_id"] == "profile.save"
     fields = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
-    assert list(fields) == [
-        "skills",
-        "help",
-        "looking",
-        "bio",
-        "tz",
-        "window",
-        "availability",
-        "capacity",
-        "discoverable",
-    ]
-    assert fields["tz"].get("initial_value") == "America/Sao_Paulo"
-    assert fields["window"]["initial_value"] == "weekdays 09:00-18:00"
+    assert list(fields) == ["skills", "help", "looking", "bio", "discoverable"]
     assert fields["skills"]["multiline"] is True
+    assert fields["discoverable"]["type"] == "radio_buttons"
+    assert fields["discoverable"]["initial_option"]["value"] == "yes"
 
 
 async def test_profile_text_edit_uses_the_slack_time_zone_at_once(slack: SlackWorld) -> None:
@@ -249,16 +236,6 @@ async def test_profile_text_edit_uses_the_slack_time_zone_at_once(slack: SlackWo
     assert "*Skills*\ngo (expert)" in answer
     assert "(Europe/Berlin)" in answer
     assert "time zone not set" not in answer
-
-
-async def test_a_time_zone_the_member_set_wins_over_slack(slack: SlackWorld) -> None:
-    ana = slack.user("UANA", "ana", "Europe/Berlin")
-    await set_profile(slack, ana, "tz=Asia/Kolkata")
-    slack.double.users[ana].tz = "Europe/Paris"
-    empty_ack(await slack.sender.command("/networker", "profile", user=ana))
-    view = only_view(slack)
-    tz = next(b for b in view["blocks"] if b.get("block_id") == "tz")
-    assert tz["element"]["initial_value"] == "Asia/Kolkata"
 
 
 async def test_profile_of_a_member_shows_only_what_they_share(slack: SlackWorld) -> None:

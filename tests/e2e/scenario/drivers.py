@@ -59,6 +59,7 @@ class ConsoleDriver:
         self.latest: dict[str, list[str]] = {}  # who → lines of the latest message with buttons
         self._forms: dict[str, list[str]] = {}
         self.names: set[str] = set()
+        self.since = 0  # the log from here on: the members' welcome DMs are not the story's
 
     def plain(self, text: str) -> str:
         """The console mentions by display name (@Ana); the scenario reads @ana."""
@@ -82,6 +83,7 @@ class ConsoleDriver:
             self.names.add(name)
             out = await self.term.do(f"/as {name.capitalize()}")
             assert not out.warned, out.text
+        self.since = len(self.term.console.messenger.log)
 
     async def profile(self, who: str, text: str) -> str:
         return self.plain((await self._do(who, f"/profile {text}")).reply_text)
@@ -109,7 +111,7 @@ class ConsoleDriver:
     def dms(self, who: str) -> list[str]:
         return [
             self.plain("\n".join(render(message)))
-            for kind, recipients, message in self.term.console.messenger.log
+            for kind, recipients, message in self.term.console.messenger.log[self.since :]
             if kind == "dm" and recipients == (who,)
         ]
 
