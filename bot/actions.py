@@ -31,6 +31,8 @@ class Action(StrEnum):
     FOLLOWUP_NOT_YET = "followup.not_yet"
     FOLLOWUP_NO = "followup.no"
     THANKS_START = "thanks.start"
+    IMPORT_SHOW = "import.show"  # an imported profile: "Looks right: show me"
+    IMPORT_HIDE = "import.hide"  # an imported profile: "Keep me hidden"
 
     @classmethod
     def parse(cls, text: str) -> Action | None:

@@ -17,6 +17,7 @@ from typing import Any, Self
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.member_import import ImportRecord
 from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.prompts import HELD, Prompt, PromptKind, PromptOutcome, PromptState
 from bot.domain.ranking import index_score
@@ -60,6 +61,7 @@ class Tables:
     index: dict[tuple[int, str], IndexRow] = field(default_factory=dict)  # (member, topic)
     topics: dict[tuple[int, str], TopicCount] = field(default_factory=dict)  # (community, topic)
     events: set[tuple[str, str]] = field(default_factory=set)
+    imports: dict[int, ImportRecord] = field(default_factory=dict)  # by member
     last_ids: Counter[str] = field(default_factory=Counter)
 
     def next_id(self, table: str) -> int:
@@ -179,6 +181,39 @@ class FakeMembers:
         member.id = self.t.next_id("members")
         self.t.members[member.id] = member
         return member
+
+    async def by_platform_ids(
+        self, community_id: int, user_ids: Iterable[str]
+    ) -> dict[str, Member]:
+        wanted = set(user_ids)
+        return {
+            m.platform_user_id: m
+            for m in self.t.members.values()
+            if m.community_id == community_id and m.platform_user_id in wanted
+        }
+
+    async def add_many(self, members: Sequence[Member]) -> None:
+        for member in members:
+            await self.add(member)
+
+    async def directory(self, community_id: int) -> Sequence[Member]:
+        found = [
+            m
+            for m in self.t.members.values()
+            if m.community_id == community_id and m.discoverable and not m.forgotten
+        ]
+        return sorted(found, key=lambda m: (m.display_name.lower(), m.id or 0))
+
+
+class FakeImports:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]:
+        return {i: self.t.imports[i] for i in set(member_ids) if i in self.t.imports}
+
+    async def add(self, record: ImportRecord) -> None:
+        self.t.imports[record.member_id] = record
 
 
 class FakeConnections:
@@ -691,6 +726,7 @@ class FakeUnitOfWork:
         self.index = FakeSearchIndex(self._tables)
         self.events = FakeEvents(self._tables)
         self.prompts = FakePrompts(self._tables)
+        self.imports = FakeImports(self._tables)
 
     async def __aenter__(self) -> Self:
         return self

@@ -32,6 +32,7 @@ def ref(user: discord.abc.User) -> c.MemberRef:
 _ANNOTATIONS: dict[ArgKind, Any] = {
     ArgKind.MEMBER: discord.User,
     ArgKind.CHANNEL: discord.abc.GuildChannel,
+    ArgKind.ATTACHMENT: discord.Attachment,
 }
 
 
@@ -105,4 +106,6 @@ def _value(arg: Arg, option: Any) -> Any:
         return ref(option)
     if isinstance(option, discord.abc.GuildChannel):
         return option.mention
+    if isinstance(option, discord.Attachment):
+        return option.url
     return str(option)

@@ -31,6 +31,7 @@ class PromptKind(StrEnum):
     GIVER_DIGEST = "giver_digest"
     DIGEST = "digest"  # what went past the daily cap, merged into one message
     MESSAGE = "message"  # a message a command produced (a consent DM, a group, a post)
+    IMPORT_CONSENT = "import_consent"  # "your association shared this profile": show it?
 
 
 class PromptState(StrEnum):

@@ -148,6 +148,21 @@ class PromptSwitch:
 
 
 @dataclass(frozen=True)
+class ImportMembers:
+    """Organisers: import the association's member list.
+
+    `file`: the attachment's address, where the platform sends one with the command."""
+
+    dry_run: bool = False
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportDirectory:
+    """Organisers: the directory of members who chose to be found, as CSV."""
+
+
+@dataclass(frozen=True)
 class Press:
     """A button pressed, with the answers to its form when it had one."""
 
@@ -178,5 +193,7 @@ Command = (
     | Home
     | Onboard
     | PromptSwitch
+    | ImportMembers
+    | ExportDirectory
     | Press
 )

@@ -30,6 +30,7 @@ from bot.messages import (
     line,
     reply,
 )
+from bot.services import member_import
 from bot.services.commands import EditProfile, Endorse, Press, ProfileForm, ViewProfile
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load, reindex
@@ -44,7 +45,9 @@ async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
         changes = parse_profile_edit(cmd.text or "", today=ctx.today())
     me = ctx.me
     occasions = (me.birthday, me.work_anniversary)
+    before = member_import.snapshot(me)
     topics_changed = apply_changes(me, changes)
+    await member_import.member_edited(ctx, me, before)
     if topics_changed:
         await reindex(ctx, me)
     if (me.birthday, me.work_anniversary) != occasions:

@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import Connection, Kind
+from bot.domain.member_import import ImportRecord
 from bot.domain.members import Community, Member
 from bot.domain.prompts import Prompt, PromptOutcome
 from bot.domain.search_index import Candidate, Hit, TopicEntry
@@ -59,6 +60,27 @@ class MemberRepository(Protocol):
         """Saved now: it has its id on return. If another transaction added the same
         member meanwhile, that one is returned instead."""
         ...
+
+    async def by_platform_ids(
+        self, community_id: int, user_ids: Iterable[str]
+    ) -> dict[str, Member]:
+        """The members here with these platform ids, by id (one query for an import)."""
+        ...
+
+    async def add_many(self, members: Sequence[Member]) -> None:
+        """New members, saved now with their ids (an import's; nobody else adds them:
+        the import holds the write lock)."""
+        ...
+
+    async def directory(self, community_id: int) -> Sequence[Member]:
+        """Members who chose to be found (discoverable, not forgotten), by name."""
+        ...
+
+
+class ImportRepository(Protocol):
+    async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]: ...
+
+    async def add(self, record: ImportRecord) -> None: ...
 
 
 class ConnectionRepository(Protocol):
@@ -323,6 +345,9 @@ class UnitOfWork(Protocol):
 
     @property
     def prompts(self) -> PromptRepository: ...
+
+    @property
+    def imports(self) -> ImportRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.member_import import ImportRecord
 from bot.domain.members import Community, Member
 from bot.domain.thanks import Endorsement, Thanks
 from bot.store.tables import (
@@ -19,6 +20,7 @@ from bot.store.tables import (
     community_topics,
     connections,
     endorsements,
+    member_imports,
     member_topics,
     members,
     processed_events,
@@ -194,6 +196,55 @@ class Members:
                 raise
             return found
         return member
+
+    async def by_platform_ids(
+        self, community_id: int, user_ids: Iterable[str]
+    ) -> dict[str, Member]:
+        found: dict[str, Member] = {}
+        wanted = sorted(set(user_ids))
+        for start in range(0, len(wanted), 500):  # within every backend's bind limit
+            stmt = select(Member).where(
+                members.c.community_id == community_id,
+                members.c.platform_user_id.in_(wanted[start : start + 500]),
+            )
+            found.update((m.platform_user_id, m) for m in await self.session.scalars(stmt))
+        return found
+
+    async def add_many(self, new: Sequence[Member]) -> None:
+        self.session.add_all(new)
+        await self.session.flush()
+
+    async def directory(self, community_id: int) -> Sequence[Member]:
+        stmt = (
+            select(Member)
+            .where(
+                members.c.community_id == community_id,
+                members.c.discoverable.is_(True),
+                members.c.forgotten.is_(False),
+            )
+            .order_by(func.lower(members.c.display_name), members.c.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+
+class Imports:
+    """What imported member lists said about each member (bot.domain.member_import)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]:
+        found: dict[int, ImportRecord] = {}
+        wanted = sorted({i for i in member_ids if is_row_id(i)})
+        for start in range(0, len(wanted), 500):
+            stmt = select(ImportRecord).where(
+                member_imports.c.member_id.in_(wanted[start : start + 500])
+            )
+            found.update((r.member_id, r) for r in await self.session.scalars(stmt))
+        return found
+
+    async def add(self, record: ImportRecord) -> None:
+        self.session.add(record)
 
 
 class Connections:

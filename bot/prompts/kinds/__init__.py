@@ -15,6 +15,7 @@ from bot.prompts.kinds import (
     digest,
     follow_up,
     giver_digest,
+    import_consent,
     keep_in_touch,
     message,
     occasion,
@@ -28,6 +29,7 @@ DECLARED: tuple[PromptKindSpec, ...] = (
     keep_in_touch.KEEP_IN_TOUCH,
     occasion.OCCASION,
     giver_digest.GIVER_DIGEST,
+    import_consent.IMPORT_CONSENT,
     digest.DIGEST,
     message.MESSAGE,
 )
