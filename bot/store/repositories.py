@@ -210,8 +210,8 @@ class Members:
             found.update((m.platform_user_id, m) for m in await self.session.scalars(stmt))
         return found
 
-    async def add_many(self, new: Sequence[Member]) -> None:
-        self.session.add_all(new)
+    async def add_many(self, members: Sequence[Member]) -> None:
+        self.session.add_all(members)
         await self.session.flush()
 
     async def directory(self, community_id: int) -> Sequence[Member]:

@@ -75,7 +75,9 @@ async def test_the_discord_tree_has_every_command_with_typed_options() -> None:
         assert [o["name"] for o in options] == [a.name for a in spec.args]
         for arg, option in zip(spec.args, options, strict=True):
             assert option["required"] == arg.required
-            assert option["type"] == (6 if arg.kind is ArgKind.MEMBER else 3)  # user, string
+            # user, attachment (a file picker), else string
+            expected = {ArgKind.MEMBER: 6, ArgKind.ATTACHMENT: 11}.get(arg.kind, 3)
+            assert option["type"] == expected
             assert len(typing.cast(list[object], option.get("choices", []))) == len(arg.choices)
 
 
