@@ -192,9 +192,11 @@ class FakeMembers:
             if m.community_id == community_id and m.platform_user_id in wanted
         }
 
-    async def add_many(self, members: Sequence[Member]) -> None:
-        for member in members:
-            await self.add(member)
+    async def add_many(self, new: Sequence[Member]) -> None:
+        for member in new:
+            copy = deepcopy(member)  # not tracked afterwards, as in the store
+            await self.add(copy)
+            member.id = copy.id
 
     async def directory(self, community_id: int) -> Sequence[Member]:
         found = [
@@ -212,8 +214,9 @@ class FakeImports:
     async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]:
         return {i: self.t.imports[i] for i in set(member_ids) if i in self.t.imports}
 
-    async def add(self, record: ImportRecord) -> None:
-        self.t.imports[record.member_id] = record
+    async def add_many(self, records: Sequence[ImportRecord]) -> None:
+        for record in records:
+            self.t.imports[record.member_id] = deepcopy(record)  # not tracked afterwards
 
 
 class FakeConnections:
@@ -594,6 +597,27 @@ class FakePrompts:
         found.state, found.due_at, found.payload = PromptState.PENDING.value, due_at, payload or {}
         found.attempts, found.last_error = 0, None
         return True
+
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        keys: Mapping[int, str],
+    ) -> None:
+        taken = {p.dedupe_key for p in self.t.prompts.values()}
+        for recipient, key in keys.items():
+            if key not in taken:
+                await self.schedule(
+                    community_id=community_id,
+                    recipient_id=recipient,
+                    kind=kind,
+                    due_at=due_at,
+                    key=key,
+                    now=now,
+                )
 
     async def move(self, key: str, due_at: datetime) -> None:
         for p in self.t.prompts.values():

@@ -37,7 +37,6 @@ from bot.domain.member_import import (
 from bot.domain.members import Community, Member
 from bot.messages import Reply, reply
 from bot.prompts.kinds.import_consent import IMPORT_CONSENT
-from bot.prompts.schedule import Schedule
 from bot.services.caches import Caches
 from bot.services.commands import ExportDirectory, ImportMembers, MemberRef, Press
 from bot.services.context import Context
@@ -281,29 +280,30 @@ async def apply_chunk(
 ) -> None:
     assert community.id is not None
     existing = await uow.members.by_platform_ids(community.id, (m.ref.user_id for m in rows))
+    records = await uow.imports.many(m.id for m in existing.values() if m.id is not None)
     capacity = int(community.settings.get("default_capacity", config.default_capacity))
-    created = [
-        Member(
-            community_id=community.id,
-            platform_user_id=m.ref.user_id,
-            display_name=(m.ref.display_name.strip() or m.ref.user_id)[:80],
-            capacity=capacity,
-            timezone=m.ref.timezone,
-            discoverable=False,  # imported: hidden until they agree
-            created_at=now,
-        )
-        for m in rows
-        if m.ref.user_id not in existing
-    ]
-    if created:
-        await uow.members.add_many(created)
-    fresh = {m.platform_user_id for m in created}
-    members = {**existing, **{m.platform_user_id: m for m in created}}
-    records = await uow.imports.many(m.id for m in members.values() if m.id is not None)
-    schedule = Schedule(uow, community, config, now)
+    created: list[Member] = []
+    first_records: list[ImportRecord] = []
+    hidden_now: list[Member] = []  # known before, hidden from now on until they agree
     vocabulary = None
     for match in rows:
-        member = members[match.ref.user_id]
+        member = existing.get(match.ref.user_id)
+        if member is None:  # new here: written in one statement after the loop
+            member = Member(
+                community_id=community.id,
+                platform_user_id=match.ref.user_id,
+                display_name=(match.ref.display_name.strip() or match.ref.user_id)[:80],
+                capacity=capacity,
+                timezone=match.ref.timezone,
+                discoverable=False,  # imported: hidden until they agree
+                created_at=now,
+            )
+            record = ImportRecord(0, community.id, imported_at=now)
+            apply_row(member, record, match.row.values)
+            created.append(member)
+            first_records.append(record)
+            summary.new += 1
+            continue
         assert member.id is not None
         if member.forgotten:
             summary.problems.append(
@@ -311,19 +311,16 @@ async def apply_chunk(
             )
             summary.matched -= 1
             continue
-        record = records.get(member.id)
-        first = record is None
-        if record is None:
-            record = ImportRecord(member.id, community.id, imported_at=now)
+        known = records.get(member.id)
+        first = known is None
+        record = known or ImportRecord(member.id, community.id, imported_at=now)
         changed = apply_row(member, record, match.row.values)
-        if first and (changed or match.ref.user_id in fresh):
+        if first and changed:
             summary.new += 1
-            await uow.imports.add(record)
-            if member.discoverable:  # a member known before: hidden until they agree
+            first_records.append(record)
+            if member.discoverable:
                 member.discoverable = False
-                await uow.index.refresh_flags(member)
-            await schedule.add(IMPORT_CONSENT, member.id, now)
-            summary.invited += 1
+                hidden_now.append(member)
             continue
         if not changed:
             summary.unchanged += 1
@@ -335,6 +332,22 @@ async def apply_chunk(
                 vocabulary = await Caches().vocabulary(uow, community.id)
             evidence = await uow.thanks.evidence(member.id)
             await uow.index.rebuild_member(member, topic_entries(member, vocabulary), evidence)
+    if created:
+        await uow.members.add_many(created)
+        for member, record in zip(created, first_records, strict=False):
+            assert member.id is not None
+            record.member_id = member.id
+    await uow.imports.add_many(first_records)
+    for member in hidden_now:
+        await uow.index.refresh_flags(member)
+    await uow.prompts.schedule_many(
+        community_id=community.id,
+        kind=IMPORT_CONSENT.kind.value,
+        due_at=now,
+        now=now,
+        keys={r.member_id: IMPORT_CONSENT.dedupe_key(recipient=r.member_id) for r in first_records},
+    )
+    summary.invited += len(first_records)
 
 
 async def import_help(_ctx: Context, _cmd: ImportMembers) -> Reply:

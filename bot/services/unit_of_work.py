@@ -67,9 +67,10 @@ class MemberRepository(Protocol):
         """The members here with these platform ids, by id (one query for an import)."""
         ...
 
-    async def add_many(self, members: Sequence[Member]) -> None:
-        """New members, saved now with their ids (an import's; nobody else adds them:
-        the import holds the write lock)."""
+    async def add_many(self, new: Sequence[Member]) -> None:
+        """New members, saved now in one statement; each gets its id. An import's: it
+        holds the write lock and found none of them, so none can exist. The objects are
+        not tracked afterwards (later changes to them are not saved)."""
         ...
 
     async def directory(self, community_id: int) -> Sequence[Member]:
@@ -80,7 +81,9 @@ class MemberRepository(Protocol):
 class ImportRepository(Protocol):
     async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]: ...
 
-    async def add(self, record: ImportRecord) -> None: ...
+    async def add_many(self, records: Sequence[ImportRecord]) -> None:
+        """Saved now, in one statement; not tracked afterwards."""
+        ...
 
 
 class ConnectionRepository(Protocol):
@@ -250,6 +253,19 @@ class PromptRepository(Protocol):
     ) -> bool:
         """Add a prompt unless one with this key exists (sent, cancelled or waiting);
         `revive`: a cancelled one with this key comes back. True when added or revived."""
+        ...
+
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        keys: Mapping[int, str],
+    ) -> None:
+        """One prompt of this kind per recipient (recipient → dedupe key), each unless its
+        key is taken: `schedule` for many at once (an import's invitations)."""
         ...
 
     async def move(self, key: str, due_at: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +69,37 @@ class Prompts:
             stmt = insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
         result = await self.session.execute(stmt)
         return bool(getattr(result, "rowcount", 0))
+
+    async def schedule_many(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        keys: Mapping[int, str],
+    ) -> None:
+        if not keys:
+            return
+        dialect = self.session.get_bind().dialect.name
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        rows: list[dict[str, Any]] = [
+            {
+                "community_id": community_id,
+                "recipient_id": recipient,
+                "kind": kind,
+                "subject_id": None,
+                "due_at": due_at,
+                "payload": {},
+                "state": PromptState.PENDING.value,
+                "attempts": 0,
+                "dedupe_key": key,
+                "created_at": now,
+            }
+            for recipient, key in keys.items()
+        ]
+        stmt = make(prompts).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await self.session.execute(stmt, rows)
 
     async def move(self, key: str, due_at: datetime) -> None:
         """A waiting prompt is due at another time (e.g. "Not now": check back later)."""

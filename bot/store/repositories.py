@@ -210,9 +210,16 @@ class Members:
             found.update((m.platform_user_id, m) for m in await self.session.scalars(stmt))
         return found
 
-    async def add_many(self, members: Sequence[Member]) -> None:
-        self.session.add_all(members)
-        await self.session.flush()
+    async def add_many(self, new: Sequence[Member]) -> None:
+        if not new:
+            return
+        # Core, not the ORM: one multi-row INSERT … RETURNING for thousands of members.
+        columns = [c.name for c in members.c if c.name != "id"]
+        rows = [{name: getattr(m, name) for name in columns} for m in new]
+        stmt = insert(members).returning(members.c.id, sort_by_parameter_order=True)
+        ids = (await self.session.execute(stmt, rows)).scalars().all()
+        for member, member_id in zip(new, ids, strict=True):
+            member.id = member_id
 
     async def directory(self, community_id: int) -> Sequence[Member]:
         stmt = (
@@ -243,8 +250,12 @@ class Imports:
             found.update((r.member_id, r) for r in await self.session.scalars(stmt))
         return found
 
-    async def add(self, record: ImportRecord) -> None:
-        self.session.add(record)
+    async def add_many(self, records: Sequence[ImportRecord]) -> None:
+        if records:
+            columns = [c.name for c in member_imports.c]
+            await self.session.execute(
+                insert(member_imports), [{n: getattr(r, n) for n in columns} for r in records]
+            )
 
 
 class Connections:

@@ -21,11 +21,8 @@ def test_headers_match_in_any_order_and_case_and_extra_columns_are_reported() ->
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 def test_semicolons_excel_quoting_and_a_bom_are_read(bom: bytes) -> None:
-    data = (
-        bom
-        + (
-            'Email;Skills;Bio\r\nana@x.org;"python:expert; grant writing";"She said ""hi"";\nbye"\r\n'
-        ).encode()
+    data = bom + (
+        b'Email;Skills;Bio\r\nana@x.org;"python:expert; grant writing";"She said ""hi"";\nbye"\r\n'
     )
     [row] = read_table(data).rows
     assert row.values["skills"] == {"python": 3, "grant writing": 2}
