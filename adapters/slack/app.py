@@ -22,8 +22,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_reply import AfterReply, deliver
+from adapters.chat_progress import ChatProgress
 from adapters.slack.directory import Directory
 from adapters.slack.lookups import Lookups
+from adapters.slack.member_lookup import SlackMemberLookup, download
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
 from adapters.text_commands import COMMANDS
@@ -93,6 +95,7 @@ class SlackListeners:
         app.event("member_joined_channel")(self.on_channel_join)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_tokens_revoked)
+        app.event("message")(self.on_message)
 
     # --- middleware ---------------------------------------------------------------------
 
@@ -343,6 +346,41 @@ class SlackListeners:
             return
         actor = c.Actor(PLATFORM, team, found.ref)
         await self.core.handle(actor, c.Onboard(channel=str(event.get("channel", ""))))
+
+    async def on_message(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """A file shared in a DM to the bot: an organiser's member list to import.
+        Other messages (and the bot's own) need no answer."""
+        files = event.get("files") or []
+        if (
+            event.get("channel_type") != "im"
+            or event.get("subtype") != "file_share"
+            or event.get("bot_id")
+            or not files
+        ):
+            return
+        team, channel = body.get("team_id", ""), str(event.get("channel", ""))
+        user, file_id = str(event.get("user", "")), str(files[0].get("id", ""))
+        actor = await self.actor(Lookups(self.directory, client, team), user, None, exact=True)
+        dry_run = "dry" in str(event.get("text", "")).lower()
+        shown = await client.chat_postMessage(channel=channel, text="Reading the member list…")
+
+        async def edit(text: str) -> None:
+            await client.chat_update(channel=channel, ts=shown["ts"], text=text)
+
+        async def load() -> bytes:
+            return await download(client, file_id)
+
+        result = await self.core.import_members(
+            actor, load, SlackMemberLookup(client), dry_run=dry_run, progress=ChatProgress(edit)
+        )
+        await client.chat_update(
+            channel=channel,
+            ts=shown["ts"],
+            text=fallback_text(result.message),
+            blocks=blocks(result.message),
+        )
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)

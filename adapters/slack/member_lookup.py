@@ -8,9 +8,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.errors import UserError
 from bot.domain.member_import import Identity
 from bot.services.commands import MemberRef
 from bot.services.member_import import LookupRefused
@@ -19,6 +21,33 @@ log = logging.getLogger(__name__)
 
 NOT_FOUND = {"users_not_found", "user_not_found", "account_inactive"}
 RETRIES = 8  # 429s in a row for one look-up before giving up on that row
+
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # far past any association's member list
+
+
+async def download(client: AsyncWebClient, file_id: str) -> bytes:
+    """A file shared with the bot: files.info for its private address, then the download
+    with the bot token (through the client's own HTTP session settings)."""
+    try:
+        info = await client.files_info(file=file_id)
+    except SlackApiError as error:
+        reason = error.response.get("error")
+        raise UserError(f"Slack didn't give me that file ({reason}).") from None
+    found = info.get("file") or {}
+    if int(found.get("size") or 0) > MAX_FILE_BYTES:
+        raise UserError("That file is too big for a member list (over 20 MB).")
+    url = found.get("url_private_download") or found.get("url_private")
+    if not url:
+        raise UserError("Slack didn't give me an address to download that file from.")
+    headers = {"Authorization": f"Bearer {client.token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url, headers=headers, allow_redirects=False) as response,
+    ):
+        if response.status != 200:
+            raise UserError(f"Slack refused the file's download (HTTP {response.status}).")
+        return await response.read()
 
 
 class SlackMemberLookup:

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.member_lookup import SlackMemberLookup
 from bot.domain.member_import import Identity
 from bot.services.member_import import LookupRefused
+from tests.adapters.slack.conftest import SlackWorld
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
 
 
@@ -63,3 +64,63 @@ async def test_a_name_alone_is_refused_with_a_reason(
 ) -> None:
     with pytest.raises(LookupRefused, match="by email or user id"):
         await lookup[0].find(Identity(username="ana"))
+
+
+# --- a file shared in a DM to the bot --------------------------------------------------------
+
+CSV = b"Email,Skills\r\nana@x.org,python:expert\r\nghost@x.org,go\r\n"
+
+
+def shared(user: str, file_id: str, text: str = "") -> dict[str, object]:
+    return {
+        "type": "message",
+        "subtype": "file_share",
+        "channel": f"D{user}",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": "1700000000.000100",
+        "files": [{"id": file_id, "name": "members.csv"}],
+    }
+
+
+async def test_an_admin_shares_a_list_in_a_dm_and_sees_progress_then_the_summary(
+    slack: SlackWorld,
+) -> None:
+    slack.double.users["UADM"] = FakeUser("org", "Org", "UTC", is_admin=True)
+    slack.double.users["U1"] = FakeUser("ana", "Ana", "Europe/Lisbon", email="ana@x.org")
+    slack.double.files["F1"] = ("members.csv", CSV)
+
+    response = await slack.sender.event(shared("UADM", "F1"), event_id="EvFile1")
+
+    assert response.status == 200
+    assert slack.double.calls_to("files.info")[0].params["file"] == "F1"
+    updates = [str(c.params.get("text", "")) for c in slack.double.calls_to("chat.update")]
+    assert any(u.startswith("Importing the member list: applying") for u in updates)
+    assert "2 rows · 1 matched · 1 new · 0 updated · 0 unchanged · 1 rejected" in updates[-1]
+    assert "row 3, email: matches no member on Slack" in str(
+        slack.double.calls_to("chat.update")[-1].params["blocks"]
+    )
+    async with slack.core.units(write=False) as uow:
+        community = await uow.communities.by_external_id("slack", "T1")
+        assert community is not None and community.id is not None
+        ana = await uow.members.by_platform_id(community.id, "U1")
+        assert ana is not None and ana.skills == {"python": 3} and not ana.discoverable
+
+
+async def test_a_member_who_is_not_an_admin_cannot_import(slack: SlackWorld) -> None:
+    slack.double.users["U2"] = FakeUser("ben", "Ben", "UTC")
+    slack.double.files["F2"] = ("members.csv", CSV)
+
+    await slack.sender.event(shared("U2", "F2"), event_id="EvFile2")
+
+    assert slack.double.calls_to("files.info") == []  # the file was not even read
+    assert "Only organisers can do that." in str(
+        slack.double.calls_to("chat.update")[-1].params["text"]
+    )
+
+
+async def test_other_dm_messages_are_left_alone(slack: SlackWorld) -> None:
+    event = dict(shared("U2", "F3"), subtype=None)
+    await slack.sender.event(event, event_id="EvFile3")
+    assert slack.double.calls_to("chat.postMessage") == []
