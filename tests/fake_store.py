@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -192,11 +192,11 @@ class FakeMembers:
             if m.community_id == community_id and m.platform_user_id in wanted
         }
 
-    async def add_many(self, new: Sequence[Member]) -> None:
-        for member in new:
-            copy = deepcopy(member)  # not tracked afterwards, as in the store
-            await self.add(copy)
-            member.id = copy.id
+    async def add_many(self, new: Sequence[MemberSnapshot]) -> None:
+        for snapshot in new:
+            member = Member(**{f.name: deepcopy(getattr(snapshot, f.name)) for f in fields(Member)})
+            await self.add(member)
+            snapshot.id = member.id
 
     async def directory(self, community_id: int) -> Sequence[Member]:
         found = [

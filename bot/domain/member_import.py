@@ -15,14 +15,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from bot.domain.errors import UserError
-from bot.domain.members import Member
-from bot.domain.profile import ContactWindow, Level, parse_skills, parse_timezone
+from bot.domain.members import MemberSnapshot
+from bot.domain.profile import CHAPTER_MAX, ContactWindow, Level, parse_skills, parse_timezone
 from bot.domain.text import NAME_MAX, PROFILE_TEXT_MAX, clean
 
-CHAPTER_MAX = 80
 EMAIL_MAX = 254
 MAX_ROWS = 200_000  # a bigger file is a mistake, not a member list
 
@@ -253,10 +253,21 @@ def parse_cell(name: str, cell: str) -> Any:
     if name == "chapter":
         return clean(cell, "chapter", max_len=CHAPTER_MAX)
     if name == "timezone":
-        return parse_timezone(cell)
+        return _timezone(cell)
     if name == "contact_window":
-        return str(ContactWindow.parse(cell))
+        return _window(cell)
     raise KeyError(name)
+
+
+# A list repeats a few zones and windows thousands of times: each is read once.
+@lru_cache(maxsize=1024)
+def _timezone(cell: str) -> str:
+    return parse_timezone(cell)
+
+
+@lru_cache(maxsize=1024)
+def _window(cell: str) -> str:
+    return str(ContactWindow.parse(cell))
 
 
 # --- applying a row to a member ---------------------------------------------------------
@@ -288,7 +299,7 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == {}
 
 
-def member_owns(member: Member, record: ImportRecord | None, name: str) -> bool:
+def member_owns(member: MemberSnapshot, record: ImportRecord | None, name: str) -> bool:
     """The member's own value: marked so, changed since the import set it, or there
     before any import (a member's own profile)."""
     current = getattr(member, name)
@@ -301,7 +312,7 @@ def member_owns(member: Member, record: ImportRecord | None, name: str) -> bool:
     return not is_empty(current)
 
 
-def apply_row(member: Member, record: ImportRecord, values: Mapping[str, Any]) -> list[str]:
+def apply_row(member: MemberSnapshot, record: ImportRecord, values: Mapping[str, Any]) -> list[str]:
     """Set what came from the list, never what the member wrote; the fields changed.
 
     Fields the member owns are marked so in the record, so that even a later edit back

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from bot.domain.errors import UserError
 from bot.domain.text import PROFILE_TEXT_MAX, TOPIC_MAX, clean
 
+CHAPTER_MAX = 80
+
 
 class Level(IntEnum):
     LEARNING = 1
@@ -191,6 +193,7 @@ class ProfileChanges:
     can_help_with: str | None = None
     looking_for: str | None = None
     bio: str | None = None
+    chapter: str | None = None
     timezone: str | None = None
     contact_window: ContactWindow | None = None
     availability: Availability | None = None
@@ -207,7 +210,7 @@ class ProfileChanges:
 
 PROFILE_SYNTAX = (
     'skills="python:expert, kubernetes:practitioner" +skill=rust:learning -skill=rust '
-    'help="what you can help with" looking="what you look for" bio="…" '
+    'help="what you can help with" looking="what you look for" bio="…" chapter="…" '
     'tz=Europe/Berlin window="weekdays 09:00-18:00" '
     "availability=open|busy:2026-12-31|away capacity=4 discoverable=yes|no "
     "birthday=03-14|off anniversary=2019-05-01|off"
@@ -226,6 +229,8 @@ _KEYS = {
     "looking": "looking_for",
     "looking_for": "looking_for",
     "bio": "bio",
+    "chapter": "chapter",
+    "group": "chapter",
     "tz": "timezone",
     "timezone": "timezone",
     "window": "contact_window",
@@ -273,6 +278,8 @@ def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> Non
         )
     elif target in TEXT_FIELDS:
         setattr(changes, target, clean_text_field(target, value))
+    elif target == "chapter":
+        changes.chapter = clean(value, "chapter", max_len=CHAPTER_MAX)
     elif target == "timezone":
         changes.timezone = parse_timezone(value)
     elif target == "contact_window":

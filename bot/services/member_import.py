@@ -34,7 +34,7 @@ from bot.domain.member_import import (
     skills_text,
     write_csv,
 )
-from bot.domain.members import Community, Member
+from bot.domain.members import Community, Member, MemberSnapshot
 from bot.messages import Reply, reply
 from bot.prompts.kinds.import_consent import IMPORT_CONSENT
 from bot.services.caches import Caches
@@ -282,14 +282,14 @@ async def apply_chunk(
     existing = await uow.members.by_platform_ids(community.id, (m.ref.user_id for m in rows))
     records = await uow.imports.many(m.id for m in existing.values() if m.id is not None)
     capacity = int(community.settings.get("default_capacity", config.default_capacity))
-    created: list[Member] = []
+    created: list[MemberSnapshot] = []
     first_records: list[ImportRecord] = []
     hidden_now: list[Member] = []  # known before, hidden from now on until they agree
     vocabulary = None
     for match in rows:
         member = existing.get(match.ref.user_id)
         if member is None:  # new here: written in one statement after the loop
-            member = Member(
+            fresh = MemberSnapshot(
                 community_id=community.id,
                 platform_user_id=match.ref.user_id,
                 display_name=(match.ref.display_name.strip() or match.ref.user_id)[:80],
@@ -299,8 +299,8 @@ async def apply_chunk(
                 created_at=now,
             )
             record = ImportRecord(0, community.id, imported_at=now)
-            apply_row(member, record, match.row.values)
-            created.append(member)
+            apply_row(fresh, record, match.row.values)
+            created.append(fresh)
             first_records.append(record)
             summary.new += 1
             continue
@@ -334,9 +334,9 @@ async def apply_chunk(
             await uow.index.rebuild_member(member, topic_entries(member, vocabulary), evidence)
     if created:
         await uow.members.add_many(created)
-        for member, record in zip(created, first_records, strict=False):
-            assert member.id is not None
-            record.member_id = member.id
+        for snapshot, record in zip(created, first_records, strict=False):
+            assert snapshot.id is not None
+            record.member_id = snapshot.id
     await uow.imports.add_many(first_records)
     for member in hidden_now:
         await uow.index.refresh_flags(member)

@@ -85,7 +85,15 @@ def apply_changes(me: Member, changes: ProfileChanges) -> bool:
         changes.can_help_with is not None and changes.can_help_with != me.can_help_with
     )
     me.skills = skills
-    for name in ("can_help_with", "looking_for", "bio", "timezone", "capacity", "discoverable"):
+    for name in (
+        "can_help_with",
+        "looking_for",
+        "bio",
+        "chapter",
+        "timezone",
+        "capacity",
+        "discoverable",
+    ):
         value = getattr(changes, name)
         if value is not None:
             setattr(me, name, value)
@@ -109,6 +117,7 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
         ("Can help with", member.can_help_with),
         ("Looking for", member.looking_for),
         ("Bio", member.bio),
+        ("Chapter", member.chapter),
     ):
         if text:
             fields.append(Field(label, line(Quote(text))))

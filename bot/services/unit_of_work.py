@@ -16,7 +16,7 @@ from typing import Any, Protocol, Self
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import Connection, Kind
 from bot.domain.member_import import ImportRecord
-from bot.domain.members import Community, Member
+from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.prompts import Prompt, PromptOutcome
 from bot.domain.search_index import Candidate, Hit, TopicEntry
 from bot.domain.thanks import Endorsement, Thanks
@@ -67,10 +67,10 @@ class MemberRepository(Protocol):
         """The members here with these platform ids, by id (one query for an import)."""
         ...
 
-    async def add_many(self, new: Sequence[Member]) -> None:
-        """New members, saved now in one statement; each gets its id. An import's: it
-        holds the write lock and found none of them, so none can exist. The objects are
-        not tracked afterwards (later changes to them are not saved)."""
+    async def add_many(self, new: Sequence[MemberSnapshot]) -> None:
+        """New members, saved now in one statement; each snapshot gets its id. An
+        import's: it holds the write lock and found none of them, so none can exist.
+        Plain snapshots, not tracked: thousands are cheap to build and to write."""
         ...
 
     async def directory(self, community_id: int) -> Sequence[Member]:

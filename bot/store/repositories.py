@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
 from bot.domain.member_import import ImportRecord
-from bot.domain.members import Community, Member
+from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.thanks import Endorsement, Thanks
 from bot.store.tables import (
     communities,
@@ -210,16 +210,31 @@ class Members:
             found.update((m.platform_user_id, m) for m in await self.session.scalars(stmt))
         return found
 
-    async def add_many(self, new: Sequence[Member]) -> None:
+    async def add_many(self, new: Sequence[MemberSnapshot]) -> None:
         if not new:
             return
-        # Core, not the ORM: one multi-row INSERT … RETURNING for thousands of members.
+        # Core, not the ORM: one executemany, then the ids in one query (SQLite can't
+        # promise RETURNING's order for many rows, and SQLAlchemy then goes row by row).
         columns = [c.name for c in members.c if c.name != "id"]
-        rows = [{name: getattr(m, name) for name in columns} for m in new]
-        stmt = insert(members).returning(members.c.id, sort_by_parameter_order=True)
-        ids = (await self.session.execute(stmt, rows)).scalars().all()
-        for member, member_id in zip(new, ids, strict=True):
-            member.id = member_id
+        await self.session.execute(
+            insert(members), [{name: getattr(m, name) for name in columns} for m in new]
+        )
+        by_community: dict[int, list[MemberSnapshot]] = {}
+        for member in new:
+            by_community.setdefault(member.community_id, []).append(member)
+        for community_id, group in by_community.items():
+            wanted = [m.platform_user_id for m in group]
+            ids: dict[str, int] = {}
+            for start in range(0, len(wanted), 500):
+                rows = await self.session.execute(
+                    select(members.c.platform_user_id, members.c.id).where(
+                        members.c.community_id == community_id,
+                        members.c.platform_user_id.in_(wanted[start : start + 500]),
+                    )
+                )
+                ids.update((user_id, member_id) for user_id, member_id in rows)
+            for member in group:
+                member.id = ids[member.platform_user_id]
 
     async def directory(self, community_id: int) -> Sequence[Member]:
         stmt = (

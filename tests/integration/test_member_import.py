@@ -207,3 +207,34 @@ async def test_the_directory_lists_only_members_who_agreed_with_formulas_escaped
     assert "Discoverable: no" in await ben.my_profile()
     refused = await community.member("plain").do(c.ExportDirectory())
     assert not refused.ok
+
+
+async def test_forgetting_drops_what_the_list_said_and_export_shows_it_before(
+    community: Community, app: Networker
+) -> None:
+    await run_import(
+        app, csv_bytes("ana@example.org,Ana,python,,,North,,,Imported bio,"), Platform("ana")
+    )
+    ana = community.member("ana")
+    exported = await ana.export()
+    assert exported["profile"]["chapter"] == "North"
+    assert exported["profile"]["bio"] == "Imported bio"
+    await ana.forget()
+    async with app.units(write=False) as uow:
+        found = await uow.communities.by_external_id("test", "T1")
+        assert found is not None and found.id is not None
+        members = await uow.members.named(found.id, "", limit=100)
+        assert all(m.display_name != "Ana" for m in members)
+        records = await uow.imports.many(range(1, 10))
+        assert [(r.imported, r.consent) for r in records.values()] == [({}, "hidden")]
+
+
+async def test_a_member_moves_chapter_themselves_and_the_next_import_keeps_it(
+    community: Community, app: Networker
+) -> None:
+    await run_import(app, csv_bytes("ana@example.org,Ana,,,,North,,,,"), Platform("ana"))
+    ana = community.member("ana")
+    assert "Chapter: “North”" in await ana.my_profile()
+    await ana.profile('chapter="West"')
+    await run_import(app, csv_bytes("ana@example.org,Ana,,,,South,,,,"), Platform("ana"))
+    assert "Chapter: “West”" in await ana.my_profile()
