@@ -356,7 +356,8 @@ async def import_help(_ctx: Context, _cmd: ImportMembers) -> Reply:
     return reply(
         "Attach the member list as a CSV file: on Discord as the command's file option, "
         "on Slack by sharing the file with me in a direct message (add “dry run” to its "
-        "message to check it without changing anything).",
+        "message to check it without changing anything); on the command line, "
+        "networker import members.csv [--dry-run].",
         "Columns, by header: email, platform user id or username; skills (e.g. "
         "python:expert; grant writing), can help with, looking for, chapter, time zone, "
         "contact window, bio. Imported members stay hidden until each one agrees.",
