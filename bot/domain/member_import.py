@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain.errors import UserError
 from bot.domain.members import MemberSnapshot
@@ -371,6 +371,9 @@ def write_csv(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     return out.getvalue()
 
 
-def iter_chunks(rows: list[ImportRow], size: int) -> Iterator[list[ImportRow]]:
+T = TypeVar("T")
+
+
+def iter_chunks(rows: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+        yield list(rows[start : start + size])

@@ -178,7 +178,7 @@ async def import_members(
     summary.seconds_finding = time.perf_counter() - started
     started = time.perf_counter()
     done = 0
-    for rows in iter_chunks_of(matches, chunk):
+    for rows in iter_chunks(matches, chunk):
         async with units() as uow:
             found = await uow.communities.by_external_id(platform, community)
             if found is None or found.id is None:
@@ -191,10 +191,6 @@ async def import_members(
     summary.problems.sort(key=lambda p: (p.row, p.column))
     summary.seconds_applying = time.perf_counter() - started
     return summary
-
-
-def iter_chunks_of(matches: list[Match], size: int) -> list[list[Match]]:
-    return [matches[i : i + size] for i in range(0, len(matches), size)]
 
 
 async def _tell(progress: Progress | None, phase: str, done: int, total: int) -> None:
@@ -231,7 +227,7 @@ async def find_members(
         return found_or_reason
 
     results = []
-    for batch in iter_chunks(list(rows), 1000):  # bounded tasks in flight
+    for batch in iter_chunks(rows, 1000):  # bounded tasks in flight
         results += await asyncio.gather(*(one(row) for row in batch))
     matches: list[Match] = []
     first_row: dict[str, int] = {}
