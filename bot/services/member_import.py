@@ -405,6 +405,13 @@ async def member_edited(ctx: Context, member: Member, before: dict[str, object])
         await reindex(ctx, member)  # an imported profile was kept out of the index
 
 
+async def awaiting_answer(ctx: Context, member: Member) -> bool:
+    """Imported, and the member has not said yet whether to be shown."""
+    assert member.id is not None
+    record = (await ctx.uow.imports.many([member.id])).get(member.id)
+    return record is not None and record.consent == Consent.PENDING
+
+
 def snapshot(member: Member) -> dict[str, object]:
     return {name: getattr(member, name) for name in (*FIELDS, "discoverable")}
 

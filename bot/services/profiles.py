@@ -216,6 +216,8 @@ PROFILE_FIELDS: tuple[tuple[str, str, InputKind, str], ...] = (
 
 async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
     me = ctx.me
+    # An imported profile not answered yet: "Edit" then "Save" shows it, as the form says.
+    shown = me.discoverable or await member_import.awaiting_answer(ctx, me)
     current = {
         "skills": ", ".join(f"{n}:{Level(v).label}" for n, v in me.skills.items()),
         "help": me.can_help_with,
@@ -229,7 +231,7 @@ async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
             else me.availability
         ),
         "capacity": str(me.capacity),
-        "discoverable": "yes" if me.discoverable else "no",
+        "discoverable": "yes" if shown else "no",
     }
     inputs = tuple(
         Input(name, label, kind, placeholder=hint, initial=current[name])

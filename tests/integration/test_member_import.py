@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.member_import import Identity
+from bot.messages import Button
 from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
 from bot.services.app import Networker
@@ -238,3 +239,24 @@ async def test_a_member_moves_chapter_themselves_and_the_next_import_keeps_it(
     await ana.profile('chapter="West"')
     await run_import(app, csv_bytes("ana@example.org,Ana,,,,South,,,,"), Platform("ana"))
     assert "Chapter: “West”" in await ana.my_profile()
+
+
+async def test_edit_opens_the_form_ready_to_show_and_saving_it_agrees(
+    community: Community, app: Networker, clock: FakeClock
+) -> None:
+    await run_import(app, csv_bytes("ana@example.org,Ana,python:expert,,,,,,,"), Platform("ana"))
+    await dispatcher(app).run_due()
+    ana = community.member("ana")
+    shown = await ana.press(ana.button("Edit"))
+    form = shown.message.form
+    assert form is not None
+    assert {i.name: i.initial for i in form.inputs}["discoverable"] == "yes"
+    inputs = {i.name: i.initial for i in form.inputs} | {"skills": "python:expert, go:learning"}
+    saved = await ana.press(Button(form.submit, form.action, form.value), inputs)
+    assert saved.ok, saved.text
+    assert names_in(await community.member("asker").whoknows("go")) == ["Ana"]
+    # Going by the form's hidden default instead keeps her hidden.
+    await run_import(app, csv_bytes("ben@example.org,Ben,go:expert,,,,,,,"), Platform("ben"))
+    ben = community.member("ben")
+    await ben.profile('bio="Just my bio"')
+    assert names_in(await community.member("asker").whoknows("go")) == ["Ana"]
