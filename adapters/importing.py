@@ -4,6 +4,7 @@ and out from the command line, for the configured platform and community."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -62,8 +63,9 @@ async def run_import(
         return 2
     runtime = await bootstrap(settings, migrate=settings.auto_migrate)
     bar = ProgressBar(err)
+    cleanup = contextlib.AsyncExitStack()
     try:
-        where = await _where(settings, runtime.app, platform, community)
+        where = await _where(settings, runtime.app, platform, community, cleanup)
         if isinstance(where, str):
             print(where, file=err)
             return 2
@@ -84,6 +86,7 @@ async def run_import(
         print(f"{error.message} {error.hint}".strip(), file=err)
         return 1
     finally:
+        await cleanup.aclose()
         await runtime.close()
     bar.end()
     _print(summary, out)
@@ -99,7 +102,11 @@ def _print(summary: Summary, out: TextIO) -> None:
 
 
 async def _where(
-    settings: Settings, app: object, platform: str | None, community: str | None
+    settings: Settings,
+    app: object,
+    platform: str | None,
+    community: str | None,
+    cleanup: contextlib.AsyncExitStack,
 ) -> tuple[str, str, MemberLookup] | str:
     """The platform and community to import into, and how to find members there."""
     from bot.services.app import Networker
@@ -127,10 +134,20 @@ async def _where(
     if chosen == "discord":
         if not settings.discord_token:
             return "Set DISCORD_TOKEN to import into Discord."
-        return (
-            "Importing into Discord from the command line is not available yet; "
-            "use --platform console or slack."
-        )
+        if not community or not community.isdigit():
+            return "Name the Discord server: --community <guild id>."
+        import discord
+
+        from adapters.discord.member_lookup import DiscordMemberLookup
+        from adapters.discord.runtime import use_api_url
+
+        use_api_url(settings.discord_api_url)
+        bot = discord.Client(intents=discord.Intents.none())
+        cleanup.push_async_callback(bot.close)
+        await bot.login(settings.discord_token)
+        guild = await bot.http.get_guild(community)
+        await app.register_community("discord", community, str(guild.get("name") or community))
+        return "discord", community, DiscordMemberLookup(bot.http, community)
     return f"Unknown platform {chosen}: use slack, discord or console."
 
 

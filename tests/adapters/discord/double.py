@@ -358,6 +358,8 @@ class DiscordDouble(LoopbackServer):
                 )
             ]
             return jresp(found[:limit])
+        if method == "GET" and (m := match(r"/guilds/(\d+)")):
+            return jresp({"id": m[1], "name": "Test Guild", "features": [], "roles": []})
         if method == "GET" and (m := match(r"/guilds/(\d+)/members/(\d+)")):
             if m[2] not in self.guild_members:
                 return jresp({"message": "Unknown Member", "code": 10007}, 404)

@@ -5,8 +5,11 @@ in the deferred answer, and the imported members stay out of /whoknows."""
 
 from __future__ import annotations
 
-from tests.adapters.discord.conftest import DiscordWorld, Person, member_payload
-from tests.adapters.discord.double import snowflake
+from pathlib import Path
+
+from tests.adapters.discord.conftest import GUILD_ID, DiscordWorld, Person, member_payload
+from tests.adapters.discord.double import TOKEN, DiscordDouble, snowflake
+from tests.adapters.discord.test_cli import networker
 
 CSV = (
     "User ID;Username;Skills;Can help with\r\n"
@@ -83,3 +86,29 @@ async def test_a_dry_run_changes_nothing_and_members_cannot_import(world: Discor
     texts = await import_file(world, plain, CSV.format(ana=ana.id).encode())
     assert texts == ["Only organisers can do that.\nAsk one of your community's organisers."]
     assert world.double.calls("GET", r"/attachments/.*") == []  # the file was not even read
+
+
+async def test_the_command_line_imports_into_a_discord_server(
+    tmp_path: Path, discord_double: DiscordDouble
+) -> None:
+    ana = Person("930000000000000001", "ana")
+    discord_double.guild_members[ana.id] = member_payload(ana)
+    (tmp_path / "members.csv").write_text(
+        f"user id,username,skills\n{ana.id},,python:expert\n,ana,go\n,zed,go\n", encoding="utf-8"
+    )
+    code, out, err = await networker(
+        tmp_path,
+        "import",
+        "members.csv",
+        "--community",
+        GUILD_ID,
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_URL=discord_double.base_url,
+    )
+    assert code == 0, err
+    assert out.splitlines()[0] == (
+        "Imported: 3 rows · 1 matched · 1 new · 0 updated · 0 unchanged · 2 rejected"
+    )
+    assert "  row 3, username: the same member as row 2" in out
+    assert "  row 4, username: matches no member on Discord" in out
+    assert discord_double.requests[0].headers["Authorization"] == f"Bot {TOKEN}"
