@@ -214,6 +214,9 @@ class FakeImports:
     async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]:
         return {i: self.t.imports[i] for i in set(member_ids) if i in self.t.imports}
 
+    async def bulk(self) -> None:
+        pass  # nothing is planned in memory
+
     async def add_many(self, records: Sequence[ImportRecord]) -> None:
         for record in records:
             self.t.imports[record.member_id] = deepcopy(record)  # not tracked afterwards

@@ -275,6 +275,7 @@ async def apply_chunk(
     summary: Summary,
 ) -> None:
     assert community.id is not None
+    await uow.imports.bulk()
     existing = await uow.members.by_platform_ids(community.id, (m.ref.user_id for m in rows))
     records = await uow.imports.many(m.id for m in existing.values() if m.id is not None)
     capacity = int(community.settings.get("default_capacity", config.default_capacity))

@@ -79,6 +79,12 @@ class MemberRepository(Protocol):
 
 
 class ImportRepository(Protocol):
+    async def bulk(self) -> None:
+        """This transaction applies thousands of rows: each statement is planned for its
+        own values (PostgreSQL would keep reusing a plan made while the tables were nearly
+        empty: a scan of the whole members table per chunk)."""
+        ...
+
     async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]: ...
 
     async def add_many(self, records: Sequence[ImportRecord]) -> None:

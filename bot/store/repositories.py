@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, or_, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -264,6 +264,10 @@ class Imports:
             )
             found.update((r.member_id, r) for r in await self.session.scalars(stmt))
         return found
+
+    async def bulk(self) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
     async def add_many(self, records: Sequence[ImportRecord]) -> None:
         if records:
