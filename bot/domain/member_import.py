@@ -165,8 +165,11 @@ def read_table(data: bytes) -> Table:
                 raise UserError(f"The file has more than {MAX_ROWS:,} rows.", "Split it up.")
             # Rows are numbered as a spreadsheet shows them: the header is row 1.
             _read_row(table, table.total + 1, cells, columns, seen)
-    except csv.Error as error:
-        table.problems.append(Problem(reader.line_num, "", f"unreadable: {error}"))
+    except csv.Error as error:  # the rows after it can't be trusted either: refuse it all
+        raise UserError(
+            f"Row {table.total + 2} of the file can't be read ({error}); nothing was imported.",
+            "Save the file again as CSV UTF-8 and check that row.",
+        ) from None
     return table
 
 

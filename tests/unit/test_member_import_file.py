@@ -65,3 +65,9 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(text: str) -> None:
 def test_ordinary_cells_are_written_as_they_are() -> None:
     assert safe_cell("Ana (she/her) = great") == "Ana (she/her) = great"
     assert safe_cell(None) == ""
+
+
+def test_a_row_the_csv_reader_cannot_read_refuses_the_whole_file() -> None:
+    with pytest.raises(UserError, match="Row 3 of the file can't be read"):
+        huge = b'"' + b"x" * 200_000 + b'"'  # past the CSV reader's field size limit
+        read_table(b"email,bio\na@x.org,fine\nb@x.org," + huge + b"\nc@x.org,fine\n")
