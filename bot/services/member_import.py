@@ -419,7 +419,13 @@ def snapshot(member: Member) -> dict[str, object]:
 
 # --- the directory, the other way --------------------------------------------------------
 
-DIRECTORY_COLUMNS = ("username", "platform user id", *(COLUMN_LABELS[f] for f in FIELDS))
+# What members see of each other's profiles; the contact window stays the member's own.
+DIRECTORY_FIELDS = tuple(f for f in FIELDS if f != "contact_window")
+DIRECTORY_COLUMNS = (
+    "username",
+    "platform user id",
+    *(COLUMN_LABELS[f] for f in DIRECTORY_FIELDS),
+)
 
 
 async def directory_csv(uow: UnitOfWork, community_id: int) -> tuple[str, int]:
@@ -431,7 +437,7 @@ async def directory_csv(uow: UnitOfWork, community_id: int) -> tuple[str, int]:
             m.platform_user_id,
             *(
                 skills_text(m.skills) if name == "skills" else getattr(m, name) or ""
-                for name in FIELDS
+                for name in DIRECTORY_FIELDS
             ),
         )
         for m in members
