@@ -373,14 +373,20 @@ class SlackListeners:
             return await download(client, file_id)
 
         result = await self.core.import_members(
-            actor, load, SlackMemberLookup(client), dry_run=dry_run, progress=ChatProgress(edit)
+            actor,
+            load,
+            SlackMemberLookup(client),
+            dry_run=dry_run,
+            progress=ChatProgress(edit),
+            answer_by_dm=True,  # the summary: a kept row, sent right after
         )
-        await client.chat_update(
-            channel=channel,
-            ts=shown["ts"],
-            text=fallback_text(result.message),
-            blocks=blocks(result.message),
-        )
+        done = "Done." if result.ok else "Nothing was imported."
+        with suppress(SlackApiError):  # the progress line is a courtesy
+            await edit(
+                f"{done} The summary is below."
+                if result is not DATABASE_AWAY
+                else fallback_text(result.message)
+            )
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)

@@ -341,10 +341,27 @@ class Networker:
         *,
         dry_run: bool = False,
         progress: Progress | None = None,
+        answer_by_dm: bool = False,
     ) -> Reply:
         """`/networker import` with a file: checked like any command (organisers only), then
         the file is loaded and imported in chunks of their own; look-ups hold no transaction.
-        The summary is the answer; the consent DMs wait for each member's contact window."""
+        The summary is the answer; the consent DMs wait for each member's contact window.
+
+        `answer_by_dm`: the platform has no reply to give it in (a file shared in a DM on
+        Slack): it goes as a DM, kept as a row first like every message a command makes."""
+        result = await self._import_members(actor, load, lookup, dry_run, progress)
+        if answer_by_dm and result is not DATABASE_AWAY:
+            await self.dm_actor(actor, result)
+        return result
+
+    async def _import_members(
+        self,
+        actor: Actor,
+        load: Callable[[], Awaitable[bytes]],
+        lookup: MemberLookup,
+        dry_run: bool,
+        progress: Progress | None,
+    ) -> Reply:
         checked = await self.execute(actor, ImportMembers(dry_run=dry_run))
         if checked.reply is None or not checked.reply.ok:
             return checked.reply or UNKNOWN_BUTTON
@@ -370,6 +387,25 @@ class Networker:
         if summary.problems:
             lines.append("Fix those rows and import the file again: rows already in are kept.")
         return reply(*lines)
+
+    async def dm_actor(self, actor: Actor, answer: Reply) -> None:
+        """An answer that can only go as a DM to the member who acted: a row first (the
+        durable outbox), then sent at once; the dispatcher retries it if that fails."""
+        outbox = Outbox()
+        outbox.dm(actor.user.user_id, answer.message)
+        try:
+            async with self.units() as uow:
+                community = await uow.communities.by_external_id(actor.platform, actor.community)
+                if community is None or community.id is None:
+                    return
+                now = self.clock.now()
+                me = await member_for(uow, community, actor.user, now, self.config)
+                assert me.id is not None
+                outbox.keys = await message.keep(uow, community.id, me.id, outbox.items, now)
+                await uow.commit()
+        except DatabaseUnavailable:
+            return
+        await self.deliver(actor.platform, actor.community, outbox)
 
     # --- vocabulary cache ---------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from bot.domain.member_import import Identity
 from bot.services.member_import import LookupRefused
 from tests.adapters.slack.conftest import SlackWorld
 from tests.adapters.slack.double import FakeUser, SlackApiDouble
+from tests.adapters.slack.helpers import post_text, posts
 
 
 class Waits:
@@ -97,10 +98,20 @@ async def test_an_admin_shares_a_list_in_a_dm_and_sees_progress_then_the_summary
     assert slack.double.calls_to("files.info")[0].params["file"] == "F1"
     updates = [str(c.params.get("text", "")) for c in slack.double.calls_to("chat.update")]
     assert any(u.startswith("Importing the member list: applying") for u in updates)
-    assert "2 rows · 1 matched · 1 new · 0 updated · 0 unchanged · 1 rejected" in updates[-1]
-    assert "row 3, email: matches no member on Slack" in str(
-        slack.double.calls_to("chat.update")[-1].params["blocks"]
-    )
+    assert updates[-1] == "Done. The summary is below."
+    # The summary is a DM kept as a row first (the durable outbox), then sent.
+    progress, summary = posts(slack, "DUADM")
+    assert progress["text"] == "Reading the member list…"
+    assert "2 rows · 1 matched · 1 new · 0 updated · 0 unchanged · 1 rejected" in post_text(summary)
+    assert "row 3, email: matches no member on Slack" in post_text(summary)
+    async with slack.core.units(write=False) as uow:
+        community = await uow.communities.by_external_id("slack", "T1")
+        assert community is not None and community.id is not None
+        org = await uow.members.by_platform_id(community.id, "UADM")
+        assert org is not None and org.id is not None
+        assert await uow.prompts.on_its_way(org.id) == []  # delivered: nothing waits
+        ana = await uow.members.by_platform_id(community.id, "U1")
+        assert ana is not None and ana.skills == {"python": 3} and not ana.discoverable
     async with slack.core.units(write=False) as uow:
         community = await uow.communities.by_external_id("slack", "T1")
         assert community is not None and community.id is not None
@@ -115,9 +126,7 @@ async def test_a_member_who_is_not_an_admin_cannot_import(slack: SlackWorld) -> 
     await slack.sender.event(shared("U2", "F2"), event_id="EvFile2")
 
     assert slack.double.calls_to("files.info") == []  # the file was not even read
-    assert "Only organisers can do that." in str(
-        slack.double.calls_to("chat.update")[-1].params["text"]
-    )
+    assert "Only organisers can do that." in post_text(posts(slack, "DU2")[-1])
 
 
 async def test_other_dm_messages_are_left_alone(slack: SlackWorld) -> None:
