@@ -63,6 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--client-id", type=int, help="the application id (else asked with the token)"
     )
+    imp = sub.add_parser(
+        "import",
+        help="import the association's member list (CSV); members stay hidden until each agrees",
+    )
+    imp.add_argument("file", help="the CSV file (UTF-8; `,` or `;` separated)")
+    imp.add_argument("--dry-run", action="store_true", help="check and report; change nothing")
+    imp.add_argument("--platform", choices=("slack", "discord", "console"), help=argparse.SUPPRESS)
+    imp.add_argument("--community", help="the workspace or community id (default: configured)")
+    imp.add_argument("--report", help="also write the rejected rows to this CSV file")
+    directory = sub.add_parser(
+        "directory", help="write the directory of members who chose to be found (CSV)"
+    )
+    directory.add_argument("file", nargs="?", help="where to write it (default: the output)")
+    directory.add_argument("--platform", default="console", choices=("slack", "discord", "console"))
+    directory.add_argument("--community", default="console", help="the workspace or guild id")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
@@ -87,6 +102,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.has_platform_credentials:
             return _platforms(settings, migrate=migrate, worker=args.worker)
         return _console(settings, migrate=migrate, demo=False, echo=False)
+    if args.command == "import":
+        from adapters.importing import run_import
+
+        return asyncio.run(
+            run_import(
+                settings,
+                args.file,
+                dry_run=args.dry_run,
+                platform=args.platform,
+                community=args.community,
+                report=args.report,
+            )
+        )
+    if args.command == "directory":
+        from adapters.importing import run_directory
+
+        return asyncio.run(
+            run_directory(settings, args.file, platform=args.platform, community=args.community)
+        )
     if args.command == "dispatch":
         return _dispatch(settings, migrate=settings.auto_migrate and not args.no_migrate)
     if args.command == "discord":

@@ -87,6 +87,8 @@ async def _read(
     arg: Arg, text: str, spec: CommandSpec, dialect: Dialect, *, last: bool
 ) -> tuple[Any, str]:
     """One argument's value from the front of `text`, and what is left."""
+    if arg.kind is ArgKind.ATTACHMENT:  # a file comes beside the text, never in it
+        return None, text
     if arg.kind is ArgKind.MEMBER:
         if not text.startswith(dialect.mention_prefix):
             if not arg.required:

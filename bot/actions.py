@@ -41,6 +41,8 @@ class Action(StrEnum):
     PAIRING_NOT_YET = "pairing.not_yet"
     PAIRING_NO = "pairing.no"
     PAIRING_REJOIN = "pairing.rejoin"  # back in the rounds after a pause for silence
+    IMPORT_SHOW = "import.show"  # an imported profile: "Looks right: show me"
+    IMPORT_HIDE = "import.hide"  # an imported profile: "Keep me hidden"
 
     @classmethod
     def parse(cls, text: str) -> Action | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.member_import import ImportRecord
 from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.pairing import Pair
 from bot.domain.pairing_rounds import (
@@ -77,6 +78,7 @@ class Tables:
     participants: dict[tuple[int, int], Participant] = field(default_factory=dict)
     rounds: dict[int, Round] = field(default_factory=dict)
     seats: dict[tuple[int, int], Seat] = field(default_factory=dict)  # (round, member)
+    imports: dict[int, ImportRecord] = field(default_factory=dict)  # by member
     last_ids: Counter[str] = field(default_factory=Counter)
 
     def next_id(self, table: str) -> int:
@@ -196,6 +198,45 @@ class FakeMembers:
         member.id = self.t.next_id("members")
         self.t.members[member.id] = member
         return member
+
+    async def by_platform_ids(
+        self, community_id: int, user_ids: Iterable[str]
+    ) -> dict[str, Member]:
+        wanted = set(user_ids)
+        return {
+            m.platform_user_id: m
+            for m in self.t.members.values()
+            if m.community_id == community_id and m.platform_user_id in wanted
+        }
+
+    async def add_many(self, new: Sequence[MemberSnapshot]) -> None:
+        for snapshot in new:
+            member = Member(**{f.name: deepcopy(getattr(snapshot, f.name)) for f in fields(Member)})
+            await self.add(member)
+            snapshot.id = member.id
+
+    async def directory(self, community_id: int) -> Sequence[Member]:
+        found = [
+            m
+            for m in self.t.members.values()
+            if m.community_id == community_id and m.discoverable and not m.forgotten
+        ]
+        return sorted(found, key=lambda m: (m.display_name.lower(), m.id or 0))
+
+
+class FakeImports:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]:
+        return {i: self.t.imports[i] for i in set(member_ids) if i in self.t.imports}
+
+    async def bulk(self) -> None:
+        pass  # nothing is planned in memory
+
+    async def add_many(self, records: Sequence[ImportRecord]) -> None:
+        for record in records:
+            self.t.imports[record.member_id] = deepcopy(record)  # not tracked afterwards
 
 
 class FakeConnections:
@@ -927,6 +968,7 @@ class FakeUnitOfWork:
         self.events = FakeEvents(self._tables)
         self.prompts = FakePrompts(self._tables)
         self.pairing = FakePairings(self._tables)
+        self.imports = FakeImports(self._tables)
 
     async def __aenter__(self) -> Self:
         return self

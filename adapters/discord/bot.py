@@ -14,7 +14,9 @@ import discord
 from discord import app_commands
 
 from adapters.after_reply import AfterReply, deliver
+from adapters.chat_progress import ChatProgress
 from adapters.discord.commands import build_tree, ref
+from adapters.discord.member_lookup import DiscordMemberLookup
 from adapters.discord.render import (
     allowed_mentions,
     content,
@@ -64,12 +66,37 @@ class NetworkerBot(discord.AutoShardedClient):
             await self.answer(interaction, NEEDS_GUILD)
             return
         community = str(interaction.guild_id)
+        if isinstance(command, c.ImportMembers) and command.file:
+            await self.import_members(interaction, community, command, command.file)
+            return
         outcome = await self.core.execute(self.actor(interaction, community), command)
         assert outcome.reply is not None
         try:
             await self.answer(interaction, outcome.reply, community)
         finally:  # the command is saved: its DMs go out even when Discord refused the answer
             await self.after.later(self.deliver(interaction, community, outcome))
+
+    async def import_members(
+        self, interaction: discord.Interaction, community: str, command: c.ImportMembers, url: str
+    ) -> None:
+        """A member list attached to /networker import: the answer is deferred (an import
+        outlasts Discord's 3 s), shows progress as rows are applied, then the summary."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        progress = ChatProgress(lambda text: interaction.edit_original_response(content=text))
+
+        async def load() -> bytes:
+            return await self.http.get_from_cdn(url)
+
+        result = await self.core.import_members(
+            self.actor(interaction, community),
+            load,
+            DiscordMemberLookup(self.http, community),
+            dry_run=command.dry_run,
+            progress=progress,
+        )
+        await interaction.edit_original_response(
+            content=content(result.message), allowed_mentions=allowed_mentions(result.message)
+        )
 
     async def refuse(self, interaction: discord.Interaction, error: UserError) -> None:
         await self.answer(interaction, reply(error.message, *filter(None, [error.hint]), ok=False))

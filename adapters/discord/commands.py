@@ -33,6 +33,7 @@ _ANNOTATIONS: dict[ArgKind, Any] = {
     ArgKind.MEMBER: discord.User,
     # Read from the interaction's resolved data: needs no channel cache.
     ArgKind.CHANNEL: app_commands.AppCommandChannel,
+    ArgKind.ATTACHMENT: discord.Attachment,
 }
 
 
@@ -106,4 +107,6 @@ def _value(arg: Arg, option: Any) -> Any:
         return ref(option)
     if isinstance(option, discord.abc.GuildChannel | app_commands.AppCommandChannel):
         return option.mention
+    if isinstance(option, discord.Attachment):
+        return option.url
     return str(option)

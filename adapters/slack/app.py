@@ -23,8 +23,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_reply import AfterReply, deliver
+from adapters.chat_progress import ChatProgress
 from adapters.slack.directory import Directory, SlackUser
 from adapters.slack.lookups import BEFORE_ANSWER_SECONDS, Lookups
+from adapters.slack.member_lookup import SlackMemberLookup, download
 from adapters.slack.parsing import parse
 from adapters.slack.render import blocks, fallback_text, modal, view_values
 from adapters.text_commands import COMMANDS
@@ -103,6 +105,7 @@ class SlackListeners:
         app.event("member_left_channel")(self.on_channel_leave)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_tokens_revoked)
+        app.event("message")(self.on_message)
 
     # --- middleware ---------------------------------------------------------------------
 
@@ -406,6 +409,47 @@ class SlackListeners:
         if joined:
             await self.core.handle(actor, c.Onboard(channel=channel))
         await self.core.handle(actor, c.PairingChannelMove(channel, joined))
+
+    async def on_message(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """A file shared in a DM to the bot: an organiser's member list to import.
+        Other messages (and the bot's own) need no answer."""
+        files = event.get("files") or []
+        if (
+            event.get("channel_type") != "im"
+            or event.get("subtype") != "file_share"
+            or event.get("bot_id")
+            or not files
+        ):
+            return
+        team, channel = body.get("team_id", ""), str(event.get("channel", ""))
+        user, file_id = str(event.get("user", "")), str(files[0].get("id", ""))
+        actor = await self.actor(Lookups(self.directory, client, team), user, None, exact=True)
+        dry_run = "dry" in str(event.get("text", "")).lower()
+        shown = await client.chat_postMessage(channel=channel, text="Reading the member list…")
+
+        async def edit(text: str) -> None:
+            await client.chat_update(channel=channel, ts=shown["ts"], text=text)
+
+        async def load() -> bytes:
+            return await download(client, file_id)
+
+        result = await self.core.import_members(
+            actor,
+            load,
+            SlackMemberLookup(client),
+            dry_run=dry_run,
+            progress=ChatProgress(edit),
+            answer_by_dm=True,  # the summary: a kept row, sent right after
+        )
+        done = "Done." if result.ok else "Nothing was imported."
+        with suppress(SlackApiError):  # the progress line is a courtesy
+            await edit(
+                f"{done} The summary is below."
+                if result is not DATABASE_AWAY
+                else fallback_text(result.message)
+            )
 
     async def on_uninstalled(self, body: dict[str, Any]) -> None:
         await self.core.set_community_active(PLATFORM, body.get("team_id", ""), False)

@@ -21,6 +21,8 @@ BOT_SCOPES = [
     "mpim:write",  # open the group DM of an introduction
     "users:read",  # names, time zones, who is an admin
     "channels:read",  # member_joined_channel: the welcome channel
+    "im:history",  # message.im: a member list an organiser shares in a DM to the bot
+    "files:read",  # files.info and the download of that member list
 ]
 EVENTS = [
     "app_home_opened",
@@ -29,6 +31,7 @@ EVENTS = [
     "member_left_channel",  # leaving a pairing channel opts out of its rounds
     "app_uninstalled",
     "tokens_revoked",
+    "message.im",
 ]
 
 

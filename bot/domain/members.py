@@ -46,6 +46,7 @@ class MemberSnapshot:
     can_help_with: str = ""
     looking_for: str = ""
     bio: str = ""
+    chapter: str = ""  # the association's chapter or local group
     timezone: str | None = None
     contact_window: str | None = None
     availability: str = Availability.OPEN.value

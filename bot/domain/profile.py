@@ -18,6 +18,8 @@ from bot.domain.wording import day_text
 MAX_SKILLS = 30
 MIN_SKILL_LETTERS = 2
 
+CHAPTER_MAX = 80
+
 
 class Level(IntEnum):
     LEARNING = 1
@@ -246,6 +248,7 @@ class ProfileChanges:
     can_help_with: str | None = None
     looking_for: str | None = None
     bio: str | None = None
+    chapter: str | None = None
     timezone: str | None = None
     contact_window: ContactWindow | None = None
     availability: Availability | None = None
@@ -263,7 +266,7 @@ class ProfileChanges:
 
 PROFILE_SYNTAX = (
     'skills="python:expert, kubernetes:practitioner" +skill=rust:learning -skill=rust '
-    'help="what you can help with" looking="what you look for" bio="…" '
+    'help="what you can help with" looking="what you look for" bio="…" chapter="…" '
     'tz=Europe/Berlin window="weekdays 09:00-18:00" '
     "availability=open|busy:2026-12-31|away capacity=4 discoverable=yes|no "
     "birthday=03-14|off anniversary=2019-05-01|off"
@@ -282,6 +285,8 @@ _KEYS = {
     "looking": "looking_for",
     "looking_for": "looking_for",
     "bio": "bio",
+    "chapter": "chapter",
+    "group": "chapter",
     "tz": "timezone",
     "timezone": "timezone",
     "window": "contact_window",
@@ -331,6 +336,8 @@ def _apply(changes: ProfileChanges, target: str, value: str, today: date) -> Non
         )
     elif target in TEXT_FIELDS:
         setattr(changes, target, clean_text_field(target, value))
+    elif target == "chapter":
+        changes.chapter = clean(value, "chapter", max_len=CHAPTER_MAX)
     elif target == "timezone":
         changes.timezone = parse_timezone(value)
     elif target == "contact_window":

@@ -33,6 +33,7 @@ class PromptKind(StrEnum):
     DIGEST = "digest"  # what went past the daily cap, merged into one message
     PAIRING_CHECK = "pairing_check"  # "did you meet?" near the end of a pairing round
     MESSAGE = "message"  # a message a command produced (a DM, a group, a post)
+    IMPORT_CONSENT = "import_consent"  # "your association shared this profile": show it?
 
 
 class PromptState(StrEnum):

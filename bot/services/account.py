@@ -46,6 +46,7 @@ PROFILE_FIELDS = (
     "can_help_with",
     "looking_for",
     "bio",
+    "chapter",
     "timezone",
     "contact_window",
     "availability",
@@ -307,8 +308,13 @@ async def erase(ctx: Context, member: Member) -> None:
     member.timezone = member.contact_window = None
     member.birthday = member.work_anniversary = None
     member.busy_until = None
+    member.chapter = ""
     member.discoverable = False
     member.forgotten = True
+    # What the association's list said goes too; a later import can't show them again.
+    for record in (await ctx.uow.imports.many([mid])).values():
+        record.imported, record.own = {}, []
+        record.consent, record.answered_at = "hidden", ctx.now
     ctx.vocabulary_changed()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.actions import Action
@@ -31,10 +31,12 @@ from bot.messages import (
 from bot.ports import Clock, DatabaseUnavailable, DeliveryError, Messenger, OutcomeUnknown
 from bot.prompts.dispatcher import Dispatcher
 from bot.prompts.kinds import message
+from bot.services import member_import
 from bot.services.caches import Caches
-from bot.services.commands import Actor, Command, MemberRef, Press
+from bot.services.commands import Actor, Command, ImportMembers, MemberRef, Press
 from bot.services.context import Context, NeedsWrite, member_for
 from bot.services.declarations import Handler
+from bot.services.member_import import MemberLookup, Progress
 from bot.services.registry import REGISTRY
 from bot.services.unit_of_work import UnitOfWorkFactory
 
@@ -45,6 +47,8 @@ ORGANISERS_ONLY = reply(
     "Only organisers can do that.", "Ask one of your community's organisers.", ok=False
 )
 
+
+MEMBER_IMPORT_PROBLEMS_SHOWN = 20  # in a chat answer; the command line lists them all
 
 NOT_SET_UP = reply(
     "Networker isn't set up for this community yet.",
@@ -342,6 +346,82 @@ class Networker:
                 extra={"reason": error.reason, "platform": platform, "community": community},
             )
         return failures
+
+    # --- the member list -----------------------------------------------------------------
+
+    async def import_members(
+        self,
+        actor: Actor,
+        load: Callable[[], Awaitable[bytes]],
+        lookup: MemberLookup,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        answer_by_dm: bool = False,
+    ) -> Reply:
+        """`/networker import` with a file: checked like any command (organisers only), then
+        the file is loaded and imported in chunks of their own; look-ups hold no transaction.
+        The summary is the answer; the consent DMs wait for each member's contact window.
+
+        `answer_by_dm`: the platform has no reply to give it in (a file shared in a DM on
+        Slack): it goes as a DM, kept as a row first like every message a command makes."""
+        result = await self._import_members(actor, load, lookup, dry_run, progress)
+        if answer_by_dm and result is not DATABASE_AWAY:
+            await self.dm_actor(actor, result)
+        return result
+
+    async def _import_members(
+        self,
+        actor: Actor,
+        load: Callable[[], Awaitable[bytes]],
+        lookup: MemberLookup,
+        dry_run: bool,
+        progress: Progress | None,
+    ) -> Reply:
+        checked = await self.execute(actor, ImportMembers(dry_run=dry_run))
+        if checked.reply is None or not checked.reply.ok:
+            return checked.reply or UNKNOWN_BUTTON
+        try:
+            summary = await member_import.import_members(
+                self.units,
+                actor.platform,
+                actor.community,
+                await load(),
+                lookup,
+                self.clock.now,
+                self.config,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        except UserError as error:
+            return reply(error.message, *filter(None, [error.hint]), ok=False)
+        except DatabaseUnavailable:
+            return DATABASE_AWAY
+        if summary.invited and not dry_run and self.prompts_due is not None:
+            self.prompts_due()
+        lines = summary.lines(limit=MEMBER_IMPORT_PROBLEMS_SHOWN)
+        if summary.problems:
+            lines.append("Fix those rows and import the file again: rows already in are kept.")
+        return reply(*lines)
+
+    async def dm_actor(self, actor: Actor, answer: Reply) -> None:
+        """An answer that can only go as a DM to the member who acted: a row first (the
+        durable outbox), then sent at once; the dispatcher retries it if that fails."""
+        outbox = Outbox()
+        outbox.dm(actor.user.user_id, answer.message)
+        try:
+            async with self.units() as uow:
+                community = await uow.communities.by_external_id(actor.platform, actor.community)
+                if community is None or community.id is None:
+                    return
+                now = self.clock.now()
+                me = await member_for(uow, community, actor.user, now, self.config)
+                assert me.id is not None
+                outbox.keys = await message.keep(uow, community.id, me.id, outbox.items, now)
+                await uow.commit()
+        except DatabaseUnavailable:
+            return
+        await self.deliver(actor.platform, actor.community, outbox)
 
     # --- vocabulary cache ---------------------------------------------------------------
 

@@ -173,6 +173,20 @@ class PairingChannelMove:
     joined: bool
 
 
+class ImportMembers:
+    """Organisers: import the association's member list.
+
+    `file`: the attachment's address, where the platform sends one with the command."""
+
+    dry_run: bool = False
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportDirectory:
+    """Organisers: the directory of members who chose to be found, as CSV."""
+
+
 @dataclass(frozen=True)
 class Press:
     """A button pressed, with the answers to its form when it had one."""
@@ -207,5 +221,7 @@ Command = (
     | PairingManage
     | PairingMember
     | PairingChannelMove
+    | ImportMembers
+    | ExportDirectory
     | Press
 )

@@ -34,6 +34,7 @@ class ArgKind(StrEnum):
     CHOICE = "choice"  # one of `choices`
     DURATION = "duration"  # e.g. 3d, 12h, 2w
     CHANNEL = "channel"  # a channel of the community
+    ATTACHMENT = "attachment"  # a file sent with the command (Discord); not typed in text
 
     @property
     def takes_rest(self) -> bool:

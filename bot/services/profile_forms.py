@@ -37,6 +37,7 @@ from bot.messages import (
     form_reply,
     line,
 )
+from bot.services import member_import
 from bot.services.commands import EditProfile, Press, ProfileForm
 from bot.services.context import Context
 from bot.services.form_answers import Collector, read
@@ -56,7 +57,9 @@ _SKILL_LINES = re.compile(r"[\n,;]+")
 # --- step 1: what you know and offer ----------------------------------------------------
 
 
-def about_form(me: Member) -> Form:
+def about_form(me: Member, *, shown: bool | None = None) -> Form:
+    """`shown`: what "Show me in /whoknows" starts as, when not the member's setting (an
+    imported profile not answered yet: "Edit" then "Save" shows it, as its DM says)."""
     return Form(
         "Your profile",
         Action.PROFILE_SAVE,
@@ -79,7 +82,7 @@ def about_form(me: Member) -> Form:
                 "discoverable",
                 "Show me in /whoknows results",
                 InputKind.YES_NO,
-                initial="yes" if me.discoverable else "no",
+                initial="yes" if (me.discoverable if shown is None else shown) else "no",
             ),
         ),
         submit="Save",
@@ -87,7 +90,9 @@ def about_form(me: Member) -> Form:
 
 
 async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
-    return form_reply("Edit your profile", about_form(ctx.me))
+    me = ctx.me
+    shown = me.discoverable or await member_import.awaiting_answer(ctx, me)
+    return form_reply("Edit your profile", about_form(me, shown=shown))
 
 
 async def open_about(ctx: Context, _cmd: Press) -> Reply:

@@ -29,6 +29,7 @@ from bot.messages import (
     line,
     reply,
 )
+from bot.services import member_import
 from bot.services.commands import EditProfile, Endorse, ViewProfile
 from bot.services.context import Context, mention
 from bot.services.indexing import refresh_load, reindex
@@ -44,7 +45,9 @@ async def edit_profile(ctx: Context, cmd: EditProfile) -> Reply:
     me = ctx.me
     occasions = (me.birthday, me.work_anniversary)
     vocab = await ctx.vocabulary()
+    before = member_import.snapshot(me)
     topics_changed = apply_changes(me, changes, vocab.canonical)
+    await member_import.member_edited(ctx, me, before)
     if topics_changed:
         await reindex(ctx, me)
     if (me.birthday, me.work_anniversary) != occasions:
@@ -104,7 +107,15 @@ def apply_changes(
         or (changes.looking_for is not None and changes.looking_for != me.looking_for)
     )
     me.skills = skills
-    for name in ("can_help_with", "looking_for", "bio", "timezone", "capacity", "discoverable"):
+    for name in (
+        "can_help_with",
+        "looking_for",
+        "bio",
+        "chapter",
+        "timezone",
+        "capacity",
+        "discoverable",
+    ):
         value = getattr(changes, name)
         if value is not None:
             setattr(me, name, value)
@@ -128,6 +139,7 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
         ("Can help with", member.can_help_with),
         ("Looking for", member.looking_for),
         ("Bio", member.bio),
+        ("Chapter", member.chapter),
     ):
         if text:
             fields.append(Field(label, line(Quote(text))))

@@ -17,6 +17,7 @@ from bot.services import (
     connections,
     followups,
     help,
+    member_import,
     organiser,
     pairing,
     profile_forms,
@@ -296,6 +297,38 @@ COMMANDS: tuple[CommandSpec, ...] = (
         example="/networker alias k8s kubernetes",
     ),
     CommandSpec(
+        (NETWORKER, "import"),
+        "organisers: import the member list (CSV); members stay hidden until they agree",
+        (Use(c.ImportMembers, member_import.import_help, read_only=True, organiser=True),),
+        (
+            Arg("file", ArgKind.ATTACHMENT, "the member list, a CSV file", required=False),
+            Arg(
+                "mode",
+                ArgKind.CHOICE,
+                "dry-run: check the file without changing anything",
+                required=False,
+                choices=(("dry-run", "dry-run"),),
+            ),
+        ),
+        build=lambda args: c.ImportMembers(
+            dry_run=args.text("mode") == "dry-run", file=args.text("file") or None
+        ),
+        example="/networker import dry-run",
+        details="On the command line: networker import members.csv [--dry-run].",
+    ),
+    CommandSpec(
+        (NETWORKER, "directory"),
+        "organisers: the directory of members who chose to be found, as CSV",
+        (
+            Use(
+                c.ExportDirectory,
+                member_import.export_directory,
+                read_only=True,
+                organiser=True,
+            ),
+        ),
+    ),
+    CommandSpec(
         (NETWORKER, "stats"),
         "organisers: how the network is doing",
         (Use(c.Stats, organiser.stats, read_only=True, organiser=True, needs_profile=True),),
@@ -334,6 +367,8 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.PAIRING_NOT_YET, pairing.answer, replaces=True),
     ButtonSpec(Action.PAIRING_NO, pairing.answer, replaces=True),
     ButtonSpec(Action.PAIRING_REJOIN, pairing.rejoin, replaces=True),
+    ButtonSpec(Action.IMPORT_SHOW, member_import.answer, replaces=True),
+    ButtonSpec(Action.IMPORT_HIDE, member_import.answer, replaces=True),
 )
 
 REGISTRY = Registry(

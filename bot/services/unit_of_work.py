@@ -15,7 +15,8 @@ from typing import Any, Protocol, Self
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import Connection, Kind
-from bot.domain.members import Community, Member
+from bot.domain.member_import import ImportRecord
+from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.pairing import Pair
 from bot.domain.pairing_rounds import (
     Answer,
@@ -68,6 +69,36 @@ class MemberRepository(Protocol):
     async def add(self, member: Member) -> Member:
         """Saved now: it has its id on return. If another transaction added the same
         member meanwhile, that one is returned instead."""
+        ...
+
+    async def by_platform_ids(
+        self, community_id: int, user_ids: Iterable[str]
+    ) -> dict[str, Member]:
+        """The members here with these platform ids, by id (one query for an import)."""
+        ...
+
+    async def add_many(self, new: Sequence[MemberSnapshot]) -> None:
+        """New members, saved now in one statement; each snapshot gets its id. An
+        import's: it holds the write lock and found none of them, so none can exist.
+        Plain snapshots, not tracked: thousands are cheap to build and to write."""
+        ...
+
+    async def directory(self, community_id: int) -> Sequence[Member]:
+        """Members who chose to be found (discoverable, not forgotten), by name."""
+        ...
+
+
+class ImportRepository(Protocol):
+    async def bulk(self) -> None:
+        """This transaction applies thousands of rows: each statement is planned for its
+        own values (PostgreSQL would keep reusing a plan made while the tables were nearly
+        empty: a scan of the whole members table per chunk)."""
+        ...
+
+    async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]: ...
+
+    async def add_many(self, records: Sequence[ImportRecord]) -> None:
+        """Saved now, in one statement; not tracked afterwards."""
         ...
 
 
@@ -441,6 +472,9 @@ class UnitOfWork(Protocol):
 
     @property
     def pairing(self) -> PairingRepository: ...
+
+    @property
+    def imports(self) -> ImportRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

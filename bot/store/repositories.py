@@ -6,19 +6,21 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, or_, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
-from bot.domain.members import Community, Member
+from bot.domain.member_import import ImportRecord
+from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.thanks import Endorsement, Thanks
 from bot.store.tables import (
     communities,
     community_topics,
     connections,
     endorsements,
+    member_imports,
     member_topics,
     members,
     processed_events,
@@ -194,6 +196,85 @@ class Members:
                 raise
             return found
         return member
+
+    async def by_platform_ids(
+        self, community_id: int, user_ids: Iterable[str]
+    ) -> dict[str, Member]:
+        found: dict[str, Member] = {}
+        wanted = sorted(set(user_ids))
+        for start in range(0, len(wanted), 500):  # within every backend's bind limit
+            stmt = select(Member).where(
+                members.c.community_id == community_id,
+                members.c.platform_user_id.in_(wanted[start : start + 500]),
+            )
+            found.update((m.platform_user_id, m) for m in await self.session.scalars(stmt))
+        return found
+
+    async def add_many(self, new: Sequence[MemberSnapshot]) -> None:
+        if not new:
+            return
+        # Core, not the ORM: one executemany, then the ids in one query (SQLite can't
+        # promise RETURNING's order for many rows, and SQLAlchemy then goes row by row).
+        columns = [c.name for c in members.c if c.name != "id"]
+        await self.session.execute(
+            insert(members), [{name: getattr(m, name) for name in columns} for m in new]
+        )
+        by_community: dict[int, list[MemberSnapshot]] = {}
+        for member in new:
+            by_community.setdefault(member.community_id, []).append(member)
+        for community_id, group in by_community.items():
+            wanted = [m.platform_user_id for m in group]
+            ids: dict[str, int] = {}
+            for start in range(0, len(wanted), 500):
+                rows = await self.session.execute(
+                    select(members.c.platform_user_id, members.c.id).where(
+                        members.c.community_id == community_id,
+                        members.c.platform_user_id.in_(wanted[start : start + 500]),
+                    )
+                )
+                ids.update((user_id, member_id) for user_id, member_id in rows)
+            for member in group:
+                member.id = ids[member.platform_user_id]
+
+    async def directory(self, community_id: int) -> Sequence[Member]:
+        stmt = (
+            select(Member)
+            .where(
+                members.c.community_id == community_id,
+                members.c.discoverable.is_(True),
+                members.c.forgotten.is_(False),
+            )
+            .order_by(func.lower(members.c.display_name), members.c.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+
+class Imports:
+    """What imported member lists said about each member (bot.domain.member_import)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def many(self, member_ids: Iterable[int]) -> dict[int, ImportRecord]:
+        found: dict[int, ImportRecord] = {}
+        wanted = sorted({i for i in member_ids if is_row_id(i)})
+        for start in range(0, len(wanted), 500):
+            stmt = select(ImportRecord).where(
+                member_imports.c.member_id.in_(wanted[start : start + 500])
+            )
+            found.update((r.member_id, r) for r in await self.session.scalars(stmt))
+        return found
+
+    async def bulk(self) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+    async def add_many(self, records: Sequence[ImportRecord]) -> None:
+        if records:
+            columns = [c.name for c in member_imports.c]
+            await self.session.execute(
+                insert(member_imports), [{n: getattr(r, n) for n in columns} for r in records]
+            )
 
 
 class Connections:

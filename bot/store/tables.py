@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 
 from bot.domain.connections import Connection, Consent, Kind, Outcome, State
+from bot.domain.member_import import ImportRecord
 from bot.domain.members import PLATFORM_ID_MAX, Community, Member
 from bot.domain.prompts import Prompt
 from bot.domain.thanks import Endorsement, Thanks
@@ -62,6 +63,7 @@ members = Table(
     Column("can_help_with", Text, nullable=False, default=""),
     Column("looking_for", Text, nullable=False, default=""),
     Column("bio", Text, nullable=False, default=""),
+    Column("chapter", String(80), nullable=False, default="", server_default=""),
     Column("timezone", String(64)),
     Column("contact_window", String(64)),
     Column("availability", String(8), nullable=False, default="open"),
@@ -318,6 +320,22 @@ pairing_seats = Table(
 )
 
 
+# What an imported member list said about each member, field by field, and whether the
+# member agreed to be shown (bot.domain.member_import).
+member_imports = Table(
+    "member_imports",
+    metadata,
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("imported", JSON, nullable=False, default=dict),
+    Column("own", JSON, nullable=False, default=list),
+    Column("consent", String(10), nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("answered_at", UTCDateTime),
+    Index("ix_member_imports_community", "community_id", "consent"),
+)
+
+
 def map_domain() -> None:
     """Map the domain classes onto the tables (idempotent)."""
     if mapper_registry.mappers:
@@ -328,3 +346,4 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Thanks, thanks)
     mapper_registry.map_imperatively(Endorsement, endorsements)
     mapper_registry.map_imperatively(Prompt, prompts)
+    mapper_registry.map_imperatively(ImportRecord, member_imports)

@@ -21,7 +21,14 @@ from bot.store.engine import BEGIN_MODE, make_sessionmaker
 from bot.store.faults import OutageLog, database_away
 from bot.store.pairing import Pairings
 from bot.store.prompt_rows import Prompts
-from bot.store.repositories import Communities, Connections, Members, ProcessedEvents, ThanksLog
+from bot.store.repositories import (
+    Communities,
+    Connections,
+    Imports,
+    Members,
+    ProcessedEvents,
+    ThanksLog,
+)
 from bot.store.search_index import SearchIndex
 
 # Connection attempts given up on, finishing in the background (kept: a task nobody
@@ -50,6 +57,7 @@ class SqlUnitOfWork:
         self.events = ProcessedEvents(self.session)
         self.prompts = Prompts(self.session)
         self.pairing = Pairings(self.session)
+        self.imports = Imports(self.session)
 
     async def __aenter__(self) -> Self:
         try:

@@ -75,7 +75,8 @@ async def test_the_discord_tree_has_every_command_with_typed_options() -> None:
         assert [o["name"] for o in options] == [a.name for a in spec.args]
         for arg, option in zip(spec.args, options, strict=True):
             assert option["required"] == arg.required
-            kinds = {ArgKind.MEMBER: 6, ArgKind.CHANNEL: 7}  # user, channel; else string (3)
+            # user, channel, attachment (a file picker), else string
+            kinds = {ArgKind.MEMBER: 6, ArgKind.CHANNEL: 7, ArgKind.ATTACHMENT: 11}
             assert option["type"] == kinds.get(arg.kind, 3)
             assert len(typing.cast(list[object], option.get("choices", []))) == len(arg.choices)
 

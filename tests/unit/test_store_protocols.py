@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.services import unit_of_work as ports
 from bot.store.pairing import Pairings
 from bot.store.prompt_rows import Prompts
-from bot.store.repositories import Communities, Connections, Members, ProcessedEvents, ThanksLog
+from bot.store.repositories import (
+    Communities,
+    Connections,
+    Imports,
+    Members,
+    ProcessedEvents,
+    ThanksLog,
+)
 from bot.store.search_index import SearchIndex
 from bot.store.unit_of_work import SqlUnitOfWork
 from tests import fake_store as fake
@@ -31,6 +38,7 @@ REPOSITORIES = [
     ("events", ports.ProcessedEventRepository, ProcessedEvents, fake.FakeEvents),
     ("prompts", ports.PromptRepository, Prompts, fake.FakePrompts),
     ("pairing", ports.PairingRepository, Pairings, fake.FakePairings),
+    ("imports", ports.ImportRepository, Imports, fake.FakeImports),
 ]
 
 

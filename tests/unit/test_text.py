@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.errors import UserError
-from bot.domain.text import NOTE_MAX, REASON_MAX, clean, clean_reason, words
+from bot.domain.text import (
+    NOTE_MAX,
+    REASON_MAX,
+    _is_control,
+    clean,
+    clean_reason,
+    has_control_characters,
+    words,
+)
 
 
 def refused(value: str, max_len: int = NOTE_MAX) -> UserError:
@@ -167,3 +175,10 @@ def test_words_ignore_punctuation() -> None:
 
 def test_a_sentence_in_a_language_without_spaces_is_accepted() -> None:
     assert clean_reason("履歴書を見ていただけますか") == "履歴書を見ていただけますか"
+
+
+def test_the_control_character_check_agrees_with_unicode_categories_everywhere() -> None:
+    mismatches = [
+        hex(cp) for cp in range(0x110000) if has_control_characters(chr(cp)) != _is_control(chr(cp))
+    ]
+    assert mismatches == []

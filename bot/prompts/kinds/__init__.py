@@ -15,6 +15,7 @@ from bot.prompts.kinds import (
     digest,
     follow_up,
     giver_digest,
+    import_consent,
     keep_in_touch,
     message,
     occasion,
@@ -30,6 +31,7 @@ DECLARED: tuple[PromptKindSpec, ...] = (
     occasion.OCCASION,
     pairing_check.PAIRING_CHECK,
     giver_digest.GIVER_DIGEST,
+    import_consent.IMPORT_CONSENT,
     digest.DIGEST,
     message.MESSAGE,
 )

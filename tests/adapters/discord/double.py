@@ -145,6 +145,10 @@ class DiscordDouble(LoopbackServer):
     channels: dict[str, Json] = field(default_factory=dict)  # GET /channels/{id}
     created: list[Json] = field(default_factory=list)  # messages made, as returned
     clock: Callable[[], float] = time.monotonic  # seconds, for the nonce window
+    # The guild's members (user id → member payload with its user), found by id or by
+    # name search; files served at /attachments/<name> (an attachment's CDN address).
+    guild_members: dict[str, Json] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     _nonces: dict[tuple[str, str], tuple[float, Json]] = field(default_factory=dict)
     _rules: list[_Rule] = field(default_factory=list)
     _saved_base: str = ""
@@ -342,6 +346,35 @@ class DiscordDouble(LoopbackServer):
                     "recipients": [user_payload(recipient, "someone")],
                 }
             )
+        if method == "GET" and (m := match(r"/attachments/(.+)")):
+            if m[1] not in self.files:
+                return jresp({"message": "Not Found", "code": 0}, 404)
+            return web.Response(body=self.files[m[1]], content_type="text/csv")
+        if method == "GET" and match(r"/guilds/(\d+)/members/search"):
+            query = record.query.get("query", "").casefold()
+            limit = int(record.query.get("limit", "1"))
+            found = [
+                m
+                for m in self.guild_members.values()
+                if any(
+                    str(n).casefold().startswith(query)
+                    for n in (
+                        m["user"].get("username"),
+                        m["user"].get("global_name"),
+                        m.get("nick"),
+                    )
+                    if n
+                )
+            ]
+            return jresp(found[:limit])
+        if method == "GET" and (m := match(r"/guilds/(\d+)")):
+            return jresp({"id": m[1], "name": "Test Guild", "features": [], "roles": []})
+        if method == "GET" and (m := match(r"/guilds/(\d+)/members/(\d+)")):
+            if m[2] not in self.guild_members:
+                return jresp({"message": "Unknown Member", "code": 10007}, 404)
+            return jresp(self.guild_members[m[2]])
+        if method == "PATCH" and match(r"/webhooks/(\d+)/([^/]+)/messages/@original"):
+            return jresp(message_payload("0", body.get("content") or "", flags=EPHEMERAL))
         if method == "GET" and (m := match(r"/channels/(\d+)")):
             if m[1] not in self.channels:
                 return jresp({"message": "Unknown Channel", "code": 10003}, 404)

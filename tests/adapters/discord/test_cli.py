@@ -149,9 +149,16 @@ async def test_sync_to_one_guild_overwrites_that_guilds_commands(
         "prompts",
         "profile",
         "topics",
+        "import",
+        "directory",
     }
     assert all(o["type"] == 1 for o in subcommands.values())  # 1: a subcommand
     assert [o["type"] for o in subcommands["endorse"]["options"]] == [6, 3]
+    # The member list is a file picker (11: an attachment), then an optional mode.
+    assert [(o["type"], o.get("required", False)) for o in subcommands["import"]["options"]] == [
+        (11, False),
+        (3, False),
+    ]
 
 
 async def test_sync_without_guild_registers_the_commands_globally(

@@ -141,6 +141,9 @@ class SlackApiDouble(LoopbackServer):
         self.token_teams: dict[str, str] = {}
 
         self.users: dict[str, FakeUser] = {}
+        # Files shared with the bot (file id → name, content): files.info and a private
+        # download address that wants the bot token.
+        self.files: dict[str, tuple[str, bytes]] = {}
         self.calls: list[Call] = []
         self.responses: dict[str, list[Json]] = {}
         self.socket_messages: list[Json] = []  # everything the app sent over /ws
@@ -159,6 +162,7 @@ class SlackApiDouble(LoopbackServer):
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{name}", self._response_url)
         self.app.router.add_get("/ws", self._ws)
+        self.app.router.add_get("/download/{file}", self._download)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -322,6 +326,16 @@ class SlackApiDouble(LoopbackServer):
         call.answer = {"ok": True, **self._answer(method, params, token)}
         return _json_response(call.answer, headers=headers)
 
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's private address: only with a bot token, as Slack's."""
+        self.calls.append(Call("download", dict(request.match_info), None, "GET"))
+        found = self.files.get(request.match_info["file"])
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            return web.Response(status=302, headers={"Location": "/login"})
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[1], content_type="text/csv")
+
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
@@ -443,6 +457,20 @@ class SlackApiDouble(LoopbackServer):
                     if user.email is not None and user.email == email:
                         return {"user": self._user_json(user_id, user)}
                 return {"ok": False, "error": "users_not_found"}
+            case "files.info":
+                file_id = str(params.get("file", ""))
+                if file_id not in self.files:
+                    return {"ok": False, "error": "file_not_found"}
+                name, content = self.files[file_id]
+                return {
+                    "file": {
+                        "id": file_id,
+                        "name": name,
+                        "size": len(content),
+                        "filetype": "csv",
+                        "url_private_download": f"{self.origin}/download/{file_id}",
+                    }
+                }
             case "users.list":
                 return {
                     "members": [self._user_json(uid, u) for uid, u in self.users.items()],

@@ -20,8 +20,18 @@ EVENTS = {
     "member_left_channel",
     "app_uninstalled",
     "tokens_revoked",
+    "message.im",
 }
-SCOPES = {"commands", "chat:write", "im:write", "mpim:write", "users:read", "channels:read"}
+SCOPES = {
+    "commands",
+    "chat:write",
+    "im:write",
+    "mpim:write",
+    "users:read",
+    "channels:read",
+    "im:history",
+    "files:read",
+}
 ROOT = Path(__file__).resolve().parents[3]
 
 

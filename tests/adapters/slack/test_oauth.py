@@ -117,6 +117,8 @@ async def test_installing_two_workspaces_keeps_both_in_the_database(multi: Multi
         "mpim:write",
         "users:read",
         "channels:read",
+        "im:history",  # a member list shared in a DM to the bot
+        "files:read",
     }
 
     assert "Thank you!" in await multi.install("T1", "Makers Guild")
