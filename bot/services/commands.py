@@ -173,6 +173,7 @@ class PairingChannelMove:
     joined: bool
 
 
+@dataclass(frozen=True)
 class ImportMembers:
     """Organisers: import the association's member list.
 
