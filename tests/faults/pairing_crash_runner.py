@@ -1,6 +1,9 @@
 """One process of the pairing crash test: a community with a pairing channel on a SQLite
-file, group conversations written to a log standing in for the platform (see
-outbox_crash_runner.py, whose recorder and kill hooks this reuses).
+file, group conversations written to a log standing in for the platform (a repeated
+delivery key is marked, as a platform drops a repeated nonce). Test hooks only:
+
+    KILL_BEFORE_SEND=n  SIGKILL itself just before the n-th send of this process
+    KILL_AFTER_SEND=n   SIGKILL itself just after the n-th send, before it is recorded
 
 usage: pairing_crash_runner.py DB_URL LOG setup|round|resume
 """
@@ -8,11 +11,15 @@ usage: pairing_crash_runner.py DB_URL LOG setup|round|resume
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
+from bot.messages import ChannelPost, DirectMessage, GroupConversation, Outbound
 from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
 from bot.services.app import Networker
@@ -20,12 +27,53 @@ from bot.store.engine import make_engine
 from bot.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.driver import ref
 from tests.fakes import FakeClock
-from tests.faults.outbox_crash_runner import Recorder
 
 PLATFORM, GUILD = "test", "G1"
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
 SLOT = START + timedelta(days=7)  # the first round: next Monday 10:00
 MEMBERS = [f"member{i}" for i in range(11)]  # odd: four pairs and a trio
+
+
+class Recorder:
+    """What arrives where: one line a send, `repeat` when its key arrived before."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.seen = (
+            {json.loads(x)["key"] for x in log.read_text().splitlines()} if log.exists() else set()
+        )
+        self.calls = 0
+
+    async def send_dm(self, community: str, dm: DirectMessage) -> None:
+        self._arrive("dm", [dm.recipient], dm)
+
+    async def open_group(self, community: str, group: GroupConversation) -> None:
+        self._arrive("group", list(group.members), group)
+
+    async def post(self, community: str, post: ChannelPost) -> None:
+        self._arrive("channel", [post.channel], post)
+
+    def _arrive(self, kind: str, to: list[str], item: Outbound) -> None:
+        self.calls += 1
+        _kill_at("KILL_BEFORE_SEND", self.calls)
+        line = {
+            "key": item.key,
+            "kind": kind,
+            "to": to,
+            "text": item.message.plain_text(),
+            "repeat": item.key in self.seen,
+        }
+        with self.log.open("a") as out:
+            out.write(json.dumps(line) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        self.seen.add(item.key)
+        _kill_at("KILL_AFTER_SEND", self.calls)
+
+
+def _kill_at(hook: str, calls: int) -> None:
+    if os.environ.get(hook) == str(calls):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 async def main(url: str, log: Path, phase: str) -> None:
