@@ -60,6 +60,10 @@ class MemberRepository(Protocol):
         member meanwhile, that one is returned instead."""
         ...
 
+    async def forgot_before(self, community_id: int, key: str) -> bool:
+        """Whether a member here with this forget key (see `forget_key`) used forget."""
+        ...
+
 
 class ConnectionRepository(Protocol):
     async def add(self, connection: Connection) -> bool:
@@ -111,10 +115,16 @@ class ConnectionRepository(Protocol):
         ...
 
     async def recent_asks(
-        self, community_id: int, topics: Iterable[str], since: datetime, *, excluding: int
+        self,
+        community_id: int,
+        topics: Iterable[str],
+        since: datetime,
+        *,
+        excluding: int,
+        until: datetime | None = None,
     ) -> list[AskSummary]:
-        """Requests (not drafts) about these topics made since a time, except those
-        `excluding` asked or was asked."""
+        """Requests (not drafts) about these topics made since a time (and before
+        `until`), except those `excluding` asked or was asked."""
         ...
 
     async def forget(self, member_id: int) -> None:
