@@ -20,6 +20,7 @@ class Action(StrEnum):
     DRAFT_RETARGET = "draft.retarget"
     DRAFT_CANCEL = "draft.cancel"
     ASK_START = "ask.start"  # "Ask for help" under a /whoknows result
+    ASK_VISIBILITY = "ask.visibility"  # let others who know the topic see I asked, or not
     ASKS_POST = "asks.post"  # post an unanswered ask in the asks channel
     PROFILE_EDIT = "profile.edit"
     PROFILE_SAVE = "profile.save"
@@ -31,6 +32,8 @@ class Action(StrEnum):
     FOLLOWUP_NOT_YET = "followup.not_yet"
     FOLLOWUP_NO = "followup.no"
     THANKS_START = "thanks.start"
+    THANKS_SHARE = "thanks.share"  # post a thank-you on the thanks wall: the sender chose to
+    THANKS_KEEP_PRIVATE = "thanks.keep_private"
 
     @classmethod
     def parse(cls, text: str) -> Action | None:

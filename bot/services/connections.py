@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.actions import Action
 from bot.domain.connections import Answer, Connection, Consent, Kind, State
@@ -49,20 +49,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
         )
     for member in (a, b):
         _check_reachable(ctx, member)
-    since = ctx.now - RECENT_DECLINE
-    if await ctx.uow.connections.declined_since(
-        ctx.community_id, Kind.INTRO, _id(a), _id(b), since
-    ):
-        # Never pressure: who said no stays private, and the answer stands for a while.
-        raise UserError(
-            f"An introduction of {a.display_name} and {b.display_name} didn't go ahead recently.",
-            "Let's give it some time before asking them again.",
-        )
-    if await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b)):
-        raise UserError(
-            f"An introduction of {a.display_name} and {b.display_name} is already waiting for answers.",
-            "I'll tell the introducer how it goes.",
-        )
+    await _check_not_introduced(ctx, a, b)
     conn = await _create(
         ctx, Connection(ctx.community_id, Kind.INTRO, _id(ctx.me), _id(a), _id(b), reason)
     )
@@ -79,10 +66,12 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
 async def ask(ctx: Context, cmd: Ask) -> Reply:
     request = clean_reason(cmd.request, what="request")
     helper = await ctx.member(cmd.helper)
-    return await start_request(ctx, helper, request, cmd.topic)
+    return await start_request(ctx, helper, request, cmd.topic, visible=cmd.visible)
 
 
-async def start_request(ctx: Context, helper: Member, request: str, topic: str | None) -> Reply:
+async def start_request(
+    ctx: Context, helper: Member, request: str, topic: str | None, *, visible: bool = False
+) -> Reply:
     if helper.id == ctx.me.id:
         raise UserError(
             "You can't ask yourself for help.", "Try /whoknows <topic> to find someone."
@@ -105,6 +94,7 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
         request,
         topic,
         consent_a=Consent.ACCEPTED,  # asking is the requester's consent
+        visible=visible,
     )
     window = timedelta(days=int(ctx.setting("repeat_ask_window_days")))
     earlier = await ctx.uow.connections.asks_between(_id(ctx.me), _id(helper), ctx.now - window)
@@ -123,6 +113,49 @@ async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply
     return reply(
         line("Sent! I've asked ", mention(helper), " privately."),
         "They can accept, say “not now” or decline; I'll tell you what they say.",
+        *_visibility(conn),
+        buttons=_visibility_buttons(conn),
+    )
+
+
+def _visibility(conn: Connection) -> list[str]:
+    """What the asker is told about who may know that they asked."""
+    if conn.visible and conn.topic:
+        return [
+            f"Members who know {conn.topic} may see in their weekly digest that you asked "
+            "(never your words)."
+        ]
+    if conn.visible:
+        return ["This ask names no topic members list, so no digest will show it."]
+    return ["Nobody else will know you asked."]
+
+
+def _visibility_buttons(conn: Connection) -> list[Button]:
+    if not conn.topic:
+        return []
+    if conn.visible:
+        return [Button("Keep it private", Action.ASK_VISIBILITY, f"{conn.id}:private")]
+    return [
+        Button(
+            f"Let others who know {conn.topic} see I asked"[:75],
+            Action.ASK_VISIBILITY,
+            f"{conn.id}:visible",
+        )
+    ]
+
+
+async def ask_visibility(ctx: Context, cmd: Press) -> Reply:
+    """The asker lets others who know the topic see that they asked, or takes it back."""
+    conn = await _connection(ctx, cmd.value)
+    if conn.kind is not Kind.REQUEST or conn.initiator_id != ctx.me.id:
+        raise UserError("Only the person who asked can choose this.")
+    conn.visible = cmd.value.partition(":")[2] == "visible"
+    return reply(
+        "Saved: others who know the topic may see that you asked."
+        if conn.visible
+        else "Saved: your ask stays private.",
+        *_visibility(conn),
+        buttons=_visibility_buttons(conn),
     )
 
 
@@ -153,6 +186,63 @@ async def _suggest_others(
         "Your request is saved as a draft; choose below.",
         buttons=buttons,
     )
+
+
+async def _check_not_introduced(ctx: Context, a: Member, b: Member) -> None:
+    """Refuse to introduce a pair who are connected, already introduced, or who turned
+    an introduction down lately; say since when and what to do instead. Whose decline,
+    and how they connected (a private ask, someone else's intro), stays untold."""
+    pair = {_id(a), _id(b)}
+    history = [c for c in await ctx.uow.connections.involving(_id(a)) if set(c.parties) == pair]
+    names = f"{a.display_name} and {b.display_name}"
+    connected = [c for c in history if c.state is State.CONNECTED and c.connected_at]
+    if connected:
+        first = min(connected, key=lambda c: c.connected_at or ctx.now)
+        mine = first.introducer == ctx.me.id
+        assert first.connected_at is not None
+        raise UserError(
+            (f"You introduced {names} already: " if mine else f"{names} already know each other: ")
+            + f"they've been connected since {_day(ctx, first.connected_at)}.",
+            "There's nothing to introduce: to follow up, message them yourself. "
+            "/intro is for people who haven't met here yet.",
+        )
+    waiting = next((c for c in history if c.is_intro and c.is_open), None)
+    if waiting is not None and waiting.created_at is not None:
+        if waiting.initiator_id == ctx.me.id:
+            raise UserError(
+                f"You introduced {names} on {_day(ctx, waiting.created_at)}; "
+                "they haven't both answered yet.",
+                "Nothing more to do: each gets one gentle reminder, and I'll tell you how "
+                "it goes. /networker me shows who you're waiting for.",
+            )
+        raise UserError(
+            f"An introduction of {names} has been waiting for their answers since "
+            f"{_day(ctx, waiting.created_at)}.",
+            "Let them answer that one first; you could introduce either of them to "
+            "someone else meanwhile.",
+        )
+    since = ctx.now - RECENT_DECLINE
+    declined = [
+        c
+        for c in history
+        if c.is_intro and c.state is State.DECLINED and c.updated_at and c.updated_at >= since
+    ]
+    if declined:
+        # Never pressure: who said no stays private, and the answer stands for a while.
+        mine = any(c.initiator_id == ctx.me.id for c in declined)
+        raise UserError(
+            f"Your introduction of {names} didn't go ahead recently."
+            if mine
+            else f"I can't introduce {names} right now.",
+            "Let's give it some time before asking them again.",
+        )
+
+
+def _day(ctx: Context, moment: datetime) -> str:
+    """A date as the introducer reads it: 3 December (2025 when not this year)."""
+    day = moment.astimezone(ctx.tz(ctx.me)).date()
+    year = f" {day.year}" if day.year != ctx.today().year else ""
+    return f"{day.day} {day:%B}{year}"
 
 
 def _check_reachable(ctx: Context, member: Member) -> None:
@@ -373,7 +463,7 @@ async def suggestion(ctx: Context, cmd: Press) -> Reply:
     if cmd.action == Action.SUGGEST_DISMISS or suggested is None:
         return reply("Okay, I'll leave it there.")
     if conn.kind is Kind.REQUEST:
-        return await start_request(ctx, suggested, conn.reason, conn.topic)
+        return await start_request(ctx, suggested, conn.reason, conn.topic, visible=conn.visible)
     decliner = conn.decliner
     assert decliner is not None  # a suggestion only comes with a decline
     remaining = await ctx.uow.members.get(conn.other_party(decliner))
@@ -402,7 +492,7 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
         if helper is None or helper.community_id != ctx.community_id:
             raise UserError("That member is not here any more.")
         await ctx.uow.connections.remove(conn)  # never sent: not an ask of the first helper
-        return await start_request(ctx, helper, conn.reason, conn.topic)
+        return await start_request(ctx, helper, conn.reason, conn.topic, visible=conn.visible)
     helper = await ctx.uow.members.get(conn.party_b_id)
     assert helper is not None
     _check_reachable(ctx, helper)
