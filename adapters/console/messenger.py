@@ -32,17 +32,25 @@ class ConsoleMessenger:
         for text in held:
             self.write(text)
 
-    def remember(self, user_id: str, message: Message) -> None:
+    def remember(self, user_id: str, message: Message) -> int:
+        """Make the message's buttons (and form) the ones /press numbers; returns the
+        number its first one gets. A form alone was opened by a button: the buttons of
+        the message it came from stay usable (the other "Thank …" buttons), and the form
+        is numbered after them."""
         choices = [Choice(b.action, b.value) for b in message.buttons]
+        kept: list[Choice] = []
         if message.form:
+            if not message.buttons:
+                kept = [c for c in self.choices.get(user_id, []) if c.form is None]
             choices.append(Choice(message.form.action, message.form.value, message.form))
         if choices:
-            self.choices[user_id] = choices
+            self.choices[user_id] = kept + choices
+        return len(kept) + 1
 
     async def send_dm(self, community: str, dm: DirectMessage) -> None:
         self.log.append(("dm", (dm.recipient,), dm.message))
-        self._print(f"── DM to @{dm.recipient} ──", dm.message)
-        self.remember(dm.recipient, dm.message)
+        start = self.remember(dm.recipient, dm.message)
+        self._print(f"── DM to @{dm.recipient} ──", dm.message, start)
 
     async def open_group(self, community: str, group: GroupConversation) -> None:
         self.log.append(("group", group.members, group.message))
@@ -53,8 +61,8 @@ class ConsoleMessenger:
         self.log.append(("channel", (post.channel,), post.message))
         self._print(f"── posted in {post.channel} ──", post.message)
 
-    def _print(self, header: str, message: Message) -> None:
+    def _print(self, header: str, message: Message, start: int = 1) -> None:
         out = self.write if self._held is None else self._held.append
         out(header)
-        for text in render(message):
+        for text in render(message, start):
             out(f"  {text}")

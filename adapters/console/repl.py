@@ -175,10 +175,10 @@ class Console:
 
     def _show(self, user_id: str, result: Reply) -> None:
         marker = "" if result.ok else "⚠ "
-        lines = render(result.message)
+        start = self.messenger.remember(user_id, result.message)
+        lines = render(result.message, start)
         for i, text in enumerate(lines):
             self.write(f"  {marker if i == 0 else ''}{text}")
-        self.messenger.remember(user_id, result.message)
 
     # --- parsing ------------------------------------------------------------------------
 

@@ -82,6 +82,9 @@ def apply_changes(me: Member, changes: ProfileChanges) -> bool:
         changes.can_help_with is not None and changes.can_help_with != me.can_help_with
     )
     me.skills = skills
+    if me.hidden_until_setup:  # back after forget: this profile is their setup
+        me.hidden_until_setup = False
+        me.discoverable = True
     for name in ("can_help_with", "looking_for", "bio", "timezone", "capacity", "discoverable"):
         value = getattr(changes, name)
         if value is not None:
@@ -116,7 +119,14 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
             Field("Contact window", line(str(member.window()))),
             Field("Capacity", line(f"{member.capacity} requests per 30 days")),
             Field(
-                "Discoverable", line("yes" if member.discoverable else "no (hidden from searches)")
+                "Discoverable",
+                line(
+                    "yes"
+                    if member.discoverable
+                    else "no (hidden until you set up your profile again)"
+                    if member.hidden_until_setup
+                    else "no (hidden from searches)"
+                ),
             ),
         ]
         if member.birthday:
