@@ -14,6 +14,7 @@ class Choice:
     action: str
     value: str
     form: Form | None = None  # set for a form's submit choice
+    label: str = ""
 
 
 class ConsoleMessenger:
@@ -32,25 +33,25 @@ class ConsoleMessenger:
         for text in held:
             self.write(text)
 
-    def remember(self, user_id: str, message: Message) -> int:
-        """Make the message's buttons (and form) the ones /press numbers; returns the
-        number its first one gets. A form alone was opened by a button: the buttons of
-        the message it came from stay usable (the other "Thank …" buttons), and the form
-        is numbered after them."""
-        choices = [Choice(b.action, b.value) for b in message.buttons]
+    def remember(self, user_id: str, message: Message) -> list[Choice]:
+        """Make the message's buttons (and form) the ones /press numbers. A form alone
+        was opened by a button: it is [1], and the buttons of the message it came from
+        stay usable after it (the other "Thank …" buttons); returns those."""
+        choices = [Choice(b.action, b.value, label=b.label) for b in message.buttons]
         kept: list[Choice] = []
         if message.form:
             if not message.buttons:
                 kept = [c for c in self.choices.get(user_id, []) if c.form is None]
-            choices.append(Choice(message.form.action, message.form.value, message.form))
+            form = message.form
+            choices.append(Choice(form.action, form.value, form, form.submit))
         if choices:
-            self.choices[user_id] = kept + choices
-        return len(kept) + 1
+            self.choices[user_id] = choices + kept
+        return kept
 
     async def send_dm(self, community: str, dm: DirectMessage) -> None:
         self.log.append(("dm", (dm.recipient,), dm.message))
-        start = self.remember(dm.recipient, dm.message)
-        self._print(f"── DM to @{dm.recipient} ──", dm.message, start)
+        kept = self.remember(dm.recipient, dm.message)
+        self._print(f"── DM to @{dm.recipient} ──", dm.message, kept)
 
     async def open_group(self, community: str, group: GroupConversation) -> None:
         self.log.append(("group", group.members, group.message))
@@ -61,8 +62,16 @@ class ConsoleMessenger:
         self.log.append(("channel", (post.channel,), post.message))
         self._print(f"── posted in {post.channel} ──", post.message)
 
-    def _print(self, header: str, message: Message, start: int = 1) -> None:
+    def _print(self, header: str, message: Message, kept: list[Choice] | None = None) -> None:
         out = self.write if self._held is None else self._held.append
         out(header)
-        for text in render(message, start):
+        for text in [*render(message), *still_there(kept or [])]:
             out(f"  {text}")
+
+
+def still_there(kept: list[Choice]) -> list[str]:
+    """The earlier buttons a form left usable, numbered after it."""
+    if not kept:
+        return []
+    listed = "  ".join(f"[{i}] {c.label}" for i, c in enumerate(kept, 2))
+    return [f"  Still there: {listed}"]

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from adapters.console.clock import SimulatedClock
-from adapters.console.messenger import Choice, ConsoleMessenger
+from adapters.console.messenger import Choice, ConsoleMessenger, still_there
 from adapters.console.render import render
 from adapters.text_commands import COMMANDS, Dialect, parse
 from bot.domain.errors import UserError
@@ -175,8 +175,8 @@ class Console:
 
     def _show(self, user_id: str, result: Reply) -> None:
         marker = "" if result.ok else "⚠ "
-        start = self.messenger.remember(user_id, result.message)
-        lines = render(result.message, start)
+        kept = self.messenger.remember(user_id, result.message)
+        lines = [*render(result.message), *still_there(kept)]
         for i, text in enumerate(lines):
             self.write(f"  {marker if i == 0 else ''}{text}")
 
