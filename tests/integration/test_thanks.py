@@ -175,15 +175,18 @@ async def test_a_thanks_wall_shows_thanks_only_when_the_community_turns_it_on(
     await org.settings("thanks_wall", "kudos")
     asked = await ana.thank(ben, "for the second favour")
     assert "public thanks wall, #kudos" in asked.text
-    assert [b.label for b in asked.message.buttons] == ["Post on #kudos", "Keep it private"]
+    assert [b.label for b in asked.message.buttons] == [
+        "Post on the thanks wall",
+        "Keep it private",
+    ]
     assert "for the second favour" in ben.last_dm()  # the receiver has it already
     assert [s for s in community.messenger.sent if s.kind == "channel"] == []  # not yet
-    posted = await ana.press(button_on(asked, "Post on #kudos"))
+    posted = await ana.press(button_on(asked, "Post on the thanks wall"))
     assert posted.ok and posted.replaces
     [post] = [s for s in community.messenger.sent if s.kind == "channel"]
     assert post.to == ("#kudos",)
     assert post.text == "@Ana thanked @Ben: “for the second favour”"
-    again = await ana.press(button_on(asked, "Post on #kudos"))  # a double click
+    again = await ana.press(button_on(asked, "Post on the thanks wall"))  # a double click
     assert "already on #kudos" in again.text
     assert len([s for s in community.messenger.sent if s.kind == "channel"]) == 1
 
