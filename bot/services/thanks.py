@@ -55,7 +55,7 @@ async def thank(ctx: Context, cmd: Thank) -> Reply:
         f"This community has a public thanks wall, {wall}: everyone who can see it would "
         "read your note. Post it there too? It stays private unless you choose.",
         buttons=[
-            Button(f"Post on {wall}"[:75], Action.THANKS_SHARE, str(item.id), Style.PRIMARY),
+            Button("Post on the thanks wall", Action.THANKS_SHARE, str(item.id), Style.PRIMARY),
             Button("Keep it private", Action.THANKS_KEEP_PRIVATE, str(item.id)),
         ],
     )
