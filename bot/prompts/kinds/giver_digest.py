@@ -97,7 +97,7 @@ async def _summary(batch: Batch, asks: list[AskSummary]) -> Message:
             text += f"; {looking} still looking for help"
         lines.append(line(text + "."))
     # Any ask of theirs the asker let others see counts: they chose it for this topic.
-    shared = {key for key in still if any(a.visible for a in asks if (a.asker_id, a.topic) == key)}
+    shared = still & {(ask.asker_id, ask.topic) for ask in asks if ask.visible}
     named = sorted(shared, key=lambda key: (key[1], people[key[0]].display_name))[:SHOWN]
     for asker_id, topic in named:
         lines.append(
