@@ -248,6 +248,8 @@ async def erase(ctx: Context, member: Member) -> None:
     mid = member.id
     for conn in await ctx.uow.connections.involving(mid):
         if conn.state is State.DRAFT:  # never sent: nobody's ask, nothing to keep
+            if conn.initiator_id != mid:  # someone's draft to them: they keep their words
+                await tell_left(ctx, conn, member)
             await ctx.uow.connections.remove(conn)
         elif conn.is_open and conn.involves(mid):
             await tell_left(ctx, conn, member)

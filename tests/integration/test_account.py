@@ -224,6 +224,25 @@ async def test_when_the_helper_forgets_the_asker_is_told_kindly_and_keeps_their_
     assert (kept["reason"], kept["state"]) == (NEED, "left")
 
 
+async def test_a_draft_ask_to_a_member_who_leaves_comes_back_to_its_writer(
+    community: Community,
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    await community.app.handle(
+        c.Actor("test", "T1", c.MemberRef("U-olga", "Olga"), True),
+        c.Settings("repeat_ask_limit", "1"),
+    )
+    await dana.ask(ana, NEED, "python")
+    await ana.decline()
+    drafted = await dana.ask(ana, "one more python question, about wheels", "python")
+    assert "saved as a draft" in drafted.text
+    await ana.forget()
+    told = dana.last_dm()
+    assert "@Ana has left Networker" in told
+    assert "one more python question, about wheels" in told  # her words, not lost
+
+
 async def test_a_member_who_used_forget_comes_back_hidden_until_they_set_up_a_profile(
     community: Community,
 ) -> None:
