@@ -161,6 +161,8 @@ connections = Table(
     Index("ix_connections_party_b", "party_b_id", "created_at"),
     Index("ix_connections_party_a", "party_a_id", "created_at"),
     Index("ix_connections_initiator", "initiator_id", "created_at"),
+    # The weekly giver digest: a week's asks about a member's topics.
+    Index("ix_connections_topic", "community_id", "topic", "created_at"),
     # At most one open intro or request per pair of people at a time.
     Index(
         "uq_connections_open_pair",

@@ -10,6 +10,7 @@ Create Date: 2026-11-30
 - thanks.shared_at: when the sender chose to post the thank-you on the thanks wall.
 - members.forget_key: on a forgotten member's stub, a one-way key of their platform id,
   so that coming back starts hidden; members.hidden_until_setup: such a member.
+- ix_connections_topic: the weekly giver digest reads a week's asks by topic.
 """
 
 from collections.abc import Sequence
@@ -38,9 +39,11 @@ def upgrade() -> None:
         sa.Column("hidden_until_setup", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_members_forget_key", "members", ["community_id", "forget_key"])
+    op.create_index("ix_connections_topic", "connections", ["community_id", "topic", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_connections_topic", table_name="connections")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_index("ix_members_forget_key")
         batch_op.drop_column("hidden_until_setup")
