@@ -227,7 +227,8 @@ async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
             else me.availability
         ),
         "capacity": str(me.capacity),
-        "discoverable": "yes" if me.discoverable else "no",
+        # Back after forget: saving this form is the setup that makes them findable again.
+        "discoverable": "yes" if me.discoverable or me.hidden_until_setup else "no",
     }
     inputs = tuple(
         Input(name, label, kind, placeholder=hint, initial=current[name])

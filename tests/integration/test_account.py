@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.messages import Button
 from bot.services import commands as c
 from tests.driver import Community, Member, button_on, names_in
 
@@ -255,6 +256,23 @@ async def test_a_member_who_used_forget_comes_back_hidden_until_they_set_up_a_pr
     await ana.profile('skills="python:expert"')
     assert names_in(await dana.whoknows("python")) == ["Ana"]
     assert "Discoverable: yes" in await ana.my_profile()
+
+
+async def test_a_returning_member_who_saves_the_profile_form_is_findable_again(
+    community: Community,
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    await ana.forget()
+    shown = await ana.do(c.ProfileForm())
+    form = shown.message.form
+    assert form is not None
+    initial = {i.name: i.initial for i in form.inputs}
+    assert initial["discoverable"] == "yes"  # what saving will make them
+    initial["skills"] = "python:expert"
+    saved = await ana.press(Button(form.submit, form.action, form.value), initial)
+    assert saved.ok, saved.text
+    assert names_in(await dana.whoknows("python")) == ["Ana"]
 
 
 async def test_a_newcomer_is_discoverable_from_the_start(community: Community) -> None:
