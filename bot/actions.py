@@ -20,6 +20,7 @@ class Action(StrEnum):
     DRAFT_RETARGET = "draft.retarget"
     DRAFT_CANCEL = "draft.cancel"
     ASK_START = "ask.start"  # "Ask for help" under a /whoknows result
+    ASK_VISIBILITY = "ask.visibility"  # let others who know the topic see I asked, or not
     ASKS_POST = "asks.post"  # post an unanswered ask in the asks channel
     PROFILE_EDIT = "profile.edit"
     PROFILE_SAVE = "profile.save"
@@ -43,6 +44,8 @@ class Action(StrEnum):
     PAIRING_REJOIN = "pairing.rejoin"  # back in the rounds after a pause for silence
     IMPORT_SHOW = "import.show"  # an imported profile: "Looks right: show me"
     IMPORT_HIDE = "import.hide"  # an imported profile: "Keep me hidden"
+    THANKS_SHARE = "thanks.share"  # post a thank-you on the thanks wall: the sender chose to
+    THANKS_KEEP_PRIVATE = "thanks.keep_private"
 
     @classmethod
     def parse(cls, text: str) -> Action | None:

@@ -223,6 +223,12 @@ class FakeMembers:
         ]
         return sorted(found, key=lambda m: (m.display_name.lower(), m.id or 0))
 
+    async def forgot_before(self, community_id: int, key: str) -> bool:
+        return any(
+            m.community_id == community_id and m.forget_key == key and m.forgotten
+            for m in self.t.members.values()
+        )
+
 
 class FakeImports:
     def __init__(self, t: Tables) -> None:
@@ -342,16 +348,23 @@ class FakeConnections:
         return max(found) if found else None
 
     async def recent_asks(
-        self, community_id: int, topics: Iterable[str], since: datetime, *, excluding: int
+        self,
+        community_id: int,
+        topics: Iterable[str],
+        since: datetime,
+        *,
+        excluding: int,
+        until: datetime | None = None,
     ) -> list[AskSummary]:
         wanted = set(topics)
         return [
-            AskSummary(c.topic, c.party_a_id, c.party_b_id, c.state)
+            AskSummary(c.topic, c.party_a_id, c.party_b_id, c.state, c.visible)
             for c in self._ordered()
             if c.community_id == community_id
             and c.kind == Kind.REQUEST
             and c.topic in wanted
             and _at_or_after(c.created_at, since)
+            and (until is None or (c.created_at is not None and c.created_at < until))
             and excluding not in c.parties
             and c.state != State.DRAFT
         ]

@@ -14,6 +14,7 @@ class Choice:
     action: str
     value: str
     form: Form | None = None  # set for a form's submit choice
+    label: str = ""
 
 
 class ConsoleMessenger:
@@ -34,17 +35,25 @@ class ConsoleMessenger:
         for text in held:
             self.write(text)
 
-    def remember(self, user_id: str, message: Message) -> None:
-        choices = [Choice(b.action, b.value) for b in message.buttons]
+    def remember(self, user_id: str, message: Message) -> list[Choice]:
+        """Make the message's buttons (and form) the ones /press numbers. A form alone
+        was opened by a button: it is [1], and the buttons of the message it came from
+        stay usable after it (the other "Thank …" buttons); returns those."""
+        choices = [Choice(b.action, b.value, label=b.label) for b in message.buttons]
+        kept: list[Choice] = []
         if message.form:
-            choices.append(Choice(message.form.action, message.form.value, message.form))
+            if not message.buttons:
+                kept = [c for c in self.choices.get(user_id, []) if c.form is None]
+            form = message.form
+            choices.append(Choice(form.action, form.value, form, form.submit))
         if choices:
-            self.choices[user_id] = choices
+            self.choices[user_id] = choices + kept
+        return kept
 
     async def send_dm(self, community: str, dm: DirectMessage) -> None:
         self.log.append(("dm", (dm.recipient,), dm.message))
-        self._print(f"── DM to @{dm.recipient} ──", dm.message)
-        self.remember(dm.recipient, dm.message)
+        kept = self.remember(dm.recipient, dm.message)
+        self._print(f"── DM to @{dm.recipient} ──", dm.message, kept)
 
     async def open_group(self, community: str, group: GroupConversation) -> None:
         self.log.append(("group", group.members, group.message))
@@ -55,10 +64,18 @@ class ConsoleMessenger:
         self.log.append(("channel", (post.channel,), post.message))
         self._print(f"── posted in {post.channel} ──", post.message)
 
-    def _print(self, header: str, message: Message) -> None:
+    def _print(self, header: str, message: Message, kept: list[Choice] | None = None) -> None:
         out = self.write if self._held is None else self._held.append
         if self.stamp:
             header = f"── {self.stamp}: {header.removeprefix('── ')}"
         out(header)
-        for text in render(message):
+        for text in [*render(message), *still_there(kept or [])]:
             out(f"  {text}")
+
+
+def still_there(kept: list[Choice]) -> list[str]:
+    """The earlier buttons a form left usable, numbered after it."""
+    if not kept:
+        return []
+    listed = "  ".join(f"[{i}] {c.label}" for i, c in enumerate(kept, 2))
+    return [f"  Still there: {listed}"]

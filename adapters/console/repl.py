@@ -14,7 +14,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from adapters.console.clock import SimulatedClock
-from adapters.console.messenger import Choice, ConsoleMessenger
+from adapters.console.messenger import Choice, ConsoleMessenger, still_there
 from adapters.console.render import render
 from adapters.text_commands import COMMANDS, Dialect, parse
 from bot.domain.errors import UserError
@@ -234,14 +234,13 @@ class Console:
 
     def _show(self, user_id: str, result: Reply) -> None:
         marker = "" if result.ok else "⚠ "
-        lines = render(result.message)
+        kept = self.messenger.remember(user_id, result.message) if user_id else []
+        lines = [*render(result.message), *still_there(kept)]
         for i, text in enumerate(lines):
             self.write(f"  {marker if i == 0 else ''}{text}")
         if len(result.errors) > 1:  # a form refused field by field: every field's reason
             for name, reason in result.errors:
                 self.write(f"    {name}: {reason}")
-        if user_id:
-            self.messenger.remember(user_id, result.message)
 
     # --- parsing ------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ class AskSummary:
     asker_id: int
     helper_id: int
     state: State
+    visible: bool = False  # the asker let others who know the topic see that they asked
 
 
 @dataclass(frozen=True)

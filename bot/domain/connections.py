@@ -26,6 +26,7 @@ class State(StrEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    LEFT = "left"  # closed because someone in it left Networker (forget)
 
 
 class Consent(StrEnum):
@@ -71,10 +72,14 @@ class Connection:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     connected_at: datetime | None = None
-    outcome: Outcome | None = None
+    outcome: Outcome | None = None  # party a's answer to "did you connect?"
+    outcome_b: Outcome | None = None  # an intro's party b answers it too
     # When it closes unanswered: a while after it reached its parties (in their contact
     # windows), moved later by "Not now".
     expires_at: datetime | None = None
+    # The asker let others who know the topic see that they asked: only then may a
+    # digest name them. Off unless they chose it, for this ask.
+    visible: bool = False
     id: int | None = None
     pair_low: int = field(init=False)  # the pair, order-free: one open intro per pair
     pair_high: int = field(init=False)
@@ -185,35 +190,59 @@ class Connection:
             self.state = State.CANCELLED
             self.updated_at = now
 
+    def close_for_leaver(self, now: datetime) -> None:
+        """Someone in it left Networker: closed, and nobody is told it was withdrawn."""
+        if self.is_open:
+            self.state = State.LEFT
+            self.updated_at = now
+
     # --- after connecting ------------------------------------------------------------------
 
     @property
+    def asked_how_it_went(self) -> tuple[int, ...]:
+        """Who is asked "did you connect?": the requester; both people of an intro."""
+        return self.parties if self.is_intro else (self.party_a_id,)
+
+    def outcome_of(self, member_id: int) -> Outcome | None:
+        return self.outcome_b if member_id == self.party_b_id and self.is_intro else self.outcome
+
+    @property
     def outcome_open(self) -> bool:
-        """Whether "did you connect?" still wants an answer: none yet, or "not yet"."""
-        return self.outcome in (None, Outcome.NOT_YET)
+        """Whether "did you connect?" still wants an answer from party a."""
+        return self.outcome_open_for(self.party_a_id)
+
+    def outcome_open_for(self, member_id: int) -> bool:
+        """Whether this member's "did you connect?" still wants an answer: none yet, or
+        "not yet"."""
+        return self.outcome_of(member_id) in (None, Outcome.NOT_YET)
 
     def record_outcome(
         self, member_id: int, outcome: Outcome, now: datetime, *, last_round: bool
     ) -> None:
-        """The answer to "did you connect?", asked of party a (the requester, or the first
-        person an intro names). "Not yet" is taken once, and not in the last round."""
-        if member_id != self.party_a_id:
+        """The answer to "did you connect?", asked of the requester, or of each person an
+        intro connected. "Not yet" is taken once, and not in the last round."""
+        if member_id not in self.asked_how_it_went:
             raise UserError("This question was for someone else.")
         if self.state is not State.CONNECTED:
             raise UserError("This one isn't an open connection any more.")
-        if not self.outcome_open:
+        if not self.outcome_open_for(member_id):
             raise UserError("You've already told me how it went. Thank you!")
         if outcome is Outcome.NOT_YET and last_round:
             raise UserError("I'll stop asking about this one. Thanks for letting me know!")
-        if outcome is Outcome.NOT_YET and self.outcome is Outcome.NOT_YET:
+        if outcome is Outcome.NOT_YET and self.outcome_of(member_id) is Outcome.NOT_YET:
             raise UserError("You told me already. I'll ask once more in a few days.")
-        self.outcome = outcome
+        if member_id == self.party_b_id and self.is_intro:
+            self.outcome_b = outcome
+        else:
+            self.outcome = outcome
         self.updated_at = now  # an answer is an interaction: keep-in-touch counts from here
 
-    def to_thank(self) -> list[int]:
-        """Whom party a may thank when it helped: the other party, and the introducer."""
-        to = [self.party_b_id]
-        if self.is_intro and self.initiator_id not in to:
+    def to_thank(self, member_id: int | None = None) -> list[int]:
+        """Whom a person who was helped may thank: the other party, and the introducer.
+        `member_id`: the one thanking (party a unless said)."""
+        me = self.party_a_id if member_id is None else member_id
+        to = [self.other_party(me)]
+        if self.is_intro and self.initiator_id not in (*to, me):
             to.append(self.initiator_id)
         return to
 
@@ -224,6 +253,7 @@ def _closed_message(state: State) -> str:
         State.DECLINED: "This one is closed: it won't go ahead. Nothing more to do.",
         State.EXPIRED: "This one expired, so it is closed.",
         State.CANCELLED: "This one was withdrawn, so it is closed.",
+        State.LEFT: "This one is closed: someone in it has left Networker.",
         State.DRAFT: "This one was never sent.",
         State.PENDING: "This one is still waiting for answers.",
     }[state]

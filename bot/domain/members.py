@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,13 @@ def check_platform_id(value: str, what: str) -> None:
     becomes a row."""
     if not value.strip() or len(value) > PLATFORM_ID_MAX:
         raise UserError(f"That {what} id isn't one I can use.")
+
+
+def forget_key(community_id: int, platform_user_id: str) -> str:
+    """A one-way key of who used forget: enough to know them again if they come back
+    (they start hidden), not enough to learn who they were."""
+    raw = f"networker-forget:{community_id}:{platform_user_id}".encode()
+    return hashlib.sha256(raw).hexdigest()
 
 
 @dataclass(eq=False)
@@ -63,6 +71,8 @@ class MemberSnapshot:
     prompts_off: list[str] = field(default_factory=list)  # prompt kinds they turned off
     birthday: str | None = None  # "MM-DD": set means they opted in to birthday wishes
     work_anniversary: date | None = None
+    forget_key: str | None = None  # on a forgotten member's stub: see `forget_key()`
+    hidden_until_setup: bool = False  # came back after forget: hidden until a profile edit
     id: int | None = None
 
     def availability_on(self, today: date) -> Availability:

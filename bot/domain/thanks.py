@@ -15,6 +15,7 @@ class Thanks:
     connection_id: int | None = None
     topic: str | None = None
     created_at: datetime | None = None
+    shared_at: datetime | None = None  # posted on the thanks wall: the sender chose to
     id: int | None = None
 
 

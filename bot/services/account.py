@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.actions import Action
 from bot.domain.connections import Connection, Kind, State
-from bot.domain.members import FORGOTTEN_NAME, Member
+from bot.domain.members import FORGOTTEN_NAME, Member, forget_key
 from bot.domain.prompts import Prompt, PromptKind, PromptState
 from bot.domain.thanks import Thanks
 from bot.domain.wording import moment_text
@@ -290,9 +290,12 @@ async def erase(ctx: Context, member: Member) -> None:
     mid = member.id
     for conn in await ctx.uow.connections.involving(mid):
         if conn.state is State.DRAFT:  # never sent: nobody's ask, nothing to keep
+            if conn.initiator_id != mid:  # someone's draft to them: they keep their words
+                await tell_left(ctx, conn, member)
             await ctx.uow.connections.remove(conn)
-        elif conn.is_open:
-            conn.cancel(ctx.now)
+        elif conn.is_open and conn.involves(mid):
+            await tell_left(ctx, conn, member)
+            conn.close_for_leaver(ctx.now)
             await ctx.prompts.connection_closed(conn, "member forgotten")
     await ctx.prompts.member_gone(mid, "member forgotten")
     await ctx.uow.connections.forget(mid)
@@ -301,6 +304,7 @@ async def erase(ctx: Context, member: Member) -> None:
     for other in (await ctx.uow.members.many(endorsed - {mid})).values():
         await reindex(ctx, other)  # their evidence no longer counts the deleted endorsements
     await ctx.uow.index.rebuild_member(member, [], {})  # no entries: out of the index
+    member.forget_key = forget_key(ctx.community_id, member.platform_user_id)
     member.platform_user_id = f"forgotten:{mid}"
     member.display_name = FORGOTTEN_NAME
     member.skills = {}
@@ -310,12 +314,90 @@ async def erase(ctx: Context, member: Member) -> None:
     member.busy_until = None
     member.chapter = ""
     member.discoverable = False
+    member.hidden_until_setup = False
     member.forgotten = True
     # What the association's list said goes too; a later import can't show them again.
     for record in (await ctx.uow.imports.many([mid])).values():
         record.imported, record.own = {}, []
         record.consent, record.answered_at = "hidden", ctx.now
     ctx.vocabulary_changed()
+
+
+async def tell_left(ctx: Context, conn: Connection, leaver: Member) -> None:
+    """An open request or intro closes because one of its people used forget: the others
+    hear, kindly, that they left Networker (not that anything was withdrawn), and the
+    requester gets their own words back, so nothing of theirs is lost."""
+    people = await ctx.uow.members.many([conn.initiator_id, *conn.parties])
+    gone = mention(leaver)
+    if not conn.is_intro:
+        requester, helper = people[conn.party_a_id], people[conn.party_b_id]
+        if leaver.id == helper.id:
+            about = f" about {conn.topic}" if conn.topic else ""
+            hint = f"/whoknows {conn.topic}" if conn.topic else "/whoknows <topic>"
+            ctx.dm(
+                requester,
+                message(
+                    line(gone, f" has left Networker, so your request{about} to them is closed."),
+                    line("Nothing of yours is lost. You asked: ", Quote(conn.reason)),
+                    f"{hint} finds others who can help; your words are ready to reuse.",
+                ),
+            )
+        else:  # the requester left: the helper need not answer any more
+            ctx.dm(
+                helper,
+                message(
+                    line(
+                        gone,
+                        " has left Networker, so their request for your help is closed. "
+                        "Nothing to do. Thank you for considering it!",
+                    )
+                ),
+            )
+        return
+    a, b, introducer = people[conn.party_a_id], people[conn.party_b_id], people[conn.initiator_id]
+    if leaver.id == introducer.id:
+        for party in (a, b):
+            other = b if party is a else a
+            ctx.dm(
+                party,
+                message(
+                    line(
+                        gone,
+                        " has left Networker, so their introduction of you to ",
+                        mention(other),
+                        " is closed.",
+                    ),
+                    line(
+                        "If you'd still like to meet, /ask @",
+                        other.display_name,
+                        " <what you'd like to talk about>.",
+                    ),
+                ),
+            )
+        return
+    stays = b if leaver.id == a.id else a
+    ctx.dm(
+        introducer,
+        message(
+            line(
+                gone,
+                " has left Networker, so your introduction of ",
+                mention(a),
+                " and ",
+                mention(b),
+                " is closed.",
+            ),
+            line(
+                "Nothing of yours is lost: your note is kept, and you could introduce ",
+                mention(stays),
+                " to someone else.",
+            ),
+        ),
+    )
+    ctx.dm(
+        stays,
+        message(line("The introduction to ", gone, " is closed: they have left Networker.")),
+    )
 
 
 async def pause(ctx: Context, cmd: Pause) -> Reply:

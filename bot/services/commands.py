@@ -43,6 +43,9 @@ class Ask:
     helper: MemberRef
     request: str
     topic: str | None = None
+    # Let others who know the topic see that I asked (the weekly giver digest may name
+    # me); off unless chosen, for this ask only.
+    visible: bool = False
 
 
 @dataclass(frozen=True)

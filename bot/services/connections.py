@@ -60,23 +60,7 @@ async def intro(ctx: Context, cmd: Intro) -> Reply:
     for member in (a, b):
         _check_reachable(ctx, member)
     reason = await _specific(ctx, cmd.reason, "reason for the introduction", INTRO_EXAMPLE)
-    since = ctx.now - RECENT_DECLINE
-    if await ctx.uow.connections.declined_since(
-        ctx.community_id, Kind.INTRO, _id(a), _id(b), since
-    ):
-        # Never pressure: who said no stays private, and the answer stands for a while.
-        raise UserError(
-            f"An introduction of {a.display_name} and {b.display_name} didn't go ahead recently.",
-            "Let's give it some time before asking them again.",
-        )
-    waiting = await ctx.uow.connections.open_between(ctx.community_id, Kind.INTRO, _id(a), _id(b))
-    if waiting is not None:
-        raise UserError(
-            f"An introduction of {a.display_name} and {b.display_name} is already waiting for answers.",
-            "I'll let you know how it goes."
-            if waiting.initiator_id == ctx.me.id
-            else "Its introducer will hear how it goes.",
-        )
+    await _check_not_introduced(ctx, a, b)
     conn = await _create(
         ctx, Connection(ctx.community_id, Kind.INTRO, _id(ctx.me), _id(a), _id(b), reason)
     )
@@ -96,7 +80,7 @@ async def ask(ctx: Context, cmd: Ask) -> Reply:
     helper = await ctx.member(cmd.helper)
     await _check_askable(ctx, helper)  # who comes first: no point polishing a request
     request = await _specific(ctx, cmd.request, "request", ASK_EXAMPLE)
-    return await start_request(ctx, helper, request, cmd.topic)
+    return await start_request(ctx, helper, request, cmd.topic, visible=cmd.visible)
 
 
 async def _check_askable(ctx: Context, helper: Member) -> None:
@@ -114,7 +98,9 @@ async def _check_askable(ctx: Context, helper: Member) -> None:
         )
 
 
-async def start_request(ctx: Context, helper: Member, request: str, topic: str | None) -> Reply:
+async def start_request(
+    ctx: Context, helper: Member, request: str, topic: str | None, *, visible: bool = False
+) -> Reply:
     await _check_askable(ctx, helper)
     topic = topic or await _topic_of(ctx, request, helper)
     conn = Connection(
@@ -126,6 +112,7 @@ async def start_request(ctx: Context, helper: Member, request: str, topic: str |
         request,
         topic,
         consent_a=Consent.ACCEPTED,  # asking is the requester's consent
+        visible=visible,
     )
     window = timedelta(days=int(ctx.setting("repeat_ask_window_days")))
     earlier = await ctx.uow.connections.asks_between(_id(ctx.me), _id(helper), ctx.now - window)
@@ -172,6 +159,49 @@ async def _send_request(ctx: Context, conn: Connection, helper: Member) -> Reply
         else line("Sent! I've asked ", mention(helper), " privately."),
         *later,
         "They can accept, say “not now” or decline; I'll tell you what they say.",
+        *_visibility(conn),
+        buttons=_visibility_buttons(conn),
+    )
+
+
+def _visibility(conn: Connection) -> list[str]:
+    """What the asker is told about who may know that they asked."""
+    if conn.visible and conn.topic:
+        return [
+            f"Members who know {conn.topic} may see in their weekly digest that you asked "
+            "(never your words)."
+        ]
+    if conn.visible:
+        return ["This ask names no topic members list, so no digest will show it."]
+    return ["Nobody else will know you asked."]
+
+
+def _visibility_buttons(conn: Connection) -> list[Button]:
+    if not conn.topic:
+        return []
+    if conn.visible:
+        return [Button("Keep it private", Action.ASK_VISIBILITY, f"{conn.id}:private")]
+    return [
+        Button(
+            f"Let others who know {conn.topic} see I asked"[:75],
+            Action.ASK_VISIBILITY,
+            f"{conn.id}:visible",
+        )
+    ]
+
+
+async def ask_visibility(ctx: Context, cmd: Press) -> Reply:
+    """The asker lets others who know the topic see that they asked, or takes it back."""
+    conn = await _connection(ctx, cmd.value)
+    if conn.kind is not Kind.REQUEST or conn.initiator_id != ctx.me.id:
+        raise UserError("Only the person who asked can choose this.")
+    conn.visible = cmd.value.partition(":")[2] == "visible"
+    return reply(
+        "Saved: others who know the topic may see that you asked."
+        if conn.visible
+        else "Saved: your ask stays private.",
+        *_visibility(conn),
+        buttons=_visibility_buttons(conn),
     )
 
 
@@ -225,6 +255,61 @@ async def _suggest_others(
         "Your request is saved as a draft; choose below.",
         buttons=buttons,
     )
+
+
+async def _check_not_introduced(ctx: Context, a: Member, b: Member) -> None:
+    """Refuse to introduce a pair who are connected, already introduced, or who turned
+    an introduction down lately; say since when and what to do instead. Whose decline,
+    and how they connected (a private ask, someone else's intro), stays untold."""
+    pair = {_id(a), _id(b)}
+    history = [c for c in await ctx.uow.connections.involving(_id(a)) if set(c.parties) == pair]
+    names = f"{a.display_name} and {b.display_name}"
+    connected = [c for c in history if c.state is State.CONNECTED and c.connected_at]
+    if connected:
+        first = min(connected, key=lambda c: c.connected_at or ctx.now)
+        mine = first.introducer == ctx.me.id
+        assert first.connected_at is not None
+        raise UserError(
+            (f"You introduced {names} already: " if mine else f"{names} already know each other: ")
+            + f"they've been connected since {_date(ctx, first.connected_at)}.",
+            "There's nothing to introduce: to follow up, message them yourself. "
+            "/intro is for people who haven't met here yet.",
+        )
+    waiting = next((c for c in history if c.is_intro and c.is_open), None)
+    if waiting is not None and waiting.created_at is not None:
+        if waiting.initiator_id == ctx.me.id:
+            raise UserError(
+                f"You introduced {names} on {_date(ctx, waiting.created_at)}; "
+                "they haven't both answered yet.",
+                "Nothing more to do: each gets one gentle reminder, and I'll tell you how "
+                "it goes. /networker me shows who you're waiting for.",
+            )
+        raise UserError(
+            f"An introduction of {names} has been waiting for their answers since "
+            f"{_date(ctx, waiting.created_at)}.",
+            "Let them answer that one first; you could introduce either of them to "
+            "someone else meanwhile.",
+        )
+    since = ctx.now - RECENT_DECLINE
+    declined = [
+        c
+        for c in history
+        if c.is_intro and c.state is State.DECLINED and c.updated_at and c.updated_at >= since
+    ]
+    if declined:
+        # Never pressure: who said no stays private, and the answer stands for a while.
+        mine = any(c.initiator_id == ctx.me.id for c in declined)
+        raise UserError(
+            f"Your introduction of {names} didn't go ahead recently."
+            if mine
+            else f"I can't introduce {names} right now.",
+            "Let's give it some time before asking them again.",
+        )
+
+
+def _date(ctx: Context, moment: datetime) -> str:
+    """A date as the one acting reads it: 3 December (2025 when not this year)."""
+    return day_text(moment.astimezone(ctx.tz(ctx.me)).date(), ctx.today(ctx.me))
 
 
 def _check_reachable(ctx: Context, member: Member) -> None:
@@ -493,7 +578,7 @@ async def suggestion(ctx: Context, cmd: Press) -> Reply:
     if cmd.action == Action.SUGGEST_DISMISS or suggested is None:
         return reply("Okay, I'll leave it there.")
     if conn.kind is Kind.REQUEST:
-        return await start_request(ctx, suggested, conn.reason, conn.topic)
+        return await start_request(ctx, suggested, conn.reason, conn.topic, visible=conn.visible)
     decliner = conn.decliner
     assert decliner is not None  # a suggestion only comes with a decline
     remaining = await ctx.uow.members.get(conn.other_party(decliner))
@@ -522,7 +607,7 @@ async def draft(ctx: Context, cmd: Press) -> Reply:
         if helper is None or helper.community_id != ctx.community_id:
             raise UserError("That member is not here any more.")
         await ctx.uow.connections.remove(conn)  # never sent: not an ask of the first helper
-        return await start_request(ctx, helper, conn.reason, conn.topic)
+        return await start_request(ctx, helper, conn.reason, conn.topic, visible=conn.visible)
     helper = await ctx.uow.members.get(conn.party_b_id)
     assert helper is not None
     _check_reachable(ctx, helper)

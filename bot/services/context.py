@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.errors import UserError
-from bot.domain.members import Community, Member, MemberSnapshot, check_platform_id
+from bot.domain.members import (
+    Community,
+    Member,
+    MemberSnapshot,
+    check_platform_id,
+    forget_key,
+)
 from bot.domain.text import has_control_characters
 from bot.domain.vocabulary import Vocabulary
 from bot.messages import Message, Outbox
@@ -129,6 +135,8 @@ async def member_for(
         raise NeedsWrite
     check_platform_id(ref.user_id, "member")
     capacity = community.settings.get("default_capacity", config.default_capacity)
+    # Someone who used forget and comes back starts hidden, until they set up a profile.
+    returning = await uow.members.forgot_before(community.id, forget_key(community.id, ref.user_id))
     return await uow.members.add(
         Member(
             community_id=community.id,
@@ -137,5 +145,7 @@ async def member_for(
             capacity=int(capacity),
             timezone=ref.timezone,
             created_at=now,
+            discoverable=not returning,
+            hidden_until_setup=returning,
         )
     )

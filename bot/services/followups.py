@@ -40,12 +40,12 @@ async def connect_answer(ctx: Context, cmd: Press) -> Reply:
     assert ctx.me.id is not None
     conn.record_outcome(ctx.me.id, outcome, ctx.now, last_round=round_ == "2")
     if outcome is Outcome.NOT_YET:
-        await ctx.prompts.ask_again(conn)
+        await ctx.prompts.ask_again(conn, ctx.me.id)
         return reply("No rush. I'll ask once more in a few days.")
     if conn.is_intro:
-        await ctx.prompts.close_loop(conn, outcome)
+        await ctx.prompts.close_loop(conn, ctx.me.id, outcome)
     if outcome is Outcome.HELPFUL:
-        await ctx.prompts.thanks_prompt(conn, conn.to_thank())
+        await ctx.prompts.thanks_prompt(conn, ctx.me.id, conn.to_thank(ctx.me.id))
         return reply("Wonderful, I'm glad it helped! Thanks for letting me know.")
     if outcome is Outcome.TALKED:
         return reply("Good to hear you talked. Thanks for letting me know!")

@@ -39,6 +39,8 @@ def command_help(spec: CommandSpec) -> Reply:
     if spec.example:
         fields.append(Field("Example", line(spec.example)))
     sections = [Section(text=line(f"{spec.usage}: {spec.summary}"), fields=tuple(fields))]
+    if spec.details:
+        sections.append(Section(text=line(spec.details)))
     if spec.organiser:
         sections.append(Section(text=line("Only organisers can run it.")))
     if spec.path == ("profile",):

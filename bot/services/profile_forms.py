@@ -91,7 +91,9 @@ def about_form(me: Member, *, shown: bool | None = None) -> Form:
 
 async def profile_form(ctx: Context, _cmd: ProfileForm) -> Reply:
     me = ctx.me
-    shown = me.discoverable or await member_import.awaiting_answer(ctx, me)
+    # Back after forget, or an imported profile not answered yet: saving this form is the
+    # setup that makes them findable (as the import's DM says).
+    shown = me.discoverable or me.hidden_until_setup or await member_import.awaiting_answer(ctx, me)
     return form_reply("Edit your profile", about_form(me, shown=shown))
 
 

@@ -107,6 +107,9 @@ def apply_changes(
         or (changes.looking_for is not None and changes.looking_for != me.looking_for)
     )
     me.skills = skills
+    if me.hidden_until_setup:  # back after forget: this profile is their setup
+        me.hidden_until_setup = False
+        me.discoverable = True
     for name in (
         "can_help_with",
         "looking_for",
@@ -150,7 +153,14 @@ def show_profile(ctx: Context, member: Member, *, own: bool) -> Reply:
             Field("Contact window", line(str(member.window()))),
             Field("Capacity", line(f"{plural(member.capacity, 'request')} per 30 days")),
             Field(
-                "Discoverable", line("yes" if member.discoverable else "no (hidden from searches)")
+                "Discoverable",
+                line(
+                    "yes"
+                    if member.discoverable
+                    else "no (hidden until you set up your profile again)"
+                    if member.hidden_until_setup
+                    else "no (hidden from searches)"
+                ),
             ),
         ]
         if member.birthday:

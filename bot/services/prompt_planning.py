@@ -83,19 +83,20 @@ class Planner(Schedule):
         await self.cancel(reason, *consent.KINDS, subject_id=conn.id)
 
     async def connected(self, conn: Connection) -> None:
-        """A connection opened: ask how it went, and later nudge to keep in touch."""
+        """A connection opened: ask how it went (the requester; each person an intro
+        connected, separately), and later nudge to keep in touch."""
         assert conn.id is not None
-        asker = conn.party_a_id  # the requester; for an intro, the first person named
-        await self.add(
-            follow_up.CONNECT_CHECK,
-            asker,
-            self.now + self.after("connect_check_after"),
-            subject_id=conn.id,
-            payload={"round": 1},
-        )
+        for member_id in conn.asked_how_it_went:
+            await self.add(
+                follow_up.CONNECT_CHECK,
+                member_id,
+                self.now + self.after("connect_check_after"),
+                subject_id=conn.id,
+                payload={"round": 1},
+            )
         await self.add(
             keep_in_touch.KEEP_IN_TOUCH,
-            asker,
+            conn.party_a_id,  # the requester; for an intro, the first person named
             self.now + self.after("keep_in_touch_after"),
             subject_id=conn.id,
         )
@@ -106,34 +107,35 @@ class Planner(Schedule):
 
     # --- after "did you connect?" -------------------------------------------------------
 
-    async def ask_again(self, conn: Connection) -> None:
+    async def ask_again(self, conn: Connection, member_id: int) -> None:
         assert conn.id is not None
         await self.add(
             follow_up.CONNECT_CHECK,
-            conn.party_a_id,
+            member_id,
             self.now + self.after("connect_check_after"),
             subject_id=conn.id,
             payload={"round": 2},
         )
 
-    async def thanks_prompt(self, conn: Connection, to: list[int]) -> None:
+    async def thanks_prompt(self, conn: Connection, member_id: int, to: list[int]) -> None:
         assert conn.id is not None
         await self.add(
             follow_up.THANKS_PROMPT,
-            conn.party_a_id,
+            member_id,
             self.now,
             subject_id=conn.id,
             payload={"to": to},
         )
 
-    async def close_loop(self, conn: Connection, outcome: Outcome) -> None:
+    async def close_loop(self, conn: Connection, party: int, outcome: Outcome) -> None:
+        """The introducer hears what one of the two people said."""
         assert conn.id is not None
         await self.add(
             follow_up.LOOP_CLOSING,
             conn.initiator_id,
             self.now,
             subject_id=conn.id,
-            payload={"outcome": outcome.value},
+            payload={"outcome": outcome.value, "party": party},
         )
 
     # --- members ------------------------------------------------------------------------

@@ -90,6 +90,22 @@ def _pairing(args: Args) -> c.Command:
     return c.PairingMember(action, channel)
 
 
+# Typed after the request (`/ask @ana … --visible`), on every platform: let others who
+# know the topic see that I asked. Marked, so a request ending in "visible" stays words.
+VISIBLE_FLAGS = ("--visible", "[visible]", "(visible)")
+
+
+def _ask(args: Args) -> c.Command:
+    helper, request = args.member("member"), args.text("request").strip()
+    if helper is None:
+        raise UserError("Start with the member to ask.", "e.g. /ask @ana <what you need>")
+    last = request.rsplit(maxsplit=1)
+    visible = bool(last) and last[-1].lower() in VISIBLE_FLAGS
+    if visible:
+        request = request[: -len(last[-1])].strip()
+    return c.Ask(helper, request, visible=visible)
+
+
 # --- button handlers that reuse a command's use case ------------------------------------
 
 
@@ -137,10 +153,21 @@ COMMANDS: tuple[CommandSpec, ...] = (
         (Use(c.Ask, connections.ask),),
         (
             _member("helper"),
-            Arg("request", ArgKind.TEXT, "what you need, specifically", field="request"),
+            Arg(
+                "request",
+                ArgKind.TEXT,
+                "what you need, specifically; end with --visible to let others who know it see",
+                field="request",
+            ),
         ),
+        build=_ask,
         example="/ask @ana Could you review my grant proposal's budget section?",
-        usage_override="@member <what you need>",
+        usage_override="@member <what you need> [--visible]",
+        details=(
+            "An ask is private between you and the member you ask. End it with --visible "
+            "to let members who know its topic see, in their weekly digest, that you asked "
+            "(never your words); the answer to /ask has a button for it too."
+        ),
     ),
     CommandSpec(
         ("thanks",),
@@ -346,6 +373,7 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.DRAFT_RETARGET, connections.draft, replaces=True),
     ButtonSpec(Action.DRAFT_CANCEL, connections.draft, replaces=True),
     ButtonSpec(Action.ASK_START, connections.ask_from_search),
+    ButtonSpec(Action.ASK_VISIBILITY, connections.ask_visibility, replaces=True),
     ButtonSpec(Action.ASKS_POST, connections.post_ask),
     ButtonSpec(Action.PROFILE_EDIT, profile_forms.open_about),
     ButtonSpec(Action.PROFILE_SAVE, profile_forms.save_about),
@@ -369,6 +397,8 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.PAIRING_REJOIN, pairing.rejoin, replaces=True),
     ButtonSpec(Action.IMPORT_SHOW, member_import.answer, replaces=True),
     ButtonSpec(Action.IMPORT_HIDE, member_import.answer, replaces=True),
+    ButtonSpec(Action.THANKS_SHARE, thanks.share, replaces=True),
+    ButtonSpec(Action.THANKS_KEEP_PRIVATE, thanks.keep_private, replaces=True),
 )
 
 REGISTRY = Registry(

@@ -87,6 +87,10 @@ class MemberRepository(Protocol):
         """Members who chose to be found (discoverable, not forgotten), by name."""
         ...
 
+    async def forgot_before(self, community_id: int, key: str) -> bool:
+        """Whether a member here with this forget key (see `forget_key`) used forget."""
+        ...
+
 
 class ImportRepository(Protocol):
     async def bulk(self) -> None:
@@ -152,10 +156,16 @@ class ConnectionRepository(Protocol):
         ...
 
     async def recent_asks(
-        self, community_id: int, topics: Iterable[str], since: datetime, *, excluding: int
+        self,
+        community_id: int,
+        topics: Iterable[str],
+        since: datetime,
+        *,
+        excluding: int,
+        until: datetime | None = None,
     ) -> list[AskSummary]:
-        """Requests (not drafts) about these topics made since a time, except those
-        `excluding` asked or was asked."""
+        """Requests (not drafts) about these topics made since a time (and before
+        `until`), except those `excluding` asked or was asked."""
         ...
 
     async def forget(self, member_id: int) -> None:

@@ -248,6 +248,14 @@ class Members:
         )
         return list(await self.session.scalars(stmt))
 
+    async def forgot_before(self, community_id: int, key: str) -> bool:
+        stmt = select(func.count()).where(
+            members.c.community_id == community_id,
+            members.c.forget_key == key,
+            members.c.forgotten.is_(True),
+        )
+        return bool(await self.session.scalar(stmt))
+
 
 class Imports:
     """What imported member lists said about each member (bot.domain.member_import)."""
@@ -419,19 +427,29 @@ class Connections:
         return max(found) if found else None
 
     async def recent_asks(
-        self, community_id: int, topics: Iterable[str], since: datetime, *, excluding: int
+        self,
+        community_id: int,
+        topics: Iterable[str],
+        since: datetime,
+        *,
+        excluding: int,
+        until: datetime | None = None,
     ) -> list[AskSummary]:
         c = connections.c
+        before = [c.created_at < until] if until is not None else []
         rows = await self.session.execute(
-            select(c.topic, c.party_a_id, c.party_b_id, c.state).where(
+            select(c.topic, c.party_a_id, c.party_b_id, c.state, c.visible)
+            .where(
                 c.community_id == community_id,
                 c.kind == Kind.REQUEST.value,
                 c.topic.in_(list(topics)),
                 c.created_at >= since,
+                *before,
                 c.party_a_id != excluding,
                 c.party_b_id != excluding,
                 c.state != State.DRAFT.value,
             )
+            .order_by(c.id)
         )
         return [AskSummary(*row) for row in rows]
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -82,7 +83,12 @@ members = Table(
     Column("prompts_off", JSON, nullable=False, default=list, server_default="[]"),
     Column("birthday", String(5)),
     Column("work_anniversary", Date),
+    # A forgotten member's stub keeps a one-way key of their platform id (nothing they
+    # wrote): coming back, they start hidden until they set up a profile again.
+    Column("forget_key", String(64)),
+    Column("hidden_until_setup", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("community_id", "platform_user_id"),
+    Index("ix_members_forget_key", "community_id", "forget_key"),
 )
 
 # The search index behind /whoknows: one row per member and topic they can help with,
@@ -169,11 +175,16 @@ connections = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("connected_at", UTCDateTime),
-    Column("outcome", EnumString(Outcome, 10)),  # the requester's answer to "did you connect?"
+    Column("outcome", EnumString(Outcome, 10)),  # party a's answer to "did you connect?"
+    Column("outcome_b", EnumString(Outcome, 10)),  # an intro's second person's answer
     Column("expires_at", UTCDateTime),  # when it closes unanswered (None: before 0006)
+    # The asker let others who know the topic see that they asked (off by default).
+    Column("visible", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_connections_party_b", "party_b_id", "created_at"),
     Index("ix_connections_party_a", "party_a_id", "created_at"),
     Index("ix_connections_initiator", "initiator_id", "created_at"),
+    # The weekly giver digest: a week's asks about a member's topics.
+    Index("ix_connections_topic", "community_id", "topic", "created_at"),
     # At most one open intro or request per pair of people at a time.
     Index(
         "uq_connections_open_pair",
@@ -198,6 +209,7 @@ thanks = Table(
     Column("connection_id", ForeignKey("connections.id")),
     Column("topic", String(80)),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("shared_at", UTCDateTime),  # posted on the thanks wall, by the sender's choice
     Index("ix_thanks_giver", "giver_id", "created_at"),
     Index("ix_thanks_receiver", "receiver_id", "created_at"),
 )

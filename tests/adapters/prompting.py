@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.prompts.dispatcher import Dispatcher, Report
 from bot.services.app import Networker
-from bot.store.tables import prompts
+from bot.store.tables import members, prompts
 from tests.fakes import FakeClock
 
 Row = dict[str, Any]
@@ -160,6 +160,14 @@ class PromptDriver(Generic[M]):
         self.clock.advance(**delta)
         return await self.tick()
 
+    async def checks_of(self, who: str) -> list[Row]:
+        """The "did you connect?" rows addressed to one member."""
+        async with self.core.units.sessions() as session:
+            found = await session.scalar(
+                select(members.c.id).where(members.c.platform_user_id == self.user_id(who))
+            )
+        return [r for r in await self.rows("connect_check") if r["recipient_id"] == found]
+
     async def rows(self, kind: str | None = None) -> list[Row]:
         async with self.core.units.sessions() as session:
             query = select(prompts).order_by(prompts.c.id)
@@ -187,10 +195,20 @@ async def connected(d: PromptDriver[Any]) -> None:
     d.clear()
 
 
-async def checked(d: PromptDriver[Any]) -> Any:
-    """Connected four days ago: Ana's "did you connect?" DM; the double is cleared."""
+async def connected_only_ana_asked(d: PromptDriver[Any]) -> None:
+    """Connected, and Ben turned "did you connect?" off: four days on, only Ana's check
+    goes out (the delivery stories follow that one DM)."""
     await connected(d)
-    assert (await d.after(days=4)).sent == 1, "the check four days on"
+    said = await d.command(BEN, "networker", "prompts", switch="off", kind="connect_check")
+    assert said.startswith(f"Saved: {d.escaped('connect_check')} is off."), said
+    d.clear()
+
+
+async def checked(d: PromptDriver[Any]) -> Any:
+    """Connected four days ago: Ana's "did you connect?" DM (Ben has his own); the double
+    is cleared."""
+    await connected(d)
+    assert (await d.after(days=4)).sent == 2, "the checks four days on, one each"
     check = d.dm(ANA)
     d.clear()
     return check
@@ -199,7 +217,7 @@ async def checked(d: PromptDriver[Any]) -> Any:
 async def unreachable_from_now_on(d: PromptDriver[Any], error: str) -> None:
     """After the platform refused Ana's "did you connect?" DM for good: the prompt is
     cancelled, asks to her are refused, and nothing is tried again."""
-    [check] = await d.rows("connect_check")
+    [check] = await d.checks_of(ANA)
     assert (check["state"], check["last_error"]) == ("cancelled", error), check
     refused = await d.ask(DANA, ANA, "Could you review my helm charts?")
     assert refused.startswith("I can't reach Ana by direct message on this platform."), refused
@@ -208,7 +226,7 @@ async def unreachable_from_now_on(d: PromptDriver[Any], error: str) -> None:
 
 async def sent_after_its_back_off(d: PromptDriver[Any], error: str) -> None:
     """After a server error on Ana's "did you connect?" DM: tried again a minute later."""
-    [check] = await d.rows("connect_check")
+    [check] = await d.checks_of(ANA)
     assert (check["state"], check["attempts"], check["last_error"]) == ("pending", 1, error), check
     assert check["due_at"] == d.clock.now() + timedelta(minutes=1), check
     assert (await d.tick()).claimed == 0, "not before its back-off"

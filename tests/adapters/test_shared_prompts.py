@@ -128,7 +128,7 @@ async def test_an_unanswered_request_expires_and_the_requester_hears(d: Driver) 
 async def test_helpful_brings_a_thank_you_prompt_and_closes_the_loop(d: Driver) -> None:
     await connected(d)
 
-    assert (await d.after(days=4)).sent == 1
+    assert (await d.after(days=4)).sent == 2  # each of the two is asked, separately
 
     check = d.dm(ANA)
     assert d.text(check) == (
@@ -136,7 +136,8 @@ async def test_helpful_brings_a_thank_you_prompt_and_closes_the_loop(d: Driver) 
         "ago.\nOne click is enough; only you see this."
     )
     assert d.labels(check) == CHECK_BUTTONS
-    assert d.dms(BEN) == [] and d.dms(DANA) == []
+    assert d.text(d.dm(BEN)).startswith(f"How did it go with {d.mention(ANA)}?")
+    assert d.dms(DANA) == []
     d.clear()
 
     helpful = await d.press(ANA, check, "Helpful")
@@ -178,6 +179,32 @@ async def test_helpful_brings_a_thank_you_prompt_and_closes_the_loop(d: Driver) 
         f"{d.mention(ANA)} thanked you: “the introduction”",
     ]
     assert (await d.tick()).sent == 0
+
+
+async def test_each_person_of_an_intro_answers_and_thanks_for_themselves(d: Driver) -> None:
+    await connected(d)
+    await d.after(days=4)
+    ben_check = d.dm(BEN)
+    d.clear()
+
+    helpful = await d.press(BEN, ben_check, "Helpful")
+
+    assert helpful.replaced
+    assert (await d.tick()).sent == 2
+    thanks = d.dm(BEN)
+    assert d.labels(thanks) == ["Thank Ana", "Thank Dana"]
+    assert d.texts(DANA) == [
+        f"How your introduction of {d.mention(ANA)} and {d.mention(BEN)} turned out: "
+        f"{d.mention(BEN)} says it was helpful.\n"
+        "Thank you for connecting them!"
+    ]
+    assert d.dms(ANA) == []  # her own question is still hers to answer
+    d.clear()
+    # One thank-you, then the other button of the same message: both work.
+    await d.submit(BEN, await d.open_form(BEN, thanks, "Thank Dana"), note="the intro")
+    await d.submit(BEN, await d.open_form(BEN, thanks, "Thank Ana"), note="the chart review")
+    assert d.texts(ANA) == [f"{d.mention(BEN)} thanked you: “the chart review”"]
+    assert f"{d.mention(BEN)} thanked you: “the intro”" in d.texts(DANA)
 
 
 @pytest.mark.parametrize(
@@ -270,21 +297,28 @@ async def test_a_birthday_reaches_the_people_connected_with_them(d: Driver) -> N
     ]
 
 
-async def test_the_weekly_giver_digest_lists_unmet_asks(d: Driver) -> None:
-    await d.members(ANA, BEN, CARL)
+async def test_the_weekly_giver_digest_counts_asks_and_names_only_who_chose_it(
+    d: Driver,
+) -> None:
+    await d.members(ANA, BEN, CARL, DANA)
     await d.set_profile(ANA, 'skills="kubernetes:expert"')
     await d.set_profile(CARL, 'skills="kubernetes:practitioner"')
-    asked = await d.ask(BEN, CARL, "How do I move Jenkins jobs to k8s?")
+    asked = await d.ask(BEN, CARL, "How do I move Jenkins jobs to k8s? --visible")
     assert asked.startswith("Sent!"), asked
+    assert "Members who know kubernetes may see in their weekly digest that you asked" in asked
     await d.submit(CARL, await d.open_form(CARL, d.dm(CARL), "Decline"))
+    private = await d.ask(DANA, CARL, "My k8s cluster is down and my job is on the line")
+    assert "Nobody else will know you asked." in private
+    await d.submit(CARL, await d.open_form(CARL, d.dms(CARL)[-1], "Decline"))
     d.clear()
 
     await d.after(days=7)  # Monday again
 
     assert d.texts(ANA) == [
         "Your week in asks. People asked for help with things you know:\n"
-        "kubernetes (1)\n"
-        f"Still looking: {d.mention(BEN)} needed help with {d.bold('kubernetes')}.\n"
+        "2 people asked about kubernetes; 2 still looking for help.\n"
+        f"Still looking: {d.mention(BEN)} asked about {d.bold('kubernetes')} and is happy to "
+        "hear from people who know it.\n"
         "If you can help, send them a DM. No obligation, ever.\n"
         f"Turn this digest off with /networker prompts off {d.escaped('giver_digest')}."
     ]

@@ -36,10 +36,11 @@ async def test_the_whole_lifecycle_in_a_minute(term: Terminal) -> None:
     now = await term.do("/clock")
     assert now.reply == ["  🕒 It is now Mon 02 Mar 2026 10:00 UTC."]
 
-    # Four days on: "did you connect?" to the person who needed help.
+    # Four days on: "did you connect?" to each of the two people introduced.
     later = await term.do("/clock +4d")
     assert later.reply[0] == "  🕒 It is now Fri 06 Mar 2026 10:00 UTC."
-    assert later.reply[-1] == "  Sent 1 prompt."
+    assert later.reply[-1] == "  Sent 2 prompts."
+    assert "How did it go with @bob? @carol introduced you a few days ago." in later.dm("alice")
     asked = later.dm("bob")
     assert "How did it go with @alice? @carol introduced you a few days ago." in asked
     assert "[1] Helpful  [2] We talked  [3] Not yet  [4] It didn't happen" in asked
@@ -156,7 +157,7 @@ async def test_birthdays_digests_and_the_daily_cap(term: Terminal) -> None:
 
     # Monday's weekly digest: cara knows Python, and others were asked about it this week
     # (the ask to cara herself she knows of already; ana's only ask was to her).
-    assert "Your week in asks. People asked for help with things you know:\n  python (3)" in (
+    assert "Your week in asks. People asked for help with things you know:\n  1 person " in (
         monday.dm("cara")
     )
     assert monday.dm("ana") == ""

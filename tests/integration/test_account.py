@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.messages import Button
 from bot.services import commands as c
 from tests.driver import Community, Member, button_on, names_in
 
@@ -195,15 +196,90 @@ async def test_forget_removes_the_profile_and_personal_texts(community: Communit
     assert "a former member" in ben_data
 
 
-async def test_forget_withdraws_open_requests(community: Community) -> None:
+async def test_forget_closes_open_requests_and_the_helper_hears_the_asker_left(
+    community: Community,
+) -> None:
     ana, dana = community.member("ana"), community.member("dana")
     await dana.ask(ana, NEED)
     await dana.forget()
+    assert "@Dana has left Networker, so their request for your help is closed." in ana.last_dm()
     late = await ana.press(ana.button("Accept"))
     assert not late.ok
-    assert "withdrawn" in late.text
+    assert "left Networker" in late.text and "withdrawn" not in late.text
     assert community.messenger.to(ana.id, "group") == []
     assert "Waiting for your answer" not in (await ana.me()).text
+
+
+async def test_when_the_helper_forgets_the_asker_is_told_kindly_and_keeps_their_words(
+    community: Community,
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    await dana.ask(ana, NEED, "python")
+    await ana.forget()
+    told = dana.last_dm()
+    assert "@Ana has left Networker, so your request about python to them is closed." in told
+    assert NEED in told  # nothing of hers is lost
+    assert "/whoknows python" in told and "withdrawn" not in told
+    [kept] = (await dana.export())["connections"]
+    assert (kept["reason"], kept["state"]) == (NEED, "left")
+
+
+async def test_a_draft_ask_to_a_member_who_leaves_comes_back_to_its_writer(
+    community: Community,
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    await community.app.handle(
+        c.Actor("test", "T1", c.MemberRef("U-olga", "Olga"), True),
+        c.Settings("repeat_ask_limit", "1"),
+    )
+    await dana.ask(ana, NEED, "python")
+    await ana.decline()
+    drafted = await dana.ask(ana, "one more python question, about wheels", "python")
+    assert "saved as a draft" in drafted.text
+    await ana.forget()
+    told = dana.last_dm()
+    assert "@Ana has left Networker" in told
+    assert "one more python question, about wheels" in told  # her words, not lost
+
+
+async def test_a_member_who_used_forget_comes_back_hidden_until_they_set_up_a_profile(
+    community: Community,
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    await ana.forget()
+    assert "hidden until you set up your profile again" in await ana.my_profile()
+    await ana.me()  # using the bot again is not setting up a profile
+    assert names_in(await dana.whoknows("python")) == []
+    await ana.profile('skills="python:expert"')
+    assert names_in(await dana.whoknows("python")) == ["Ana"]
+    assert "Discoverable: yes" in await ana.my_profile()
+
+
+async def test_a_returning_member_who_saves_the_profile_form_is_findable_again(
+    community: Community,
+) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    await ana.profile('skills="python:expert"')
+    await ana.forget()
+    shown = await ana.do(c.ProfileForm())
+    form = shown.message.form
+    assert form is not None
+    initial = {i.name: i.initial for i in form.inputs}
+    assert initial["discoverable"] == "yes"  # what saving will make them
+    initial["skills"] = "python:expert"
+    saved = await ana.press(Button(form.submit, form.action, form.value), initial)
+    assert saved.ok, saved.text
+    assert names_in(await dana.whoknows("python")) == ["Ana"]
+
+
+async def test_a_newcomer_is_discoverable_from_the_start(community: Community) -> None:
+    ana, dana = community.member("ana"), community.member("dana")
+    assert "Discoverable: yes" in await ana.my_profile()
+    await dana.forget()  # someone else's forget says nothing about ana
+    assert "Discoverable: yes" in await community.member("cleo").my_profile()
 
 
 async def test_a_forgotten_member_who_comes_back_starts_afresh(community: Community) -> None:

@@ -269,19 +269,29 @@ async def test_a_second_intro_of_a_waiting_pair_is_refused_in_either_order(
     ana, ben, eve, fay = await people(community, "ana", "ben", "eve", "fay")
     await eve.intro(ana, ben, WHY)
     sent = len(community.messenger.sent)
-    for introducer, a, b in ((eve, ana, ben), (eve, ben, ana), (fay, ben, ana)):
-        result = await introducer.intro(a, b, "you could swap notes on conference talks")
+    for a, b in ((ana, ben), (ben, ana)):
+        result = await eve.intro(a, b, "you could swap notes on conference talks")
         assert not result.ok
-        assert "An introduction of" in result.text
-        assert "is already waiting for answers" in result.text
+        names = f"{a.name.capitalize()} and {b.name.capitalize()}"
+        assert f"You introduced {names} on 2 March;" in result.text
+        assert "they haven't both answered yet" in result.text
+        assert "I'll tell you how it goes" in result.text
+    other = await fay.intro(ben, ana, "you could swap notes on conference talks")
+    assert not other.ok
+    assert "has been waiting for their answers since 2 March" in other.text
+    assert "Eve" not in other.text  # whose introduction it is stays theirs
     assert len(community.messenger.sent) == sent
     # After a decline nobody is pressed again soon, and who declined stays private.
     await ana.decline()
     sent = len(community.messenger.sent)
+    assert (
+        "didn't go ahead recently"
+        in (await eve.intro(ben, ana, "you could swap notes on conference talks")).text
+    )
     again = await fay.intro(ben, ana, "you could swap notes on conference talks")
     assert not again.ok
-    assert "didn't go ahead recently" in again.text
-    assert "Ana" not in again.text.split("recently")[1]
+    assert "I can't introduce Ben and Ana right now." in again.text
+    assert "declin" not in again.text
     assert len(community.messenger.sent) == sent
     clock.advance(days=31)
     assert (await fay.intro(ana, ben, "you could swap notes on conference talks")).ok
@@ -667,16 +677,32 @@ async def test_a_forged_ask_button_for_oneself_is_refused(community: Community) 
     assert community.messenger.sent == []
 
 
-async def test_an_intro_is_withdrawn_when_a_party_forgets_themselves(
+async def test_an_intro_closes_when_a_party_forgets_and_the_others_hear_they_left(
     community: Community,
 ) -> None:
     ana, ben, eve = await people(community, "ana", "ben", "eve")
     await eve.intro(ana, ben, WHY)
     await ana.forget()
+    told = eve.last_dm()
+    assert "@Ana has left Networker, so your introduction of @Ana and @Ben is closed." in told
+    assert "Nothing of yours is lost" in told and "withdrawn" not in told
+    assert "The introduction to @Ana is closed: they have left Networker." in ben.last_dm()
     late = await ben.press(ben.button("Accept"))
     assert not late.ok
-    assert "withdrawn" in late.text
+    assert "left Networker" in late.text
     assert community.messenger.to(ben.id, "group") == []
+
+
+async def test_when_the_introducer_forgets_both_people_hear_it_kindly(
+    community: Community,
+) -> None:
+    ana, ben, eve = await people(community, "ana", "ben", "eve")
+    await eve.intro(ana, ben, WHY)
+    await eve.forget()
+    assert "@Eve has left Networker, so their introduction of you to @Ben is closed." in (
+        ana.last_dm()
+    )
+    assert "/ask @Ana" in ben.last_dm()
 
 
 async def test_the_commands_accept_members_the_bot_has_not_seen_yet(

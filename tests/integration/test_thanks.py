@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.driver import Community, Member, names_in
+from tests.driver import Community, Member, button_on, names_in
 from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.fake_store_too  # use cases only: the in-memory store serves too
@@ -173,10 +173,43 @@ async def test_a_thanks_wall_shows_thanks_only_when_the_community_turns_it_on(
     await ana.thank(ben, "for the first favour")
     assert [s for s in community.messenger.sent if s.kind == "channel"] == []
     await org.settings("thanks_wall", "kudos")
-    await ana.thank(ben, "for the second favour")
+    asked = await ana.thank(ben, "for the second favour")
+    assert "public thanks wall, #kudos" in asked.text
+    assert [b.label for b in asked.message.buttons] == [
+        "Post on the thanks wall",
+        "Keep it private",
+    ]
+    assert "for the second favour" in ben.last_dm()  # the receiver has it already
+    assert [s for s in community.messenger.sent if s.kind == "channel"] == []  # not yet
+    posted = await ana.press(button_on(asked, "Post on the thanks wall"))
+    assert posted.ok and posted.replaces
     [post] = [s for s in community.messenger.sent if s.kind == "channel"]
     assert post.to == ("#kudos",)
     assert post.text == "@Ana thanked @Ben: “for the second favour”"
+    again = await ana.press(button_on(asked, "Post on the thanks wall"))  # a double click
+    assert "already on #kudos" in again.text
+    assert len([s for s in community.messenger.sent if s.kind == "channel"]) == 1
+
+
+async def test_a_thank_you_stays_private_unless_its_sender_chooses_the_wall(
+    community: Community,
+) -> None:
+    org = community.member("olga", organiser=True)
+    ana, ben = community.member("ana"), community.member("ben")
+    await org.settings("thanks_wall", "kudos")
+    first = await ana.thank(ben, "for the code review")
+    second = await ana.thank(ben, "for lending me the projector")
+    kept = await ana.press(button_on(first, "Keep it private"))
+    assert kept.ok and kept.replaces and "Kept private" in kept.text
+    # Someone else can't post your thanks; unanswered means private.
+    assert not (await ben.press(button_on(second, "Post on"))).ok
+    assert [s for s in community.messenger.sent if s.kind == "channel"] == []
+    await org.settings("thanks_wall", "off")
+    late = await ana.press(button_on(second, "Post on"))
+    assert "turned off" in late.text
+    assert [s for s in community.messenger.sent if s.kind == "channel"] == []
+    no_wall = await ana.thank(ben, "for the lift home")
+    assert no_wall.message.buttons == ()
 
 
 async def test_a_paused_member_gets_no_dm_but_the_thanks_is_kept(community: Community) -> None:

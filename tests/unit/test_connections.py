@@ -356,12 +356,29 @@ def test_the_requester_answers_how_it_went(outcome: Outcome, clock: FakeClock) -
     assert conn.outcome_open is (outcome is Outcome.NOT_YET)
 
 
-@pytest.mark.parametrize("member", [BEN, INTRODUCER, STRANGER])
-def test_only_the_first_party_is_asked_how_it_went(member: int, clock: FakeClock) -> None:
+@pytest.mark.parametrize("member", [INTRODUCER, STRANGER])
+def test_only_the_people_introduced_are_asked_how_it_went(member: int, clock: FakeClock) -> None:
     conn = connected(Kind.INTRO)
     with pytest.raises(UserError, match="for someone else"):
         conn.record_outcome(member, Outcome.HELPFUL, clock.now(), last_round=False)
-    assert conn.outcome is None
+    assert conn.outcome is conn.outcome_b is None
+
+
+def test_the_helper_of_a_request_is_not_asked_how_it_went(clock: FakeClock) -> None:
+    conn = connected(Kind.REQUEST)
+    with pytest.raises(UserError, match="for someone else"):
+        conn.record_outcome(BEN, Outcome.HELPFUL, clock.now(), last_round=False)
+
+
+def test_both_people_of_an_intro_answer_separately(clock: FakeClock) -> None:
+    conn = connected(Kind.INTRO)
+    conn.record_outcome(BEN, Outcome.TALKED, clock.now(), last_round=False)
+    assert (conn.outcome, conn.outcome_b) == (None, Outcome.TALKED)
+    assert conn.outcome_open_for(ANA) and not conn.outcome_open_for(BEN)
+    conn.record_outcome(ANA, Outcome.HELPFUL, clock.now(), last_round=False)
+    assert (conn.outcome, conn.outcome_b) == (Outcome.HELPFUL, Outcome.TALKED)
+    with pytest.raises(UserError, match="already told me"):
+        conn.record_outcome(BEN, Outcome.HELPFUL, clock.now(), last_round=False)
 
 
 @pytest.mark.parametrize("state", [State.PENDING, State.DECLINED, State.EXPIRED, State.CANCELLED])
@@ -399,3 +416,4 @@ def test_not_yet_is_refused_in_the_last_round(clock: FakeClock) -> None:
 def test_who_to_thank_when_it_helped() -> None:
     assert connected(Kind.REQUEST).to_thank() == [BEN]
     assert connected(Kind.INTRO).to_thank() == [BEN, INTRODUCER]
+    assert connected(Kind.INTRO).to_thank(BEN) == [ANA, INTRODUCER]

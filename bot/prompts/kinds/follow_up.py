@@ -22,11 +22,12 @@ async def did_you_connect(batch: Batch, prompt: Prompt) -> Verdict:
     conn = batch.connections.get(prompt.subject_id or 0)
     if conn is None or conn.state is not State.CONNECTED:
         return Skip("not connected")
-    if not conn.outcome_open:
+    me = prompt.recipient_id
+    if me not in conn.asked_how_it_went or not conn.outcome_open_for(me):
         return Skip("answered")
     first = int(prompt.payload.get("round", 1)) == 1
     people = await batch.people([conn.initiator_id, *conn.parties])
-    other = people[conn.party_b_id]
+    other = people[conn.other_party(me)]
     if other.forgotten:
         return Skip("member gone")
     if conn.is_intro:
@@ -87,6 +88,7 @@ async def how_it_turned_out(batch: Batch, prompt: Prompt) -> Verdict:
     a, b = people[conn.party_a_id], people[conn.party_b_id]
     if a.forgotten or b.forgotten:
         return Skip("member gone")
+    speaker = people.get(int(prompt.payload.get("party") or conn.party_a_id), a)
     closing = (
         "Thank you for connecting them!"
         if outcome is not Outcome.NO
@@ -99,7 +101,7 @@ async def how_it_turned_out(batch: Batch, prompt: Prompt) -> Verdict:
             " and ",
             mention(b),
             " turned out: ",
-            mention(a),
+            mention(speaker),
             f" says {said}.",
         ),
         closing,
@@ -117,21 +119,22 @@ CONNECT_CHECK = PromptKindSpec(
     PromptKind.CONNECT_CHECK,
     label="“did you connect?” a few days after a connection",
     about=About.CONNECTION,
-    key="check:{subject}:{round}",  # asked at most twice: round 1, and 2 after "not yet"
+    # Each person asked at most twice: round 1, and 2 after "not yet".
+    key="check:{subject}:{round}:{recipient}",
     render=did_you_connect,
 )
 THANKS_PROMPT = PromptKindSpec(
     PromptKind.THANKS_PROMPT,
     label="a one-click thank-you after something helped",
     about=About.CONNECTION,
-    key="thanks:{subject}",
+    key="thanks:{subject}:{recipient}",
     render=say_thanks,
 )
 LOOP_CLOSING = PromptKindSpec(
     PromptKind.LOOP_CLOSING,
     label="how the introductions you made turned out",
     about=About.CONNECTION,
-    key="loop:{subject}",
+    key="loop:{subject}:{party}",  # what each of the two people said
     render=how_it_turned_out,
 )
 KINDS = (CONNECT_CHECK, THANKS_PROMPT, LOOP_CLOSING)

@@ -52,18 +52,22 @@ def _week(batch: Batch, prompt: Prompt) -> date | None:
 
 
 async def asks_this_week(batch: Batch, prompt: Prompt) -> Verdict:
-    """Last week's asks about topics the member knows, and open ones they could take."""
+    """The week's asks about topics the member knows, and open ones they could take."""
     member = batch.members[prompt.recipient_id]
     await plan_next(batch, prompt)  # next week's, whatever this one says
-    if _week(batch, prompt) is None:
+    week = _week(batch, prompt)
+    if week is None:
         return Skip("a newer digest is due")
     assert member.id is not None
     topics = {hit.topic for hit in await batch.uow.index.topics_of(member.id)}
     if not topics:
         return Skip("no topics")
+    # The week before the digest's planned time, however long a contact window held it
+    # back: the next digest covers what came after.
+    until = local_midnight(week, batch.timezone(prompt))
     # Not the asks of them or to them: they know of those already.
     asks = await batch.uow.connections.recent_asks(
-        prompt.community_id, topics, batch.now - WINDOW, excluding=member.id
+        prompt.community_id, topics, until - WINDOW, excluding=member.id, until=until
     )
     if not asks:
         return Skip("nothing this week")
@@ -71,32 +75,54 @@ async def asks_this_week(batch: Batch, prompt: Prompt) -> Verdict:
 
 
 async def _summary(batch: Batch, asks: list[AskSummary]) -> Message:
-    counts: dict[str, int] = {}
+    """Topics and counts. A private ask stays private: an asker is named only when they
+    chose to let others who know the topic see it, and no ask's words are ever quoted."""
+    askers: dict[str, set[int]] = {}
     for ask in asks:
-        counts[ask.topic] = counts.get(ask.topic, 0) + 1
+        askers.setdefault(ask.topic, set()).add(ask.asker_id)
     # Asks that went unmet, unless the asker found someone for that topic since.
     met = {(ask.asker_id, ask.topic) for ask in asks if ask.state in LIVE}
     unmet = {
-        ask.asker_id: ask.topic
+        (ask.asker_id, ask.topic): ask
         for ask in asks
         if ask.state in (State.DECLINED, State.EXPIRED) and (ask.asker_id, ask.topic) not in met
     }
-    people = await batch.people(list(unmet))
-    lines = [
-        line("Your week in asks. People asked for help with things you know:"),
-        line(", ".join(f"{t} ({n})" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]))),
-    ]
-    open_asks = [
-        (people[a], t) for a, t in unmet.items() if a in people and not people[a].forgotten
-    ]
-    for asker, topic in open_asks[:SHOWN]:
+    people = await batch.people(sorted({asker for asker, _ in unmet}))
+    still = {key for key in unmet if key[0] in people and not people[key[0]].forgotten}
+    lines = [line("Your week in asks. People asked for help with things you know:")]
+    for topic, who in sorted(askers.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        looking = sum(1 for asker, t in still if t == topic)
+        text = f"{_people(len(who))} asked about {topic}"
+        if looking:
+            text += f"; {looking} still looking for help"
+        lines.append(line(text + "."))
+    # Any ask of theirs the asker let others see counts: they chose it for this topic.
+    shared = still & {(ask.asker_id, ask.topic) for ask in asks if ask.visible}
+    named = sorted(shared, key=lambda key: (key[1], people[key[0]].display_name))[:SHOWN]
+    for asker_id, topic in named:
         lines.append(
-            line("Still looking: ", mention(asker), " needed help with ", Bold(topic), ".")
+            line(
+                "Still looking: ",
+                mention(people[asker_id]),
+                " asked about ",
+                Bold(topic),
+                " and is happy to hear from people who know it.",
+            )
         )
-    if open_asks:
+    if named:
         lines.append(line("If you can help, send them a DM. No obligation, ever."))
+    elif still:
+        lines.append(
+            line(
+                "Asks are private, so I don't say who. Keeping your profile open lets them find you."
+            )
+        )
     lines.append(line(f"Turn this digest off with /networker prompts off {GIVER_DIGEST.kind}."))
     return message(*lines)
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
 
 
 GIVER_DIGEST = PromptKindSpec(

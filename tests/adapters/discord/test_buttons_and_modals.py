@@ -8,6 +8,7 @@ from tests.adapters.discord.conftest import (
     GUILD_ID,
     DiscordWorld,
     Person,
+    drain,
     labels,
     set_profile,
 )
@@ -293,3 +294,31 @@ async def test_sent_buttons_are_not_held_in_memory(world: DiscordWorld) -> None:
 
     assert world.client.persistent_views == []
     assert world.client._connection._view_store._modals == {}
+
+
+async def test_a_thank_you_goes_on_the_wall_only_when_its_sender_presses_post(
+    world: DiscordWorld,
+) -> None:
+    ana, dana, olga = (
+        world.person("ana"),
+        world.person("dana"),
+        world.person("olga", organiser=True),
+    )
+    wall = "920000000000000004"
+    world.double.text_channel(wall, GUILD_ID, "kudos")
+    await world.command(olga, "networker", "settings", key="thanks_wall", value=f"<#{wall}>")
+    first = await world.command(dana, "thanks", member=ana, note="for the pairing session")
+    assert first.said.startswith(f"Thank-you sent to <@{ana.id}>.")
+    assert f"public thanks wall, <#{wall}>" in first.said
+    assert world.double.messages(wall) == []  # private until the sender chooses
+
+    kept = await world.press(dana, first, "Keep it private")
+    assert kept.said == "Kept private: only the people it concerns see it."
+    assert world.double.messages(wall) == []
+
+    second = await world.command(dana, "thanks", member=ana, note="for the code review")
+    posted = await world.press(dana, second, "Post on the thanks wall")
+    assert posted.said == f"Posted on <#{wall}>. Thank you for saying it out loud!"
+    await drain()
+    [post] = world.double.messages(wall)
+    assert post.json["content"] == f"<@{dana.id}> thanked <@{ana.id}>: “for the code review”"

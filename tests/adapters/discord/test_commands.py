@@ -165,7 +165,8 @@ async def test_ask_sends_the_helper_a_consent_dm(world: DiscordWorld) -> None:
 
     assert sent.said == (
         f"Sent! I've asked <@{ana.id}> privately.\n"
-        "They can accept, say “not now” or decline; I'll tell you what they say."
+        "They can accept, say “not now” or decline; I'll tell you what they say.\n"
+        "Nobody else will know you asked."
     )
     consent = world.dm(ana).json
     assert consent["content"].startswith(f"Hi <@{ana.id}>! <@{dana.id}> is asking for your help")

@@ -18,6 +18,7 @@ from tests.adapters.discord.conftest import (
     Answer,
     DiscordWorld,
     Person,
+    drain,
     set_profile,
 )
 from tests.adapters.discord.double import APP_ID, dm_channel
@@ -402,7 +403,9 @@ async def test_the_thanks_wall_posts_in_this_server_only(world: DiscordWorld) ->
     world.double.text_channel(ELSEWHERE, OTHER_GUILD, "announcements")
 
     await world.command(olga, "networker", "settings", key="thanks_wall", value=f"<#{wall}>")
-    await world.command(dana, "thanks", member=ana, note="for the helm review")
+    thanked = await world.command(dana, "thanks", member=ana, note="for the helm review")
+    await world.press(dana, thanked, "Post on the thanks wall")  # the sender's choice
+    await drain()
     [posted] = world.double.messages(wall)
     assert posted.json["content"] == (f"<@{dana.id}> thanked <@{ana.id}>: “for the helm review”")
     assert posted.json["allowed_mentions"] == {"users": [int(dana.id), int(ana.id)], "parse": []}
@@ -410,6 +413,8 @@ async def test_the_thanks_wall_posts_in_this_server_only(world: DiscordWorld) ->
     await world.command(olga, "networker", "settings", key="thanks_wall", value=f"<#{ELSEWHERE}>")
     world.double.clear()
     thanked = await world.command(dana, "thanks", member=ana, note="for the second review")
+    thanked = await world.press(dana, thanked, "Post on the thanks wall")
+    await drain()
     assert world.double.messages(ELSEWHERE) == []
     assert "(channel\\_not\\_in\\_this\\_server)" in thanked.note
     assert len(world.double.dms(ana.id)) == 1  # the thanks itself reached Ana

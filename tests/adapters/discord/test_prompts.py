@@ -21,7 +21,7 @@ from tests.adapters.discord.double import dm_channel
 from tests.adapters.discord.prompting import DiscordPrompts
 from tests.adapters.prompting import (
     ANA,
-    connected,
+    connected_only_ana_asked,
     sent_after_its_back_off,
     unreachable_from_now_on,
 )
@@ -49,7 +49,7 @@ async def test_dms_closed_cancels_the_prompt_and_marks_the_member_unreachable(
     world: DiscordWorld,
 ) -> None:
     d = DiscordPrompts(world)
-    await connected(d)
+    await connected_only_ana_asked(d)
     world.double.fail("POST", ana_dms(d), 403, 50007, "closed")
 
     report = await d.after(days=4)
@@ -71,7 +71,7 @@ async def test_a_server_error_is_retried_on_a_later_tick(
 
     monkeypatch.setattr(discord.http.asyncio, "sleep", instant)
     d = DiscordPrompts(world)
-    await connected(d)
+    await connected_only_ana_asked(d)
     world.double.server_error("POST", ana_dms(d), times=5)
 
     first = await d.after(days=4)
@@ -89,9 +89,9 @@ async def test_a_server_error_is_retried_on_a_later_tick(
 async def test_a_prompt_resent_after_a_crash_is_one_message(world: DiscordWorld) -> None:
     d = DiscordPrompts(world)
     world.double.clock = lambda: world.clock.now().timestamp()
-    await connected(d)
+    await connected_only_ana_asked(d)
     assert (await d.after(days=4)).sent == 1
-    [check] = await d.rows("connect_check")
+    [check] = await d.checks_of(ANA)
     # The process died after Discord took the message and before it recorded "sent".
     async with world.core.units.sessions() as session:
         await session.execute(
@@ -113,7 +113,7 @@ async def test_a_prompt_resent_after_a_crash_is_one_message(world: DiscordWorld)
     assert [r.json["nonce"] for r in receipts] == [f"p{check['id']}"] * 2
     assert len(d.dms(ANA)) == 1  # Discord kept the first: one DM
     assert receipts[1].answer["id"] == receipts[0].answer["id"]
-    [check] = await d.rows("connect_check")
+    [check] = await d.checks_of(ANA)
     assert (check["state"], check["attempts"]) == ("sent", 2)
 
 

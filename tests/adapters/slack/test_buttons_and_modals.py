@@ -499,3 +499,41 @@ async def test_both_parties_accepting_at_once_open_one_group_dm(slack: SlackWorl
 
     assert opened(slack) == ["UANA,UBOB,UDANA"]
     assert len(posts(slack, group(ana, bob, dana))) == 1
+
+
+# --- the thanks wall ------------------------------------------------------------------------
+
+
+async def test_a_thank_you_goes_on_the_wall_only_when_its_sender_presses_post(
+    slack: SlackWorld,
+) -> None:
+    _ana, bob, _carl, dana = await people(slack)
+    org = slack.user("UORG", "olga", admin=True)
+    said(await slack.sender.command("/networker", "settings thanks_wall=<#C888|kudos>", user=org))
+    answer = ephemeral(
+        await slack.sender.command("/thanks", "<@UBOB|bob> for the pairing session", user=dana)
+    )
+    text = shown(answer["blocks"])
+    assert text.startswith("Thank-you sent to <@UBOB>.")
+    assert "public thanks wall, #kudos (C888): everyone who can see it would read" in text
+    assert labels(answer["blocks"]) == ["Post on the thanks wall", "Keep it private"]
+    assert posts(slack, "C888") == []  # private until the sender chooses
+
+    [kept] = await press(slack, dana, button(answer["blocks"], "Keep it private"))
+    assert kept["replace_original"] is True
+    assert kept["text"] == "Kept private: only the people it concerns see it."
+    assert posts(slack, "C888") == []
+
+    again = ephemeral(
+        await slack.sender.command("/thanks", "<@UBOB|bob> for the code review", user=dana)
+    )
+    [posted] = await press(slack, dana, button(again["blocks"], "Post on the thanks wall"))
+    assert posted["replace_original"] is True
+    assert posted["text"] == "Posted on #kudos (C888). Thank you for saying it out loud!"
+    wall = only_post(slack, "C888")
+    assert post_text(wall) == "<@UDANA> thanked <@UBOB>: “for the code review”"
+    # The receiver had it by DM at once, whatever the sender chose for the wall.
+    assert [post_text(p) for p in posts(slack, dm(bob))] == [
+        "<@UDANA> thanked you: “for the pairing session”",
+        "<@UDANA> thanked you: “for the code review”",
+    ]

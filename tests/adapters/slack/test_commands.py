@@ -144,7 +144,7 @@ async def test_a_second_intro_of_the_same_pair_waits_for_the_first(slack: SlackW
 
     answer = said(await slack.sender.command("/intro", text, user=dana))
 
-    assert "already waiting for answers" in answer
+    assert "You introduced Ana and Bob on 2 March; they haven't both answered yet." in answer
     assert posts(slack) == []
 
 

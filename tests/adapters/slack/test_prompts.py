@@ -10,7 +10,7 @@ from tests.adapters.prompting import (
     ANA,
     BEN,
     checked,
-    connected,
+    connected_only_ana_asked,
     sent_after_its_back_off,
     unreachable_from_now_on,
 )
@@ -45,7 +45,7 @@ async def test_a_member_slack_will_not_dm_is_marked_unreachable_and_the_prompt_c
     slack: SlackWorld, method: str, error: str
 ) -> None:
     d = SlackPrompts(slack)
-    await connected(d)
+    await connected_only_ana_asked(d)
     slack.double.fail(method, error)
 
     report = await d.after(days=4)
@@ -56,7 +56,7 @@ async def test_a_member_slack_will_not_dm_is_marked_unreachable_and_the_prompt_c
 
 async def test_a_server_error_is_retried_on_a_later_tick(slack: SlackWorld) -> None:
     d = SlackPrompts(slack)
-    await connected(d)
+    await connected_only_ana_asked(d)
     slack.double.fail("chat.postMessage", "internal_error", status=500)
 
     assert (await d.after(days=4)).sent == 0
