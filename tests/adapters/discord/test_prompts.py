@@ -100,6 +100,7 @@ async def test_a_prompt_resent_after_a_crash_is_one_message(world: DiscordWorld)
             .values(
                 state="sending",
                 sent_at=None,
+                receipt=None,  # recorded with "sent": nothing of it was
                 due_at=world.clock.now() + timedelta(seconds=world.settings.prompt_lease),
             )
         )

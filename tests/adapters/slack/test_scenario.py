@@ -67,8 +67,11 @@ async def test_a_community_uses_networker_end_to_end(slack: SlackWorld) -> None:
 
     # 4. Ana accepts: a DM of the two opens.
     slack.double.clear()
-    [accepted] = await press(slack, ana, button(consent["blocks"], "Accept"))
+    accepted, once_open = await press(slack, ana, button(consent["blocks"], "Accept"))
     assert accepted["replace_original"] is True
+    assert accepted["text"].endswith("/networker me shows it until it's open.")
+    assert once_open["text"] == "Wonderful, you're connected! I've opened a conversation for you."
+    assert once_open["replace_original"] is True
     assert [c.params["users"] for c in slack.double.calls_to("conversations.open")] == [
         "UCLEO,UANA"
     ]
