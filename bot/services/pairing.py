@@ -125,11 +125,24 @@ async def _on(ctx: Context, ref: str, words: list[str]) -> Reply:
     )
     plan = parse_schedule(words, current)
     ch = found or PairingChannel(ctx.community_id, ref, created_at=ctx.now)
+    announce = found is None or not found.active
     ch.every_weeks, ch.weekday, ch.at, ch.size = plan.every_weeks, plan.weekday, plan.at, plan.size
     ch.timezone, ch.active = tz, True
     ch.next_round_at = ch.first_round_after(ctx.now)
     await ctx.uow.pairing.save_channel(ch)
     every = {1: "every week", 2: "every two weeks", 4: "every four weeks"}[ch.every_weeks]
+    if announce:  # in the channel itself, with a Join button
+        assert ch.id is not None
+        ctx.outbox.post(
+            ref,
+            message(
+                f"Pairing rounds start here: {every}, I'll introduce you to "
+                f"{'one member' if ch.size == 2 else 'two members'} you haven't met yet, "
+                "with a little context to start the conversation.",
+                "Join with one click (or /networker pairing join); skip or leave any time.",
+                buttons=[Button("Join", Action.PAIRING_JOIN, str(ch.id), Style.PRIMARY)],
+            ),
+        )
     return reply(
         f"Pairing is on in {ref}: {every} on {_day(ch.weekday)} at {ch.at} ({tz}), "
         f"groups of {ch.size}. First round: {_when(ch.next_round_at, tz)}.",

@@ -257,3 +257,18 @@ async def test_did_you_meet_then_thanks_and_silent_members_are_paused_kindly(
         assert not any("paused" in d for d in m.dms())  # nobody is told about anyone else
     back = await silent[0].press(silent[0].button("Rejoin"))
     assert back.ok and "You're in!" in back.text
+
+
+async def test_the_announcement_in_the_channel_has_a_join_button(
+    community: Community, messenger: FakeMessenger
+) -> None:
+    olga = community.member("olga", organiser=True)
+    await pairing(olga, "on")
+    [post] = [s for s in messenger.sent if s.kind == "channel"]
+    assert post.to == ("#coffee",) and "Pairing rounds start here" in post.text
+    ana = community.member("ana")
+    joined = await ana.press(post.message.buttons[0])
+    assert joined.ok and "You're in!" in joined.text and not joined.replaces
+    assert "already in" in (await ana.press(post.message.buttons[0])).text
+    await pairing(olga, "on", options="every=2w")  # a change of cadence: no second post
+    assert len([s for s in messenger.sent if s.kind == "channel"]) == 1
