@@ -329,6 +329,7 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.PAIRING_YES, pairing.answer, replaces=True),
     ButtonSpec(Action.PAIRING_NOT_YET, pairing.answer, replaces=True),
     ButtonSpec(Action.PAIRING_NO, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_SKIP, pairing.skip_button, replaces=True),
     ButtonSpec(Action.PAIRING_JOIN, pairing.rejoin),  # a private answer; the post stays
     ButtonSpec(Action.PAIRING_REJOIN, pairing.rejoin, replaces=True),
 )
