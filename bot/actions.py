@@ -41,6 +41,8 @@ class Action(StrEnum):
     PAIRING_YES = "pairing.yes"  # "did you meet?" answers
     PAIRING_NOT_YET = "pairing.not_yet"
     PAIRING_NO = "pairing.no"
+    PAIRING_SKIP = "pairing.skip"  # on the reminder the day before a round
+    PAIRING_JOIN = "pairing.join"  # on the announcement in the pairing channel
     PAIRING_REJOIN = "pairing.rejoin"  # back in the rounds after a pause for silence
     IMPORT_SHOW = "import.show"  # an imported profile: "Looks right: show me"
     IMPORT_HIDE = "import.hide"  # an imported profile: "Keep me hidden"

@@ -31,6 +31,7 @@ class PromptKind(StrEnum):
     OCCASION = "occasion"  # birthdays and work anniversaries, for members who opted in
     GIVER_DIGEST = "giver_digest"
     DIGEST = "digest"  # what went past the daily cap, merged into one message
+    PAIRING_REMINDER = "pairing_reminder"  # the day before a round, with a Skip button
     PAIRING_CHECK = "pairing_check"  # "did you meet?" near the end of a pairing round
     MESSAGE = "message"  # a message a command produced (a DM, a group, a post)
     IMPORT_CONSENT = "import_consent"  # "your association shared this profile": show it?

@@ -61,7 +61,7 @@ from bot.messages import (
     reply,
 )
 from bot.prompts.kinds.message import MESSAGE
-from bot.prompts.kinds.pairing_check import PAIRING_CHECK
+from bot.prompts.kinds.pairing_check import PAIRING_CHECK, PAIRING_REMINDER
 from bot.services.commands import PairingChannelMove, PairingManage, PairingMember, Press
 from bot.services.context import Context, mention, mentions
 from bot.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -125,11 +125,26 @@ async def _on(ctx: Context, ref: str, words: list[str]) -> Reply:
     )
     plan = parse_schedule(words, current)
     ch = found or PairingChannel(ctx.community_id, ref, created_at=ctx.now)
+    announce = found is None or not found.active
     ch.every_weeks, ch.weekday, ch.at, ch.size = plan.every_weeks, plan.weekday, plan.at, plan.size
     ch.timezone, ch.active = tz, True
     ch.next_round_at = ch.first_round_after(ctx.now)
     await ctx.uow.pairing.save_channel(ch)
+    if ch.next_round_at - ctx.now > timedelta(days=1):
+        await plan_reminders(ctx.uow, ch, ctx.now)
     every = {1: "every week", 2: "every two weeks", 4: "every four weeks"}[ch.every_weeks]
+    if announce:  # in the channel itself, with a Join button
+        assert ch.id is not None
+        ctx.outbox.post(
+            ref,
+            message(
+                f"Pairing rounds start here: {every}, I'll introduce you to "
+                f"{'one member' if ch.size == 2 else 'two members'} you haven't met yet, "
+                "with a little context to start the conversation.",
+                "Join with one click (or /networker pairing join); skip or leave any time.",
+                buttons=[Button("Join", Action.PAIRING_JOIN, str(ch.id), Style.PRIMARY)],
+            ),
+        )
     return reply(
         f"Pairing is on in {ref}: {every} on {_day(ch.weekday)} at {ch.at} ({tz}), "
         f"groups of {ch.size}. First round: {_when(ch.next_round_at, tz)}.",
@@ -269,6 +284,8 @@ async def join(ctx: Context, ch: PairingChannel, found: Participant | None) -> R
     p = found or Participant(ch.id, ctx.me.id, joined_at=ctx.now)
     p.presence, p.skip_next, p.missed = Presence.IN, False, 0
     await ctx.uow.pairing.save_participant(p)
+    if ch.next_round_at is not None and ch.next_round_at - ctx.now > timedelta(days=1):
+        await plan_reminders(ctx.uow, ch, ctx.now, [ctx.me.id])
     tz = ctx.me.timezone or ch.timezone
     when = _when(ch.next_round_at, tz) if ch.next_round_at else "when the organisers start one"
     note = (
@@ -368,6 +385,7 @@ async def start_round(
         while ch.next_round_at <= now:  # the bot was down for whole rounds: no backlog
             ch.next_round_at = ch.round_after(ch.next_round_at)
         await uow.pairing.save_channel(ch)
+        await plan_reminders(uow, ch, now)
     by_id = {m.id: m for m in members}
     keys: list[str] = []
     rows: list[tuple[str, int, int | None, dict[str, Any]]] = []
@@ -403,6 +421,37 @@ async def start_round(
         rows=checks,
     )
     return keys
+
+
+async def plan_reminders(
+    uow: UnitOfWork, ch: PairingChannel, now: datetime, members: Sequence[int] | None = None
+) -> None:
+    """The day before the channel's next round: a reminder with a Skip button, for every
+    participant (or these ones); each is checked again when due."""
+    if ch.id is None or ch.community_id is None or ch.next_round_at is None:
+        return
+    if members is None:
+        members = [
+            p.member_id for p in await uow.pairing.participants(ch.id) if p.presence is Presence.IN
+        ]
+    slot = ch.next_round_at.isoformat()
+    due = max(now, ch.next_round_at - timedelta(days=1))
+    rows: list[tuple[str, int, int | None, dict[str, Any]]] = [
+        (
+            PAIRING_REMINDER.dedupe_key(subject=ch.id, slot=slot, recipient=m),
+            m,
+            ch.id,
+            {"slot": slot},
+        )
+        for m in members
+    ]
+    await uow.prompts.schedule_many(
+        community_id=ch.community_id,
+        kind=PromptKind.PAIRING_REMINDER.value,
+        due_at=due,
+        now=now,
+        rows=rows,
+    )
 
 
 async def _pause_ghosts(uow: UnitOfWork, ch: PairingChannel, last: Round) -> list[tuple[int, str]]:
@@ -482,6 +531,19 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
         line("A short thank-you to ", *mentions(due), " means a lot:") if due else "",
         buttons=buttons,
     )
+
+
+async def skip_button(ctx: Context, cmd: Press) -> Reply:
+    """Skip on the reminder: the next round only."""
+    assert ctx.me.id is not None
+    channel_id = int(cmd.value) if cmd.value.isdigit() else 0
+    mine = next(
+        (p for p in await ctx.uow.pairing.memberships(ctx.me.id) if p.channel_id == channel_id),
+        None,
+    )
+    if mine is None or mine.presence is not Presence.IN:
+        raise UserError("You are not in those pairing rounds any more.")
+    return await _member_action(ctx, "skip", mine)
 
 
 async def rejoin(ctx: Context, cmd: Press) -> Reply:

@@ -394,6 +394,8 @@ BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(Action.PAIRING_YES, pairing.answer, replaces=True),
     ButtonSpec(Action.PAIRING_NOT_YET, pairing.answer, replaces=True),
     ButtonSpec(Action.PAIRING_NO, pairing.answer, replaces=True),
+    ButtonSpec(Action.PAIRING_SKIP, pairing.skip_button, replaces=True),
+    ButtonSpec(Action.PAIRING_JOIN, pairing.rejoin),  # a private answer; the post stays
     ButtonSpec(Action.PAIRING_REJOIN, pairing.rejoin, replaces=True),
     ButtonSpec(Action.IMPORT_SHOW, member_import.answer, replaces=True),
     ButtonSpec(Action.IMPORT_HIDE, member_import.answer, replaces=True),

@@ -257,3 +257,43 @@ async def test_did_you_meet_then_thanks_and_silent_members_are_paused_kindly(
         assert not any("paused" in d for d in m.dms())  # nobody is told about anyone else
     back = await silent[0].press(silent[0].button("Rejoin"))
     assert back.ok and "You're in!" in back.text
+
+
+async def test_the_announcement_in_the_channel_has_a_join_button(
+    community: Community, messenger: FakeMessenger
+) -> None:
+    olga = community.member("olga", organiser=True)
+    await pairing(olga, "on")
+    [post] = [s for s in messenger.sent if s.kind == "channel"]
+    assert post.to == ("#coffee",) and "Pairing rounds start here" in post.text
+    ana = community.member("ana")
+    joined = await ana.press(post.message.buttons[0])
+    assert joined.ok and "You're in!" in joined.text and not joined.replaces
+    assert "already in" in (await ana.press(post.message.buttons[0])).text
+    await pairing(olga, "on", options="every=2w")  # a change of cadence: no second post
+    assert len([s for s in messenger.sent if s.kind == "channel"]) == 1
+
+
+async def test_the_day_before_a_round_a_reminder_offers_to_skip_it(
+    community: Community,
+    clock: FakeClock,
+    messenger: FakeMessenger,
+    run_due: Callable[[], Awaitable[Report]],
+) -> None:
+    _, (ana, ben, cleo) = await setup(community, 3)
+    clock.advance(days=5)  # Sat 7 Mar 10:00: not yet
+    await run_due()
+    assert not any("pairing round" in d for d in ana.dms())
+    clock.advance(days=1)  # Sun 8 Mar 10:00: a day before, but outside the weekday window
+    await run_due()
+    assert not any("pairing round" in d for d in ana.dms())
+    clock.advance(hours=23)  # Mon 9 Mar 09:00, the window opens an hour before the round
+    await run_due()
+    assert "starts within a day" in ana.last_dm()
+    skipped = await ana.press(ana.button("Skip this round"))
+    assert skipped.ok and "sit out the next round" in skipped.text
+    clock.advance(hours=1)
+    await run_due()
+    assert [sorted(g) for g in groups_of(messenger)] == [sorted([ben.id, cleo.id])]
+    reminders = [d for d in ben.dms() if "starts within a day" in d]
+    assert len(reminders) == 1  # once per round

@@ -122,7 +122,7 @@ def test_one_more_member_changes_few_groups() -> None:
     before = set(plan_round(people, History(), seed=5).groups)
     newcomer = Person(id=10_000, group="west", knows=frozenset({"law"}))
     after = set(plan_round([*people, newcomer], History(), seed=5).groups)
-    assert len(before & after) >= 0.6 * len(before)
+    assert len(before & after) >= 0.8 * len(before)  # measured: 91 % stay as they were
 
 
 def test_large_rounds_are_matched_in_blocks_and_still_cover_everyone() -> None:

@@ -29,6 +29,7 @@ DECLARED: tuple[PromptKindSpec, ...] = (
     *follow_up.KINDS,
     keep_in_touch.KEEP_IN_TOUCH,
     occasion.OCCASION,
+    pairing_check.PAIRING_REMINDER,
     pairing_check.PAIRING_CHECK,
     giver_digest.GIVER_DIGEST,
     import_consent.IMPORT_CONSENT,

@@ -36,6 +36,38 @@ async def did_you_meet(batch: Batch, prompt: Prompt) -> Verdict:
     )
 
 
+async def round_tomorrow(batch: Batch, prompt: Prompt) -> Verdict:
+    channel_id = prompt.subject_id or 0
+    ch = await batch.uow.pairing.channel_by_id(channel_id)
+    slot = str(prompt.payload.get("slot", ""))
+    if ch is None or not ch.active or ch.next_round_at is None:
+        return Skip("no round planned")
+    if ch.next_round_at.isoformat() != slot:
+        return Skip("the round moved")
+    mine = next(
+        (
+            p
+            for p in await batch.uow.pairing.memberships(prompt.recipient_id)
+            if p.channel_id == channel_id
+        ),
+        None,
+    )
+    if mine is None or mine.presence.value != "in" or mine.skip_next:
+        return Skip("not taking part")
+    return message(
+        f"Your next pairing round in {ch.channel} starts within a day.",
+        "Busy this time? Skip just this one; you stay in for the rounds after.",
+        buttons=[Button("Skip this round", Action.PAIRING_SKIP, str(channel_id))],
+    )
+
+
+PAIRING_REMINDER = PromptKindSpec(
+    PromptKind.PAIRING_REMINDER,
+    label="a reminder the day before a pairing round, to skip it if you're busy",
+    about=About.NOTHING,  # the subject is the pairing channel
+    key="tomorrow:{subject}:{slot}:{recipient}",
+    render=round_tomorrow,
+)
 PAIRING_CHECK = PromptKindSpec(
     PromptKind.PAIRING_CHECK,
     label="“did you meet?” near the end of a pairing round",

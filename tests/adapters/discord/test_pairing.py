@@ -16,6 +16,8 @@ async def test_a_round_opens_a_private_thread_per_group_in_the_pairing_channel(
     olga = world.person("olga", organiser=True)
     on = await world.command(olga, "networker", "pairing", action="on", channel=coffee)
     assert f"Pairing is on in <#{COFFEE}>" in on.said, on.said
+    [announced] = world.double.messages(COFFEE)  # in the channel, with a Join button
+    assert "Pairing rounds start here" in announced.json["content"]
     people = [world.person(name) for name in ("ana", "ben", "cat", "dev")]
     for p in people:
         joined = await world.command(p, "networker", "pairing", action="join", channel=coffee)

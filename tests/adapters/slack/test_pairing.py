@@ -21,6 +21,9 @@ async def test_the_pairing_channel_opts_members_in_and_out_and_a_round_opens_gro
         "/networker", "pairing on <#CCOFFEE|coffee> every=2w day=thu", user="UORG"
     )
     assert "Pairing is on in #coffee (CCOFFEE): every two weeks on Thursday" in said(on)
+    [announced] = posts(slack, "CCOFFEE")  # in the channel, with a Join button
+    assert "Pairing rounds start here" in post_text(announced)
+    assert "pairing.join" in str(announced["blocks"])
 
     # Another channel means nothing; the pairing channel opts in, with a DM saying so.
     await slack.sender.event(moved("member_joined_channel", "UANA", "CRANDOM"), event_id="Ev1")
