@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import DatabaseTimeouts
 from bot.ports import DatabaseUnavailable
+from bot.store.dashboard import Dashboard
 from bot.store.engine import BEGIN_MODE, make_sessionmaker
 from bot.store.faults import OutageLog, database_away
 from bot.store.prompt_rows import Prompts
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.index = SearchIndex(self.session)
         self.events = ProcessedEvents(self.session)
         self.prompts = Prompts(self.session)
+        self.dashboard = Dashboard(self.session)
 
     async def __aenter__(self) -> Self:
         try:

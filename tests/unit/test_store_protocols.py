@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.services import unit_of_work as ports
+from bot.store.dashboard import Dashboard
 from bot.store.prompt_rows import Prompts
 from bot.store.repositories import Communities, Connections, Members, ProcessedEvents, ThanksLog
 from bot.store.search_index import SearchIndex
@@ -29,6 +30,7 @@ REPOSITORIES = [
     ("index", ports.SearchIndexRepository, SearchIndex, fake.FakeSearchIndex),
     ("events", ports.ProcessedEventRepository, ProcessedEvents, fake.FakeEvents),
     ("prompts", ports.PromptRepository, Prompts, fake.FakePrompts),
+    ("dashboard", ports.DashboardRepository, Dashboard, fake.FakeDashboard),
 ]
 
 

@@ -1,0 +1,149 @@
+"""What the pages show, computed away from the request: figures briefly cached, the network's
+shape in the background at most hourly.
+
+A page never waits for networkx: the shape is computed in a thread when a session opens
+and again when the cached one is an hour old, and a page shows the last one it has.
+Figures (overview, trends, topics) are kept for a minute and refreshed behind the page,
+so at thousands of members a page still answers from memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.dashboard import (
+    DashboardFacts,
+    Metric,
+    TopicTables,
+    Trends,
+    overview,
+    topic_tables,
+    trends,
+)
+from bot.domain.network import NetworkShape, shape
+from bot.ports import Clock
+from bot.services.dashboard import DashboardAccess
+
+log = logging.getLogger(__name__)
+
+FIGURES_FRESH = timedelta(minutes=1)
+SHAPE_FRESH = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Figures:
+    computed_at: datetime
+    community: str
+    overview: list[Metric]
+    trends: Trends
+    topics: TopicTables
+
+
+def compute_figures(facts: DashboardFacts, now: datetime) -> Figures:
+    return Figures(
+        now,
+        facts.community_name,
+        overview(facts, now),
+        trends(facts, now),
+        topic_tables(facts, now),
+    )
+
+
+class _Slot:
+    """One community's cached result and the computation under way, if any."""
+
+    def __init__(self) -> None:
+        self.value: Figures | NetworkShape | None = None
+        self.at: datetime | None = None
+        self.task: asyncio.Task[None] | None = None
+
+
+class FigureCache:
+    def __init__(self, access: DashboardAccess, clock: Clock) -> None:
+        self.access = access
+        self.clock = clock
+        self._figures: dict[int, _Slot] = {}
+        self._shapes: dict[int, _Slot] = {}
+
+    # --- figures ---------------------------------------------------------------------
+
+    async def figures(self, community_id: int) -> Figures | None:
+        slot = self._figures.setdefault(community_id, _Slot())
+        if slot.value is None:
+            await self._run(slot, self._compute_figures(community_id, slot))
+        elif self._stale(slot, FIGURES_FRESH):
+            self._start(slot, self._compute_figures(community_id, slot))
+        value = slot.value
+        return value if isinstance(value, Figures) else None
+
+    async def _compute_figures(self, community_id: int, slot: _Slot) -> None:
+        now = self.clock.now()
+        facts = await self.access.facts(community_id)
+        if facts is None:
+            return
+        slot.value = await asyncio.to_thread(compute_figures, facts, now)
+        slot.at = now
+
+    # --- the network's shape ---------------------------------------------------------
+
+    def warm(self, community_id: int) -> None:
+        """A session opened: start on the picture now, so it is there when asked for."""
+        slot = self._shapes.setdefault(community_id, _Slot())
+        if slot.value is None or self._stale(slot, SHAPE_FRESH):
+            self._start(slot, self._compute_shape(community_id, slot))
+
+    async def shape(self, community_id: int, *, wait: float = 0.0) -> NetworkShape | None:
+        """The last shape computed (refreshed behind it when an hour old); with `wait`,
+        the first one is waited for that long."""
+        slot = self._shapes.setdefault(community_id, _Slot())
+        if slot.value is None or self._stale(slot, SHAPE_FRESH):
+            self._start(slot, self._compute_shape(community_id, slot))
+        if slot.value is None and wait > 0 and slot.task is not None:
+            await asyncio.wait({slot.task}, timeout=wait)
+        value = slot.value
+        return value if isinstance(value, NetworkShape) else None
+
+    async def _compute_shape(self, community_id: int, slot: _Slot) -> None:
+        now = self.clock.now()
+        facts = await self.access.facts(community_id)
+        if facts is None:
+            return
+        slot.value = await asyncio.to_thread(shape, facts, now)
+        slot.at = now
+
+    # --- bookkeeping -----------------------------------------------------------------
+
+    def _stale(self, slot: _Slot, fresh: timedelta) -> bool:
+        return slot.at is None or self.clock.now() - slot.at >= fresh
+
+    def _start(self, slot: _Slot, work: object) -> None:
+        assert asyncio.iscoroutine(work)
+        if slot.task is not None and not slot.task.done():
+            work.close()  # one computation at a time per community
+            return
+        slot.task = asyncio.create_task(self._guarded(work))
+
+    async def _run(self, slot: _Slot, work: object) -> None:
+        self._start(slot, work)
+        if slot.task is not None:
+            await asyncio.shield(slot.task)
+
+    async def _guarded(self, work: object) -> None:
+        assert asyncio.iscoroutine(work)
+        try:
+            await work
+        except Exception:  # the page shows the last figures; the next view tries again
+            log.exception("dashboard computation failed")
+
+    async def close(self) -> None:
+        tasks = [
+            s.task
+            for s in (*self._figures.values(), *self._shapes.values())
+            if s.task is not None and not s.task.done()
+        ]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
