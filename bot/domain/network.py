@@ -100,7 +100,7 @@ def _bridges(g: nx.Graph, group: dict[int, str]) -> set[int]:
     k = None if len(g) <= BETWEENNESS_SAMPLES else BETWEENNESS_SAMPLES
     scores = nx.betweenness_centrality(g, k=k, seed=7)
     positive = [n for n in joining if scores.get(n, 0.0) > 0]
-    keep = min(BRIDGES_MAX, max(1, math.ceil(len(g) * BRIDGE_SHARE)))
+    keep = min(BRIDGES_MAX, max(3, math.ceil(len(g) * BRIDGE_SHARE)))
     # A set, not an order: which ones, never who comes first.
     return set(sorted(positive, key=lambda n: -scores[n])[:keep])
 
