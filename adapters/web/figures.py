@@ -4,7 +4,8 @@ shape in the background at most hourly.
 A page never waits for networkx: the shape is computed in a thread when a session opens
 and again when the cached one is an hour old, and a page shows the last one it has.
 Figures (overview, trends, topics) are kept for a minute and refreshed behind the page,
-so at thousands of members a page still answers from memory.
+so at thousands of members a page still answers from memory; the first ones of a large
+community take seconds, and a page that finds them not ready says so and reloads itself.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class _Slot:
     def __init__(self) -> None:
         self.value: Figures | NetworkShape | None = None
         self.at: datetime | None = None
+        self.gone = False  # the last look found no such community
         self.task: asyncio.Task[None] | None = None
 
 
@@ -67,21 +69,45 @@ class FigureCache:
         self.clock = clock
         self._figures: dict[int, _Slot] = {}
         self._shapes: dict[int, _Slot] = {}
+        # The facts last read, shared by the figures and the shape computed from them.
+        self._facts: dict[int, tuple[datetime, DashboardFacts]] = {}
+        self._reading: dict[int, asyncio.Lock] = {}
+
+    async def _read(self, community_id: int) -> DashboardFacts | None:
+        async with self._reading.setdefault(community_id, asyncio.Lock()):
+            kept = self._facts.get(community_id)
+            if kept is not None and self.clock.now() - kept[0] < FIGURES_FRESH:
+                return kept[1]
+            now = self.clock.now()
+            facts = await self.access.facts(community_id)
+            if facts is None:
+                self._facts.pop(community_id, None)
+                return None
+            self._facts[community_id] = (now, facts)
+            return facts
 
     # --- figures ---------------------------------------------------------------------
 
-    async def figures(self, community_id: int) -> Figures | None:
+    async def figures(self, community_id: int, *, wait: float) -> Figures | None:
+        """The figures, refreshed behind the page once a minute old; the first ones are
+        waited for at most `wait` seconds (None: not ready yet, or no such community)."""
         slot = self._figures.setdefault(community_id, _Slot())
-        if slot.value is None:
-            await self._run(slot, self._compute_figures(community_id, slot))
-        elif self._stale(slot, FIGURES_FRESH):
+        if slot.value is None or self._stale(slot, FIGURES_FRESH):
             self._start(slot, self._compute_figures(community_id, slot))
+        if slot.value is None and slot.task is not None:
+            await asyncio.wait({slot.task}, timeout=wait)
         value = slot.value
         return value if isinstance(value, Figures) else None
 
+    def gone(self, community_id: int) -> bool:
+        """The community was not found when last looked for (removed since the link)."""
+        slot = self._figures.get(community_id)
+        return slot is not None and slot.gone
+
     async def _compute_figures(self, community_id: int, slot: _Slot) -> None:
         now = self.clock.now()
-        facts = await self.access.facts(community_id)
+        facts = await self._read(community_id)
+        slot.gone = facts is None
         if facts is None:
             return
         slot.value = await asyncio.to_thread(compute_figures, facts, now)
@@ -90,7 +116,11 @@ class FigureCache:
     # --- the network's shape ---------------------------------------------------------
 
     def warm(self, community_id: int) -> None:
-        """A session opened: start on the picture now, so it is there when asked for."""
+        """A session opened: start on the figures and the picture now, so they are there
+        when asked for."""
+        figures = self._figures.setdefault(community_id, _Slot())
+        if figures.value is None or self._stale(figures, FIGURES_FRESH):
+            self._start(figures, self._compute_figures(community_id, figures))
         slot = self._shapes.setdefault(community_id, _Slot())
         if slot.value is None or self._stale(slot, SHAPE_FRESH):
             self._start(slot, self._compute_shape(community_id, slot))
@@ -108,7 +138,7 @@ class FigureCache:
 
     async def _compute_shape(self, community_id: int, slot: _Slot) -> None:
         now = self.clock.now()
-        facts = await self.access.facts(community_id)
+        facts = await self._read(community_id)
         if facts is None:
             return
         slot.value = await asyncio.to_thread(shape, facts, now)
@@ -125,11 +155,6 @@ class FigureCache:
             work.close()  # one computation at a time per community
             return
         slot.task = asyncio.create_task(self._guarded(work))
-
-    async def _run(self, slot: _Slot, work: object) -> None:
-        self._start(slot, work)
-        if slot.task is not None:
-            await asyncio.shield(slot.task)
 
     async def _guarded(self, work: object) -> None:
         assert asyncio.iscoroutine(work)

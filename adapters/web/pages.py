@@ -48,7 +48,13 @@ SECURITY_HEADERS = {
 }
 _COMMUNITY_PATH = re.compile(r"^/dashboard/(\d{1,10})(/.*)?$")
 
+# How long a page waits for the first figures of a session before answering "preparing"
+# (pages answer within half a second); downloads wait for them.
+PAGE_WAIT = 0.25
+DOWNLOAD_WAIT = 25.0
+
 ACCESS_KEY = web.AppKey("dashboard_access", DashboardAccess)
+PAGE_WAIT_KEY = web.AppKey("dashboard_page_wait", float)
 CACHE_KEY = web.AppKey("dashboard_cache", FigureCache)
 
 templates = Environment(
@@ -111,6 +117,10 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             return _headers(denied())
     try:
         response = await handler(request)
+    except NotReady:
+        response = web.Response(
+            text=templates.get_template("preparing.html").render(), content_type="text/html"
+        )
     except web.HTTPException as error:  # answered as a plain response, with our headers
         response = web.Response(
             status=error.status,
@@ -140,13 +150,23 @@ def _base(session: Session) -> str:
     return f"/dashboard/{session.community_id}"
 
 
-async def _figures(request: web.Request) -> tuple[Session, Figures]:
+class NotReady(Exception):
+    """The first figures of a large community are still being computed."""
+
+
+async def _figures(request: web.Request, *, download: bool = False) -> tuple[Session, Figures]:
+    """A page waits briefly for the first figures (and says so, then reloads); a
+    download waits for them."""
     session = await _session(request)
-    figures = await request.app[CACHE_KEY].figures(session.community_id)
-    if figures is None:  # the community is gone: as if there never was one
-        raise web.HTTPUnauthorized(
-            text=templates.get_template("denied.html").render(), content_type="text/html"
-        )
+    cache = request.app[CACHE_KEY]
+    wait = DOWNLOAD_WAIT if download else request.app[PAGE_WAIT_KEY]
+    figures = await cache.figures(session.community_id, wait=wait)
+    if figures is None:
+        if cache.gone(session.community_id):  # removed since: as if there never was one
+            raise web.HTTPUnauthorized(
+                text=templates.get_template("denied.html").render(), content_type="text/html"
+            )
+        raise NotReady
     return session, figures
 
 
@@ -232,7 +252,7 @@ async def network_page(request: web.Request) -> web.StreamResponse:
 
 
 async def _picture(request: web.Request) -> tuple[NetworkShape, str]:
-    _, figures = await _figures(request)
+    _, figures = await _figures(request, download=True)
     found = await _shape(request, wait=25)
     if found is None:
         raise web.HTTPServiceUnavailable(
@@ -288,7 +308,7 @@ def _number(value: float | None) -> str:
 
 async def csv_file(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
-    _, figures = await _figures(request)
+    _, figures = await _figures(request, download=True)
     if name == "overview":
         return _csv(
             name,
@@ -365,11 +385,15 @@ async def _close(app: web.Application) -> None:
     await app[CACHE_KEY].close()
 
 
-def add_dashboard(web_app: web.Application, core: Networker) -> None:
+def add_dashboard(
+    web_app: web.Application, core: Networker, *, page_wait: float = PAGE_WAIT
+) -> None:
     """Serve the dashboard from this application (the Slack HTTP server, or the one
-    Discord and the console start)."""
+    Discord and the console start). `page_wait`: seconds a page waits for the first
+    figures of a session."""
     access = DashboardAccess(core.units, core.clock, core.config)
     web_app[ACCESS_KEY] = access
+    web_app[PAGE_WAIT_KEY] = page_wait
     web_app[CACHE_KEY] = FigureCache(access, core.clock)
     web_app.middlewares.append(guard)
     web_app.on_cleanup.append(_close)

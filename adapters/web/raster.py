@@ -60,5 +60,5 @@ def network_png(found: NetworkShape) -> bytes:
         draw.text((at(36), at(y)), text, fill="#111827", font=big, anchor="ls")
         y += 22
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
+    image.save(out, format="PNG", compress_level=1)  # speed over a few kilobytes
     return out.getvalue()

@@ -8,13 +8,15 @@ import logging
 
 from aiohttp import web
 
-from adapters.web.pages import add_dashboard
+from adapters.web.pages import PAGE_WAIT, add_dashboard
 from bot.services.app import Networker
 
 log = logging.getLogger(__name__)
 
 
-def build_app(core: Networker, *, read_timeout: float) -> web.Application:
+def build_app(
+    core: Networker, *, read_timeout: float, page_wait: float = PAGE_WAIT
+) -> web.Application:
     async def healthz(_request: web.Request) -> web.Response:
         ok = await core.healthy()
         body = json.dumps({"status": "ok" if ok else "database unreachable"})
@@ -22,7 +24,7 @@ def build_app(core: Networker, *, read_timeout: float) -> web.Application:
 
     app = web.Application(handler_args={"keepalive_timeout": read_timeout, "lingering_time": 0})
     app.add_routes([web.get("/healthz", healthz)])
-    add_dashboard(app, core)
+    add_dashboard(app, core, page_wait=page_wait)
     return app
 
 

@@ -27,7 +27,7 @@ def link_in(reply: Reply) -> str:
 async def served(app: Networker) -> AsyncIterator[TestClient[object, object]]:
     """A client of the dashboard; it keeps cookies as a browser does (also on 127.0.0.1)."""
     client: TestClient[object, object] = TestClient(
-        TestServer(build_app(app, read_timeout=10)), cookie_jar=CookieJar(unsafe=True)
+        TestServer(build_app(app, read_timeout=10, page_wait=20)), cookie_jar=CookieJar(unsafe=True)
     )
     await client.start_server()
     try:
