@@ -122,12 +122,7 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             text=templates.get_template("preparing.html").render(), content_type="text/html"
         )
     except web.HTTPException as error:  # answered as a plain response, with our headers
-        response = web.Response(
-            status=error.status,
-            text=error.text,
-            headers=error.headers,
-            content_type=error.content_type,
-        )
+        response = web.Response(status=error.status, body=error.body, headers=error.headers)
     if dashboard or path.startswith("/static/dashboard/"):
         _headers(response)
     return response

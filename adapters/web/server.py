@@ -31,15 +31,25 @@ def build_app(
 class WebServer:
     """`host`: where to listen; the console passes 127.0.0.1, as it is one person's."""
 
-    def __init__(self, core: Networker, host: str, port: int, *, read_timeout: float = 10) -> None:
+    def __init__(
+        self,
+        core: Networker,
+        host: str,
+        port: int,
+        *,
+        read_timeout: float = 10,
+        page_wait: float = PAGE_WAIT,
+    ) -> None:
         self.core, self.host, self.requested_port = core, host, port
         self.read_timeout = read_timeout
+        self.page_wait = page_wait
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
 
     async def start(self) -> None:
         self.runner = web.AppRunner(
-            build_app(self.core, read_timeout=self.read_timeout), access_log=None
+            build_app(self.core, read_timeout=self.read_timeout, page_wait=self.page_wait),
+            access_log=None,
         )
         await self.runner.setup()
         await web.TCPSite(self.runner, self.host, self.requested_port).start()
