@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
@@ -710,6 +710,10 @@ class FakeDashboard:
     async def add_link(
         self, nonce: str, community_id: int, member_id: int, now: datetime, expires_at: datetime
     ) -> None:
+        for old in [
+            n for n, link in self.t.links.items() if link.expires_at < now - timedelta(days=1)
+        ]:
+            del self.t.links[old]
         self.t.links[nonce] = DashboardLink(community_id, member_id, expires_at)
 
     async def use_link(self, nonce: str, now: datetime) -> int | None:

@@ -234,7 +234,10 @@ class Spans:
         if moment is None or moment < self.first:
             return None
         i = (moment - self.first) // self.length
-        return i if i < self.count else None
+        if i < self.count:
+            return i
+        # What happens at the very moment of counting belongs to the last span.
+        return self.count - 1 if moment == self.ends[-1] else None
 
     def window(self, i: int) -> Window:
         return Window(self, i)

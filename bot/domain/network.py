@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import networkx as nx
+import numpy  # noqa: F401  # networkx's layout needs it: imported now, not first inside a worker thread
 
 from bot.domain.connections import State
 from bot.domain.dashboard import DashboardFacts, MemberFact

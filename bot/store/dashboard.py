@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +34,8 @@ from bot.store.tables import (
 )
 
 WAITING = ("pending", "sending", "digest")
+PARTITION = 5000
+T = TypeVar("T")
 
 
 class Dashboard:
@@ -55,6 +59,10 @@ class Dashboard:
     async def add_link(
         self, nonce: str, community_id: int, member_id: int, now: datetime, expires_at: datetime
     ) -> None:
+        # Links a day past their end are of no use to anyone: they go as new ones come.
+        await self.session.execute(
+            delete(dashboard_links).where(dashboard_links.c.expires_at < now - timedelta(days=1))
+        )
         await self.session.execute(
             insert(dashboard_links).values(
                 nonce=nonce,
@@ -108,7 +116,8 @@ class Dashboard:
             for i, shown, discoverable, zone, joined, unreachable in member_rows
         ]
         # Never the reason, the notes or a thank-you's words: only who, when and the topic.
-        connection_rows = await self.session.execute(
+        connection_rows = await self._rows(
+            ConnectionFact,
             select(
                 c.id,
                 c.kind,
@@ -123,18 +132,20 @@ class Dashboard:
                 c.outcome,
             )
             .where(c.community_id == community_id, c.state != State.DRAFT.value)
-            .order_by(c.id)
+            .order_by(c.id),
         )
-        thanks_rows = await self.session.execute(
+        thanks_rows = await self._rows(
+            ThanksFact,
             select(t.giver_id, t.receiver_id, t.created_at, t.connection_id)
             .where(t.community_id == community_id)
-            .order_by(t.id)
+            .order_by(t.id),
         )
-        prompt_rows = await self.session.execute(
+        prompt_rows = await self._rows(
+            PromptFact,
             select(p.state, p.created_at, p.sent_at).where(
                 p.community_id == community_id,
                 or_(p.created_at >= since, p.sent_at >= since, p.state.in_(WAITING)),
-            )
+            ),
         )
         ct = community_topics.c
         listed = (
@@ -154,12 +165,21 @@ class Dashboard:
         return DashboardFacts(
             community_name=str(name),
             members=found_members,
-            connections=[ConnectionFact(*row) for row in connection_rows],
-            thanks=[ThanksFact(*row) for row in thanks_rows],
-            prompts=[PromptFact(*row) for row in prompt_rows],
+            connections=connection_rows,
+            thanks=thanks_rows,
+            prompts=prompt_rows,
             supply=[TopicSupply(topic, str(label), int(n)) for topic, label, n in supply_rows],
             pairings=self._pairings(),
         )
+
+    async def _rows(self, make: Callable[..., T], stmt: Select[Any]) -> list[T]:
+        """Tens of thousands of rows, read in partitions: between them the event loop
+        serves other requests (Slack's 3 s) instead of waiting for the whole read."""
+        found: list[T] = []
+        result = await self.session.stream(stmt.execution_options(yield_per=PARTITION))
+        async for partition in result.partitions():
+            found.extend(make(*row) for row in partition)
+        return found
 
     def _pairings(self) -> list[PairingFact] | None:
         """PAIRING HOOK: once pairing rounds are stored, return each pairing of the
