@@ -338,7 +338,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"dashboard benchmark: {args.members:,} members, {args.connections:,} connections, "
-        f"{args.runs} requests per page"
+        f"{args.runs} requests per page; load average at start "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     for backend in args.backends:
         with tempfile.TemporaryDirectory() as tmp:

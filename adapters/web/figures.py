@@ -1,7 +1,7 @@
 """What the pages show, computed away from the request: figures briefly cached, the network's
 shape in the background at most hourly.
 
-A page never waits for networkx: the shape is computed in a thread when a session opens
+A page never waits for networkx: the shape is computed in the background when a session opens
 and again when the cached one is an hour old, and a page shows the last one it has.
 Figures (overview, trends, topics) are kept for a minute and refreshed behind the page,
 so at thousands of members a page still answers from memory; the first ones of a large
@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from bot.domain.dashboard import (
     DashboardFacts,
@@ -29,9 +33,13 @@ from bot.ports import Clock
 from bot.services.dashboard import DashboardAccess
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FIGURES_FRESH = timedelta(minutes=1)
 SHAPE_FRESH = timedelta(hours=1)
+# Past this many members and connections, the computation runs in a separate process:
+# seconds of networkx in a thread would hold the interpreter lock the pages need.
+OWN_PROCESS_ABOVE = 5000
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,24 @@ class FigureCache:
         # The facts last read, shared by the figures and the shape computed from them.
         self._facts: dict[int, tuple[datetime, DashboardFacts]] = {}
         self._reading: dict[int, asyncio.Lock] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def _compute(
+        self, fn: Callable[[DashboardFacts, datetime], T], facts: DashboardFacts, now: datetime
+    ) -> T:
+        """In a thread for a small community (milliseconds); in a process of its own past
+        OWN_PROCESS_ABOVE, so that pages keep answering meanwhile."""
+        if len(facts.members) + len(facts.connections) <= OWN_PROCESS_ABOVE:
+            return await asyncio.to_thread(fn, facts, now)
+        return await self._elsewhere(fn, facts, now)
+
+    async def _elsewhere(
+        self, fn: Callable[[DashboardFacts, datetime], T], facts: DashboardFacts, now: datetime
+    ) -> T:
+        if self._pool is None:
+            # spawn: a fork of a process with running threads and an event loop is unsafe.
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, facts, now)
 
     async def _read(self, community_id: int) -> DashboardFacts | None:
         async with self._reading.setdefault(community_id, asyncio.Lock()):
@@ -110,6 +136,7 @@ class FigureCache:
         slot.gone = facts is None
         if facts is None:
             return
+        # Figures take a second or two even at 10,000 members: a thread, ready sooner.
         slot.value = await asyncio.to_thread(compute_figures, facts, now)
         slot.at = now
 
@@ -141,7 +168,7 @@ class FigureCache:
         facts = await self._read(community_id)
         if facts is None:
             return
-        slot.value = await asyncio.to_thread(shape, facts, now)
+        slot.value = await self._compute(shape, facts, now)
         slot.at = now
 
     # --- bookkeeping -----------------------------------------------------------------
@@ -172,3 +199,6 @@ class FigureCache:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

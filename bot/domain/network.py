@@ -24,8 +24,10 @@ ISOLATED_AFTER = timedelta(days=30)
 # circle sized by its members, with its ties to the others.
 DRAW_MEMBERS_UP_TO = 400
 # Betweenness is estimated from this many sampled sources past it (exact below): enough
-# to tell the few members carrying paths between groups, in seconds at 10,000 members.
+# to tell the few members carrying paths between groups. A community drawn by group
+# shows only how many bridges each group has, and takes fewer: seconds at 10,000.
 BETWEENNESS_SAMPLES = 32
+BETWEENNESS_SAMPLES_BY_GROUP = 16
 BRIDGE_SHARE = 0.05  # the members carrying the most paths between groups...
 BRIDGES_MAX = 25  # ...but never more highlights than a picture can carry
 
@@ -99,7 +101,8 @@ def _bridges(g: nx.Graph, group: dict[int, str]) -> set[int]:
     joining = [n for n in g if len({group[n]} | {group[m] for m in g.neighbors(n)}) >= 2]
     if not joining:
         return set()
-    k = None if len(g) <= BETWEENNESS_SAMPLES else BETWEENNESS_SAMPLES
+    samples = BETWEENNESS_SAMPLES if len(g) <= DRAW_MEMBERS_UP_TO else BETWEENNESS_SAMPLES_BY_GROUP
+    k = None if len(g) <= samples else samples
     scores = nx.betweenness_centrality(g, k=k, seed=7)
     positive = [n for n in joining if scores.get(n, 0.0) > 0]
     keep = min(BRIDGES_MAX, max(3, math.ceil(len(g) * BRIDGE_SHARE)))

@@ -86,3 +86,35 @@ async def test_a_slow_first_count_says_so_and_reloads(app: Networker, community:
         assert "Preparing the figures" not in await (await client.get(where)).text()
     finally:
         await client.close()
+
+
+async def test_a_large_communitys_picture_is_computed_in_a_process_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past OWN_PROCESS_ABOVE the shape is computed in another process (the facts and the
+    shape travel there and back): here with the threshold lowered to a small story."""
+    from adapters.web import figures
+    from bot.config import Settings
+    from bot.services.dashboard import DashboardAccess
+    from tests.fake_store import FakeStore
+    from tests.fakes import FakeMessenger
+
+    monkeypatch.setattr(figures, "OWN_PROCESS_ABOVE", 0)
+    messenger, clock = FakeMessenger(), FakeClock()
+    config = Settings(database_url="sqlite+aiosqlite://", _env_file=None)  # type: ignore[call-arg]
+    app = Networker(FakeStore(), clock, config, {"test": messenger})
+    found = await app.register_community("test", "T1", "Test Association")
+    community = Community(app, messenger, "T1")
+    ana, ben = community.member("ana"), community.member("ben")
+    await ana.profile('skills="python:expert" tz=Europe/Lisbon')
+    await ben.profile('skills="go:expert" tz=America/Chicago')
+    await ana.thank(ben, "for the review")
+    cache = figures.FigureCache(DashboardAccess(app.units, clock, config), clock)
+    try:
+        assert found.id is not None
+        shape = await cache.shape(found.id, wait=60)
+        assert shape is not None
+        assert (shape.members, shape.connections, shape.across_share) == (2, 1, 1.0)
+        assert cache._pool is not None  # it did go to the other process
+    finally:
+        await cache.close()
