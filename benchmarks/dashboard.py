@@ -361,7 +361,7 @@ def main() -> None:
                 if backend == "postgres" and admin:
                     asyncio.run(drop_postgres(admin, url))
         print(
-            f"\n{backend}: loaded in {load:.1f} s; network of {found['edges']:,} ties, drawn by group: {found['by_group']}"
+            f"\n{backend} (load average {os.getloadavg()[0]:.1f}): loaded in {load:.1f} s; network of {found['edges']:,} ties, drawn by group: {found['by_group']}"
         )
         print(
             f"  background: facts {found['facts_s']:.2f} s, figures {found['figures_s']:.2f} s, "

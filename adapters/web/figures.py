@@ -6,6 +6,8 @@ and again when the cached one is an hour old, and a page shows the last one it h
 Figures (overview, trends, topics) are kept for a minute and refreshed behind the page,
 so at thousands of members a page still answers from memory; the first ones of a large
 community take seconds, and a page that finds them not ready says so and reloads itself.
+Both are computed in a thread for a small community, and in worker processes past
+OWN_PROCESS_ABOVE, where seconds of Python would otherwise hold the lock the pages need.
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ class FigureCache:
     ) -> T:
         if self._pool is None:
             # spawn: a fork of a process with running threads and an event loop is unsafe.
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # Two: the figures need not wait behind the network's shape.
+            self._pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, facts, now)
 
     async def _read(self, community_id: int) -> DashboardFacts | None:
@@ -136,8 +139,7 @@ class FigureCache:
         slot.gone = facts is None
         if facts is None:
             return
-        # Figures take a second or two even at 10,000 members: a thread, ready sooner.
-        slot.value = await asyncio.to_thread(compute_figures, facts, now)
+        slot.value = await self._compute(compute_figures, facts, now)
         slot.at = now
 
     # --- the network's shape ---------------------------------------------------------
