@@ -41,9 +41,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adapters.web.figures import compute_figures
 from adapters.web.server import build_app
 from bot.config import Settings
+from bot.domain.dashboard import compute_figures
 from bot.domain.network import shape
 from bot.services.app import Networker
 from bot.services.commands import Actor, Dashboard, MemberRef

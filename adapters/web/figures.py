@@ -17,19 +17,10 @@ import logging
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from bot.domain.dashboard import (
-    DashboardFacts,
-    Metric,
-    TopicTables,
-    Trends,
-    overview,
-    topic_tables,
-    trends,
-)
+from bot.domain.dashboard import DashboardFacts, Figures, compute_figures
 from bot.domain.network import NetworkShape, shape
 from bot.ports import Clock
 from bot.services.dashboard import DashboardAccess
@@ -42,25 +33,6 @@ SHAPE_FRESH = timedelta(hours=1)
 # Past this many members and connections, the computation runs in a separate process:
 # seconds of networkx in a thread would hold the interpreter lock the pages need.
 OWN_PROCESS_ABOVE = 5000
-
-
-@dataclass(frozen=True)
-class Figures:
-    computed_at: datetime
-    community: str
-    overview: list[Metric]
-    trends: Trends
-    topics: TopicTables
-
-
-def compute_figures(facts: DashboardFacts, now: datetime) -> Figures:
-    return Figures(
-        now,
-        facts.community_name,
-        overview(facts, now),
-        trends(facts, now),
-        topic_tables(facts, now),
-    )
 
 
 class _Slot:

@@ -18,9 +18,9 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from adapters.web.drawing import bar_chart, network_svg, shown
-from adapters.web.figures import FigureCache, Figures
+from adapters.web.figures import FigureCache
 from adapters.web.raster import network_png
-from bot.domain.dashboard import Metric, Unit
+from bot.domain.dashboard import Figures, Metric, Unit
 from bot.domain.network import NetworkShape
 from bot.services.app import Networker
 from bot.services.dashboard import LINK_PATH, SESSION_VALID, DashboardAccess, Session

@@ -509,3 +509,28 @@ def topic_tables(facts: DashboardFacts, now: datetime, limit: int = 15) -> Topic
 
 def member_ids(members: Iterable[MemberFact]) -> set[int]:
     return {m.id for m in members}
+
+
+# --- all of it -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the overview, trends and topics pages show, as of one moment."""
+
+    computed_at: datetime
+    community: str
+    overview: list[Metric]
+    trends: Trends
+    topics: TopicTables
+
+
+def compute_figures(facts: DashboardFacts, now: datetime) -> Figures:
+    """Module-level and import-light: a worker process runs it for a large community."""
+    return Figures(
+        now,
+        facts.community_name,
+        overview(facts, now),
+        trends(facts, now),
+        topic_tables(facts, now),
+    )
