@@ -6,8 +6,8 @@ and again when the cached one is an hour old, and a page shows the last one it h
 Figures (overview, trends, topics) are kept for a minute and refreshed behind the page,
 so at thousands of members a page still answers from memory; the first ones of a large
 community take seconds, and a page that finds them not ready says so and reloads itself.
-Both are computed in a thread for a small community, and in worker processes past
-OWN_PROCESS_ABOVE, where seconds of Python would otherwise hold the lock the pages need.
+Both are computed in a thread; past OWN_PROCESS_ABOVE the shape is computed in a worker
+process, where its seconds of networkx do not hold the lock the pages need.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.domain.dashboard import DashboardFacts, Figures, compute_figures
-from bot.domain.network import NetworkShape, shape
+from bot.domain.network import NetworkShape, compact, shape, shape_of_rows
 from bot.ports import Clock
 from bot.services.dashboard import DashboardAccess
 
@@ -56,23 +56,12 @@ class FigureCache:
         self._reading: dict[int, asyncio.Lock] = {}
         self._pool: ProcessPoolExecutor | None = None
 
-    async def _compute(
-        self, fn: Callable[[DashboardFacts, datetime], T], facts: DashboardFacts, now: datetime
-    ) -> T:
-        """In a thread for a small community (milliseconds); in a process of its own past
-        OWN_PROCESS_ABOVE, so that pages keep answering meanwhile."""
-        if len(facts.members) + len(facts.connections) <= OWN_PROCESS_ABOVE:
-            return await asyncio.to_thread(fn, facts, now)
-        return await self._elsewhere(fn, facts, now)
-
-    async def _elsewhere(
-        self, fn: Callable[[DashboardFacts, datetime], T], facts: DashboardFacts, now: datetime
-    ) -> T:
+    async def _elsewhere(self, fn: Callable[..., T], *args: object) -> T:
+        """Run in a worker process (started on first need, stopped with the server)."""
         if self._pool is None:
             # spawn: a fork of a process with running threads and an event loop is unsafe.
-            # Two: the figures need not wait behind the network's shape.
-            self._pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, facts, now)
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     async def _read(self, community_id: int) -> DashboardFacts | None:
         async with self._reading.setdefault(community_id, asyncio.Lock()):
@@ -111,7 +100,8 @@ class FigureCache:
         slot.gone = facts is None
         if facts is None:
             return
-        slot.value = await self._compute(compute_figures, facts, now)
+        # A second or two even at 10,000 members: a thread does.
+        slot.value = await asyncio.to_thread(compute_figures, facts, now)
         slot.at = now
 
     # --- the network's shape ---------------------------------------------------------
@@ -142,7 +132,11 @@ class FigureCache:
         facts = await self._read(community_id)
         if facts is None:
             return
-        slot.value = await self._compute(shape, facts, now)
+        if len(facts.members) + len(facts.connections) <= OWN_PROCESS_ABOVE:
+            slot.value = await asyncio.to_thread(shape, facts, now)
+        else:  # seconds of networkx: in a process, sent only what it needs
+            rows, edges = compact(facts)
+            slot.value = await self._elsewhere(shape_of_rows, rows, edges, now)
         slot.at = now
 
     # --- bookkeeping -----------------------------------------------------------------

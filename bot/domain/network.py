@@ -110,9 +110,32 @@ def _bridges(g: nx.Graph, group: dict[int, str]) -> set[int]:
     return set(sorted(positive, key=lambda n: -scores[n])[:keep])
 
 
+MemberRow = tuple[int, str | None, str, bool, bool, datetime, bool]
+
+
+def compact(facts: DashboardFacts) -> tuple[list[MemberRow], list[tuple[int, int]]]:
+    """What the shape needs, as plain tuples: cheap to send to a worker process."""
+    rows = [
+        (m.id, m.name, m.group, m.profile_set, m.discoverable, m.joined, m.unreachable)
+        for m in facts.members
+    ]
+    return rows, edges_of(facts)
+
+
+def shape_of_rows(
+    rows: Sequence[MemberRow], edges: list[tuple[int, int]], now: datetime
+) -> NetworkShape:
+    return shape_of([MemberFact(*row) for row in rows], edges, now)
+
+
 def shape(facts: DashboardFacts, now: datetime) -> NetworkShape:
-    members = list(facts.members)
-    g = graph(members, edges_of(facts))
+    return shape_of(list(facts.members), edges_of(facts), now)
+
+
+def shape_of(
+    members: Sequence[MemberFact], edges: list[tuple[int, int]], now: datetime
+) -> NetworkShape:
+    g = graph(members, edges)
     group = {m.id: m.group for m in members}
     by_id = {m.id: m for m in members}
     n = len(members)

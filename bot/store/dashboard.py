@@ -34,7 +34,7 @@ from bot.store.tables import (
 )
 
 WAITING = ("pending", "sending", "digest")
-PARTITION = 5000
+PARTITION = 2000
 T = TypeVar("T")
 
 
@@ -98,23 +98,31 @@ class Dashboard:
                 select(mt.member_id).where(mt.community_id == community_id).distinct()
             )
         )
-        member_rows = await self.session.execute(
-            select(m.id, m.display_name, m.discoverable, m.timezone, m.created_at, m.unreachable)
-            .where(m.community_id == community_id, m.forgotten.is_(False))
-            .order_by(m.id)
-        )
-        found_members = [
-            MemberFact(
+
+        def member(
+            i: int,
+            shown: str,
+            discoverable: bool,
+            zone: str | None,
+            joined: datetime,
+            away: str | None,
+        ) -> MemberFact:
+            return MemberFact(
                 id=i,
                 name=shown if discoverable else None,
                 group=group_of(zone),
                 profile_set=i in listing,
                 discoverable=bool(discoverable),
                 joined=joined,
-                unreachable=unreachable is not None,
+                unreachable=away is not None,
             )
-            for i, shown, discoverable, zone, joined, unreachable in member_rows
-        ]
+
+        found_members = await self._rows(
+            member,
+            select(m.id, m.display_name, m.discoverable, m.timezone, m.created_at, m.unreachable)
+            .where(m.community_id == community_id, m.forgotten.is_(False))
+            .order_by(m.id),
+        )
         # Never the reason, the notes or a thank-you's words: only who, when and the topic.
         connection_rows = await self._rows(
             ConnectionFact,
