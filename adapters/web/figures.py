@@ -13,6 +13,7 @@ process, where its seconds of networkx do not hold the lock the pages need.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 from collections.abc import Callable
@@ -69,7 +70,13 @@ class FigureCache:
             if kept is not None and self.clock.now() - kept[0] < FIGURES_FRESH:
                 return kept[1]
             now = self.clock.now()
+            # Reading and counting tens of thousands of rows makes the cyclic garbage
+            # collector rescan every object the process holds, in stops of 0.3-0.4 s on
+            # a busy machine that block the event loop. Objects alive now (the process's
+            # own, then the facts, which hold no cycles) are left out of those scans.
+            gc.freeze()
             facts = await self.access.facts(community_id)
+            gc.freeze()
             if facts is None:
                 self._facts.pop(community_id, None)
                 return None
