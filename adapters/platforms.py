@@ -8,6 +8,7 @@ import logging
 import signal
 
 from adapters.configured import factories_for
+from adapters.web.server import serve
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 
@@ -35,8 +36,18 @@ async def run_platforms(settings: Settings, *, migrate: bool, worker: bool = Fal
             log.error("no adapter could start; check the credentials")
             return
         await runtime.start_adapters(listen=True)
+        # Slack's HTTP mode serves the dashboard on PORT already; otherwise this does.
+        web = None
+        if not settings.slack_http:
+            web = await serve(
+                runtime.app, settings.host, settings.port, read_timeout=settings.http_read_timeout
+            )
         runtime.start_prompts()
-        await stop.wait()
+        try:
+            await stop.wait()
+        finally:
+            if web is not None:
+                await web.stop()
     finally:
         await runtime.close()
 

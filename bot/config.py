@@ -84,6 +84,17 @@ class Settings(BaseSettings):
         description="seconds a client has for a request's headers, then for its body; "
         "also how long an idle connection is kept open",
     )
+    # The organiser dashboard, served on PORT by every `networker run` process.
+    public_url: str | None = Field(
+        default=None,
+        description="the address people reach this process at, for dashboard links "
+        "(e.g. https://networker.example.org); default http://localhost:PORT",
+    )
+    dashboard_secret: str | None = Field(
+        default=None,
+        description="signs dashboard links and sessions; generated once and kept in the "
+        "database when unset",
+    )
     discord_token: str | None = None
     discord_api_url: str | None = None  # REST base, e.g. a proxy; default Discord's own
     discord_shards: int | None = Field(default=None, ge=1, le=10000)
@@ -96,6 +107,13 @@ class Settings(BaseSettings):
             statement=self.database_statement_timeout,
             pool=self.database_pool_timeout,
         )
+
+    @property
+    def dashboard_url(self) -> str:
+        """The dashboard's base address, as links show it (no trailing slash)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://localhost:{self.port}"
 
     @property
     def slack_http(self) -> bool:

@@ -11,12 +11,22 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import OPEN_STATES, Connection, Kind, State
+from bot.domain.dashboard import (
+    ConnectionFact,
+    DashboardFacts,
+    MemberFact,
+    PairingFact,
+    PromptFact,
+    ThanksFact,
+    TopicSupply,
+    group_of,
+)
 from bot.domain.member_import import ImportRecord
 from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.pairing import Pair
@@ -60,6 +70,14 @@ class TopicCount:
 
 
 @dataclass
+class DashboardLink:
+    community_id: int
+    member_id: int
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass
 class Tables:
     communities: dict[int, Community] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
@@ -79,6 +97,8 @@ class Tables:
     rounds: dict[int, Round] = field(default_factory=dict)
     seats: dict[tuple[int, int], Seat] = field(default_factory=dict)  # (round, member)
     imports: dict[int, ImportRecord] = field(default_factory=dict)  # by member
+    secrets: dict[str, str] = field(default_factory=dict)
+    links: dict[str, DashboardLink] = field(default_factory=dict)  # by nonce
     last_ids: Counter[str] = field(default_factory=Counter)
 
     def next_id(self, table: str) -> int:
@@ -969,6 +989,98 @@ class FakePairings:
             del self.t.seats[key]
 
 
+class FakeDashboard:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    async def secret(self, name: str, candidate: str, now: datetime) -> str:
+        return self.t.secrets.setdefault(name, candidate)
+
+    async def add_link(
+        self, nonce: str, community_id: int, member_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        for old in [
+            n for n, link in self.t.links.items() if link.expires_at < now - timedelta(days=1)
+        ]:
+            del self.t.links[old]
+        self.t.links[nonce] = DashboardLink(community_id, member_id, expires_at)
+
+    async def use_link(self, nonce: str, now: datetime) -> int | None:
+        link = self.t.links.get(nonce)
+        if link is None or link.used_at is not None or link.expires_at <= now:
+            return None
+        link.used_at = now
+        return link.community_id
+
+    async def facts(self, community_id: int, since: datetime) -> DashboardFacts | None:
+        community = self.t.communities.get(community_id)
+        if community is None:
+            return None
+        listing = {r.member_id for r in self.t.index.values() if r.community_id == community_id}
+        members = [
+            MemberFact(
+                id=m.id,
+                name=m.display_name if m.discoverable else None,
+                group=group_of(m.timezone),
+                profile_set=m.id in listing,
+                discoverable=m.discoverable,
+                joined=m.created_at or NEVER,
+                unreachable=m.unreachable is not None,
+            )
+            for m in sorted(self.t.members.values(), key=lambda m: m.id or 0)
+            if m.id is not None and m.community_id == community_id and not m.forgotten
+        ]
+        connections = [
+            ConnectionFact(
+                c.id,
+                c.kind,
+                c.state,
+                c.initiator_id,
+                c.party_a_id,
+                c.party_b_id,
+                c.topic,
+                c.created_at or NEVER,
+                c.updated_at or NEVER,
+                c.connected_at,
+                c.outcome,
+            )
+            for c in sorted(self.t.connections.values(), key=lambda c: c.id or 0)
+            if c.id is not None and c.community_id == community_id and c.state != State.DRAFT
+        ]
+        thanks = [
+            ThanksFact(t.giver_id, t.receiver_id, t.created_at or NEVER, t.connection_id)
+            for t in sorted(self.t.thanks.values(), key=lambda t: t.id or 0)
+            if t.community_id == community_id
+        ]
+        prompts = [
+            PromptFact(p.state, p.created_at or NEVER, p.sent_at)
+            for p in self.t.prompts.values()
+            if p.community_id == community_id
+            and (
+                (p.created_at or NEVER) >= since
+                or _at_or_after(p.sent_at, since)
+                or p.state in ("pending", "sending", "digest")
+            )
+        ]
+        helpers = Counter(
+            r.topic for r in self.t.index.values() if r.community_id == community_id and r.listed
+        )
+        supply = [
+            TopicSupply(
+                topic,
+                self.t.topics[(community_id, topic)].label
+                if (community_id, topic) in self.t.topics
+                else topic,
+                n,
+            )
+            for topic, n in helpers.items()
+        ]
+        pairings: list[PairingFact] | None = None  # as the store: no pairing recorded yet
+        return DashboardFacts(
+            community.name, members, connections, thanks, prompts, supply, pairings
+        )
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self._store = store
@@ -982,6 +1094,7 @@ class FakeUnitOfWork:
         self.prompts = FakePrompts(self._tables)
         self.pairing = FakePairings(self._tables)
         self.imports = FakeImports(self._tables)
+        self.dashboard = FakeDashboard(self._tables)
 
     async def __aenter__(self) -> Self:
         return self

@@ -9,6 +9,7 @@ from adapters.console.clock import SimulatedClock
 from adapters.console.demo import DEMO_DB, DEMO_ORGANISERS, load_demo
 from adapters.console.messenger import ConsoleMessenger
 from adapters.console.repl import COMMUNITY, PLATFORM, Console
+from adapters.web.server import serve
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 
@@ -48,6 +49,8 @@ async def run_console(settings: Settings, *, migrate: bool, demo: bool, echo: bo
             organisers=DEMO_ORGANISERS if demo else frozenset(),
         )
         runtime.start_prompts()  # prompts due in real time arrive too
+        # The dashboard, for this computer only: the console is one person's.
+        web = await serve(runtime.app, "127.0.0.1", settings.port)
         if demo:
             count = await load_demo(runtime.app)
             _write(
@@ -56,6 +59,10 @@ async def run_console(settings: Settings, *, migrate: bool, demo: bool, echo: bo
                 "/networker stats)."
             )
         _write(BANNER)
-        await console.run(sys.stdin, echo=echo or not sys.stdin.isatty())
+        try:
+            await console.run(sys.stdin, echo=echo or not sys.stdin.isatty())
+        finally:
+            if web is not None:
+                await web.stop()
     finally:
         await runtime.close()

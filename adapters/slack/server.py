@@ -1,4 +1,5 @@
-"""The Slack app on aiohttp: /slack/events, OAuth install pages, /healthz and /metrics."""
+"""The Slack app on aiohttp: /slack/events, OAuth install pages, /healthz, /metrics and
+the organisers' dashboard."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.metrics import Metrics
 from adapters.slack.intake import Refused, take_in
+from adapters.web.pages import add_dashboard
 from bot.services.app import Networker
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ def build_web_app(
             web.get("/metrics", metrics_page),
         ]
     )
+    add_dashboard(web_app, core)
     flow = app.oauth_flow
     if flow is not None:
 

@@ -123,6 +123,11 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class Dashboard:
+    """/networker dashboard: a one-use link that opens the organisers' dashboard."""
+
+
+@dataclass(frozen=True)
 class ProfileForm:
     """The profile as a form to edit (Slack and Discord modals)."""
 
@@ -218,6 +223,7 @@ Command = (
     | Settings
     | AddAlias
     | Stats
+    | Dashboard
     | ProfileForm
     | Home
     | Onboard

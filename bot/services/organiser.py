@@ -18,6 +18,7 @@ from bot.prompts.kinds import SWITCHABLE
 from bot.services.commands import AddAlias, Settings, Stats
 from bot.services.community_settings import DURATIONS
 from bot.services.context import Context
+from bot.services.dashboard import new_link
 from bot.services.indexing import reindex
 
 
@@ -235,4 +236,19 @@ async def stats(ctx: Context, _cmd: Stats) -> Reply:
             ),
         ),
     )
-    return Reply(Message(sections=(Section(text=line("Community health"), fields=fields),)))
+    # The text stays as it was; the organiser also gets a link to see it all in a browser.
+    url = await new_link(ctx)
+    return Reply(
+        Message(
+            sections=(
+                Section(text=line("Community health"), fields=fields),
+                Section(
+                    text=line(
+                        "Trends, topics and the shape of the network: ",
+                        url,
+                        " (works once, within 15 minutes)",
+                    )
+                ),
+            )
+        )
+    )

@@ -15,6 +15,7 @@ from bot.prompts.kinds import KIND_LABELS, SWITCHABLE
 from bot.services import (
     account,
     connections,
+    dashboard,
     followups,
     help,
     member_import,
@@ -358,7 +359,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         (NETWORKER, "stats"),
         "organisers: how the network is doing",
-        (Use(c.Stats, organiser.stats, read_only=True, organiser=True, needs_profile=True),),
+        (Use(c.Stats, organiser.stats, organiser=True, needs_profile=True),),
+    ),
+    CommandSpec(
+        (NETWORKER, "dashboard"),
+        "organisers: a private link to the dashboard in your browser (works once, 15 minutes)",
+        (Use(c.Dashboard, dashboard.dashboard, organiser=True, needs_profile=True),),
     ),
 )
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self
 
 from bot.domain.activity import AskSummary, CommunityHealth, TopicDemand
 from bot.domain.connections import Connection, Kind
+from bot.domain.dashboard import DashboardFacts
 from bot.domain.member_import import ImportRecord
 from bot.domain.members import Community, Member, MemberSnapshot
 from bot.domain.pairing import Pair
@@ -458,6 +459,30 @@ class PairingRepository(Protocol):
     async def forget(self, member_id: int) -> None: ...
 
 
+class DashboardRepository(Protocol):
+    async def secret(self, name: str, candidate: str, now: datetime) -> str:
+        """The secret kept under this name; `candidate` is kept (and returned) when there
+        is none yet. Of two processes keeping one at once, both get the first."""
+        ...
+
+    async def add_link(
+        self, nonce: str, community_id: int, member_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        """A dashboard link was handed out."""
+        ...
+
+    async def use_link(self, nonce: str, now: datetime) -> int | None:
+        """The link's community, when it was never used and has not expired; it is used
+        from now on. None otherwise (also for a nonce never handed out)."""
+        ...
+
+    async def facts(self, community_id: int, since: datetime) -> DashboardFacts | None:
+        """What the dashboard computes its figures from: the community's members (not
+        forgotten), its sent intros and help requests, thank-yous, and prompts created
+        since a time or still waiting. No private text. None: no such community."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def communities(self) -> CommunityRepository: ...
@@ -485,6 +510,9 @@ class UnitOfWork(Protocol):
 
     @property
     def imports(self) -> ImportRepository: ...
+
+    @property
+    def dashboard(self) -> DashboardRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -348,6 +348,30 @@ member_imports = Table(
 )
 
 
+# The organiser dashboard: the secret that signs its links and sessions when
+# DASHBOARD_SECRET is not set (generated once), and each link handed out, so that a
+# link opens a session once and only within its minutes.
+dashboard_secrets = Table(
+    "dashboard_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+dashboard_links = Table(
+    "dashboard_links",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    Index("ix_dashboard_links_expires_at", "expires_at"),
+)
+
+
 def map_domain() -> None:
     """Map the domain classes onto the tables (idempotent)."""
     if mapper_registry.mappers:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import DatabaseTimeouts
 from bot.ports import DatabaseUnavailable, OutcomeUnknown
+from bot.store.dashboard import Dashboard
 from bot.store.engine import BEGIN_MODE, make_sessionmaker
 from bot.store.faults import OutageLog, database_away
 from bot.store.pairing import Pairings
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.prompts = Prompts(self.session)
         self.pairing = Pairings(self.session)
         self.imports = Imports(self.session)
+        self.dashboard = Dashboard(self.session)
 
     async def __aenter__(self) -> Self:
         try:

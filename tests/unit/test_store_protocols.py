@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.services import unit_of_work as ports
+from bot.store.dashboard import Dashboard
 from bot.store.pairing import Pairings
 from bot.store.prompt_rows import Prompts
 from bot.store.repositories import (
@@ -39,6 +40,7 @@ REPOSITORIES = [
     ("prompts", ports.PromptRepository, Prompts, fake.FakePrompts),
     ("pairing", ports.PairingRepository, Pairings, fake.FakePairings),
     ("imports", ports.ImportRepository, Imports, fake.FakeImports),
+    ("dashboard", ports.DashboardRepository, Dashboard, fake.FakeDashboard),
 ]
 
 

@@ -143,6 +143,7 @@ async def test_sync_to_one_guild_overwrites_that_guilds_commands(
         "export",
         "forget",
         "stats",
+        "dashboard",
         "settings",
         "alias",
         "endorse",

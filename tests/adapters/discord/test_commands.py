@@ -345,3 +345,14 @@ async def test_interaction_callbacks_carry_the_token_in_the_url_only(world: Disc
     assert callback.query == {"with_response": "1"}
     assert "Authorization" not in callback.headers  # the interaction token is in the URL
     assert world.client.application_id == int(APP_ID)
+
+
+async def test_the_dashboard_link_is_for_organisers_only(world: DiscordWorld) -> None:
+    _ana, _ben, dana = await members(world)
+    olga = world.person("olga", organiser=True)
+    refused = await world.command(dana, "networker", "dashboard")
+    assert refused.said == "Only organisers can do that.\nAsk one of your community's organisers."
+    answer = (await world.command(olga, "networker", "dashboard")).said
+    # Discord's markdown escaping leaves the link whole.
+    assert re.search(r"https?://\S+/dashboard/login\?token=[\w.\-]+(\s|$)", answer), answer
+    only_answers(world)

@@ -3,6 +3,8 @@ the DMs and modals the bot sends on their behalf."""
 
 from __future__ import annotations
 
+import re
+
 from tests.adapters.slack.conftest import SlackWorld
 from tests.adapters.slack.double import FakeUser
 from tests.adapters.slack.helpers import (
@@ -379,3 +381,14 @@ async def test_a_display_name_from_slack_is_used_and_kept_current(slack: SlackWo
     dana = slack.user("UDANA", "dana")
     body = ephemeral(await slack.sender.command("/whoknows", "go", user=dana))
     assert labels(body["blocks"]) == ["Ask ana.k for help"]
+
+
+async def test_the_dashboard_link_is_for_workspace_admins_only(slack: SlackWorld) -> None:
+    _ana, _bob, dana = await members(slack)
+    org = slack.user("UORG", "olga", admin=True)
+    refused = said(await slack.sender.command("/networker", "dashboard", user=dana))
+    assert "Only organisers can do that." in refused
+    assert "/dashboard/login" not in refused
+    link = said(await slack.sender.command("/networker", "dashboard", user=org))
+    assert re.search(r"https?://\S+/dashboard/login\?token=[\w.\-]+", link), link
+    assert "works once, within 15 minutes" in link

@@ -1,0 +1,1 @@
+"""The organisers' dashboard on the process's web server: pages, pictures, CSV."""
