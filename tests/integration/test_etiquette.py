@@ -213,13 +213,13 @@ async def test_introducing_a_connected_pair_says_since_when_and_what_to_do(
     ana, ben, eve, fay = (community.member(n) for n in ("ana", "ben", "eve", "fay"))
     await connect_by_intro(eve, ana, ben)
     clock.advance(days=20)
-    mine = await eve.intro(ben, ana, "another reason to meet each other")
+    mine = await eve.intro(ben, ana, "you could swap notes on conference talks")
     assert not mine.ok
     assert "You introduced Ben and Ana already: they've been connected since 2 March." in (
         mine.text
     )
     assert "message them yourself" in mine.text
-    theirs = await fay.intro(ana, ben, "another reason to meet each other")
+    theirs = await fay.intro(ana, ben, "you could swap notes on conference talks")
     assert "Ana and Ben already know each other: they've been connected since 2 March." in (
         theirs.text
     )

@@ -309,7 +309,7 @@ async def test_organisers_change_settings_in_a_form_of_choices(community: Commun
     assert "timezone: Europe/Madrid" in text
     # Clearing every box turns every prompt back on.
     cleared = await olga.press(submit, {**answers, "prompts_off": ""})
-    assert "prompts_off: off" in cleared.text
+    assert "prompts_off: none (default)" in cleared.text
 
 
 async def test_the_settings_form_refuses_forged_answers_and_non_organisers(

@@ -142,10 +142,10 @@ async def test_busy_members_rank_below_open_ones(community: Community) -> None:
     assert "busy until 30 June" in result.text
 
 
-async def test_a_busy_expert_is_offered_after_an_open_learner(community: Community) -> None:
+async def test_a_busy_expert_is_offered_after_an_open_practitioner(community: Community) -> None:
     ben, cara, dana = (community.member(n) for n in ("ben", "cara", "dana"))
     await ben.profile('skills="python:expert" availability=busy:2027-01-15')
-    await cara.profile('skills="python:learning"')
+    await cara.profile('skills="python:practitioner"')
     result = await dana.whoknows("python")
     assert names_in(result) == ["Cara", "Ben"]
     assert "busy until 15 January 2027" in result.text  # another year: the year is said

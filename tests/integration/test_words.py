@@ -49,7 +49,8 @@ async def test_a_second_intro_of_a_waiting_pair_speaks_to_whoever_tried(
     ana, ben, eve, fay = (community.member(n) for n in ("ana", "ben", "eve", "fay"))
     await eve.intro(ana, ben, WHY)
     again = await eve.intro(ana, ben, WHY)
-    assert "I'll let you know how it goes." in again.text
+    assert "I'll tell you how it goes" in again.text
     assert "introducer" not in again.text  # eve is the introducer
     other = await fay.intro(ben, ana, WHY)
-    assert "Its introducer will hear how it goes." in other.text
+    assert "has been waiting for their answers" in other.text
+    assert "Eve" not in other.text  # whose introduction it is stays theirs
