@@ -1021,7 +1021,7 @@ class FakeDashboard:
             MemberFact(
                 id=m.id,
                 name=m.display_name if m.discoverable else None,
-                group=group_of(m.timezone),
+                group=group_of(m.timezone, m.chapter),
                 profile_set=m.id in listing,
                 discoverable=m.discoverable,
                 joined=m.created_at or NEVER,

@@ -26,10 +26,12 @@ TOPIC_WINDOW = timedelta(days=90)
 NO_GROUP = "no time zone set"
 
 
-def group_of(timezone: str | None) -> str:
-    """The group a member is drawn in. Until chapters are recorded, a member's group is
-    the region of their time zone ("Europe", "America"...): the one grouping every
-    profile already has. Change it here, and every page follows."""
+def group_of(timezone: str | None, chapter: str = "") -> str:
+    """The group a member is drawn in: their chapter when they (or the imported member
+    list) named one, else the region of their time zone ("Europe", "America"...), the
+    one grouping every profile has. Change it here, and every page follows."""
+    if chapter.strip():
+        return chapter.strip()
     if not timezone:
         return NO_GROUP
     return timezone.split("/", 1)[0].replace("_", " ")

@@ -572,8 +572,9 @@ async def _available(
     }
     found = await uow.members.many(wanted)
     today = now.date()
+    # A group recorded for the participant comes first, else the chapter on their profile.
     return [
-        (m, wanted[i])
+        (m, wanted[i] or m.chapter)
         for i, m in sorted(found.items())
         if not m.paused
         and not m.forgotten

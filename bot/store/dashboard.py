@@ -104,13 +104,14 @@ class Dashboard:
             shown: str,
             discoverable: bool,
             zone: str | None,
+            chapter: str | None,
             joined: datetime,
             away: str | None,
         ) -> MemberFact:
             return MemberFact(
                 id=i,
                 name=shown if discoverable else None,
-                group=group_of(zone),
+                group=group_of(zone, chapter or ""),
                 profile_set=i in listing,
                 discoverable=bool(discoverable),
                 joined=joined,
@@ -119,7 +120,15 @@ class Dashboard:
 
         found_members = await self._rows(
             member,
-            select(m.id, m.display_name, m.discoverable, m.timezone, m.created_at, m.unreachable)
+            select(
+                m.id,
+                m.display_name,
+                m.discoverable,
+                m.timezone,
+                m.chapter,
+                m.created_at,
+                m.unreachable,
+            )
             .where(m.community_id == community_id, m.forgotten.is_(False))
             .order_by(m.id),
         )

@@ -267,3 +267,9 @@ def test_a_large_community_is_drawn_by_group_without_names() -> None:
         ("Europe", n - n // 2),
     ]
     assert [t.weight for t in found.group_ties] == [n - 1]
+
+
+def test_a_members_chapter_is_their_group_and_the_time_zone_region_only_stands_in() -> None:
+    assert group_of("Europe/Berlin", "Berlin chapter") == "Berlin chapter"
+    assert group_of("America/New_York") == "America"
+    assert group_of(None, "  ") == group_of(None)
