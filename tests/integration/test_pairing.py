@@ -297,3 +297,22 @@ async def test_the_day_before_a_round_a_reminder_offers_to_skip_it(
     assert [sorted(g) for g in groups_of(messenger)] == [sorted([ben.id, cleo.id])]
     reminders = [d for d in ben.dms() if "starts within a day" in d]
     assert len(reminders) == 1  # once per round
+
+
+async def test_members_of_different_chapters_are_paired_first(
+    community: Community,
+    clock: FakeClock,
+    messenger: FakeMessenger,
+    run_due: Callable[[], Awaitable[Report]],
+) -> None:
+    _, members = await setup(community, 8)
+    chapters = {m.name: "Berlin" if i < 4 else "Lisbon" for i, m in enumerate(members)}
+    for m in members:
+        assert (await m.profile(f"chapter={chapters[m.name]}")).ok
+    clock.advance(days=7)
+    await run_due()
+    groups = groups_of(messenger)
+    names = {m.id: m.name for m in members}
+    assert len(groups) == 4
+    for group in groups:
+        assert {chapters[names[u]] for u in group} == {"Berlin", "Lisbon"}, groups
