@@ -262,7 +262,9 @@ async def save_prefs(ctx: Context, cmd: Press) -> Reply:
         changes.timezone = answers.text("tz")
     with found.field("window"):
         if answers.given("window"):
-            changes.contact_window = ContactWindow.parse(answers.text("window"))
+            window = ContactWindow.parse(answers.text("window"))
+            if window != ctx.me.window():  # the form shows the current one: no news to say
+                changes.contact_window = window
     found.check()
     return await edit_profile(ctx, EditProfile(changes=changes))
 

@@ -48,4 +48,5 @@ async def test_the_profile_steps_show_their_choices_and_refuse_wrong_answers(
         assert "Availability: open" in unchanged.text
 
         busy = await term.do("/press 1 availability=busy busy_until=2099-01-31 capacity=2")
-        assert "Availability: busy until 31 Jan 2099" in busy.text
+        assert "Availability: busy until 31 January 2099" in busy.text
+        assert "I read your contact window" not in busy.text  # the window was left as it was

@@ -410,6 +410,7 @@ async def test_the_profile_forms_save_each_step_and_offer_the_next(community: Co
     done = await ana.press(Button("", prefs.action, prefs.value), answers)
     assert "Availability: away" in done.text
     assert "Capacity: 1 request per 30 days" in done.text
+    assert "I read your contact window as daily 10:00-20:00" in done.text  # it changed
     assert "Contact window: daily 10:00-20:00" in done.text
     assert "(Asia/Kolkata)" in done.text
 

@@ -144,6 +144,7 @@ async def test_sync_to_one_guild_overwrites_that_guilds_commands(
         "forget",
         "stats",
         "dashboard",
+        "pairing",
         "settings",
         "alias",
         "endorse",
@@ -155,6 +156,12 @@ async def test_sync_to_one_guild_overwrites_that_guilds_commands(
     }
     assert all(o["type"] == 1 for o in subcommands.values())  # 1: a subcommand
     assert [o["type"] for o in subcommands["endorse"]["options"]] == [6, 3]
+    # An action to pick, then an optional channel (7) and optional key=value options.
+    assert [(o["type"], o.get("required", False)) for o in subcommands["pairing"]["options"]] == [
+        (3, True),
+        (7, False),
+        (3, False),
+    ]
     # The member list is a file picker (11: an attachment), then an optional mode.
     assert [(o["type"], o.get("required", False)) for o in subcommands["import"]["options"]] == [
         (11, False),

@@ -262,10 +262,14 @@ async def test_profile_without_options_opens_the_profile_modal(world: DiscordWor
 
 
 async def test_the_profile_modal_opens_for_a_long_skills_list(world: DiscordWorld) -> None:
-    """Thirty skills (the most a profile holds) are longer than the 1000 characters the
-    skills input would accept, and Discord refuses a modal whose value exceeds max_length."""
+    """Thirty skills (the most a profile holds), one name per line, are longer than the
+    1000 characters the skills input would accept, and Discord refuses a modal whose value
+    exceeds max_length. The input lists names only (levels are the next step), so the names
+    are long enough to pass 1000 characters on their own."""
     ana = world.person("ana")
-    skills = ", ".join(f"distributed systems topic {n:02d}:practitioner" for n in range(30))
+    skills = ", ".join(
+        f"distributed systems engineering topic {n:02d}:practitioner" for n in range(30)
+    )
     await set_profile(world, ana, f'skills="{skills}"')
 
     form = await world.command(ana, "profile")

@@ -71,7 +71,8 @@ async def test_availability_step_uses_a_radio_group_and_a_select(world: DiscordW
         {"availability": "busy", "busy_until": "2099-12-31", "capacity": "2", "tz": "Europe/Rome"},
     )
 
-    assert "busy until 31 Dec 2099" in saved.said
+    assert "busy until 31 December 2099" in saved.said
+    assert "I read your contact window" not in saved.said  # the window was left as shown
     assert "2 requests per 30 days" in saved.said
     assert "(Europe/Rome)" in saved.said
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from bot.prompts.dispatcher import Dispatcher, Report
 from tests.adapters.slack.conftest import SlackWorld
@@ -141,11 +141,16 @@ def groups_opened(slack: SlackWorld) -> list[str]:
     return [users for users in opened(slack) if "," in users]
 
 
-async def receipts(slack: SlackWorld) -> list[dict[str, str] | None]:
-    """The receipt of every command message row, oldest first."""
+async def receipts(
+    slack: SlackWorld, kinds: tuple[str, ...] = ("message",)
+) -> list[dict[str, str] | None]:
+    """The receipt of every command message row (or row of these kinds), oldest first."""
     async with slack.core.units.sessions() as session:
         rows = await session.execute(
-            text("SELECT receipt FROM prompts WHERE kind = 'message' ORDER BY id")
+            text("SELECT receipt FROM prompts WHERE kind IN :kinds ORDER BY id").bindparams(
+                bindparam("kinds", expanding=True)
+            ),
+            {"kinds": list(kinds)},
         )
         return [json.loads(r) if isinstance(r, str) else r for (r,) in rows]
 
@@ -181,8 +186,9 @@ async def test_every_sent_message_records_where_slack_put_it(slack: SlackWorld) 
 
     calls = slack.double.calls_to("chat.postMessage")
     sent = [(c.params["channel"], (c.answer or {})["ts"]) for c in calls]
-    assert sorted(sent) == sorted(
-        (r["channel"], r["ts"]) for r in await receipts(slack) if r is not None
-    )
+    assert len(sent) == 2
+    # The consent DMs are rows of their own kind (they wait for each contact window).
+    rows = await receipts(slack, ("message", "consent_request"))
+    assert sorted(sent) == sorted((r["channel"], r["ts"]) for r in rows if r is not None)
     keys = [p["metadata"]["event_payload"]["key"] for p in posts(slack)]
     assert len(set(keys)) == 2  # each message under its own delivery key

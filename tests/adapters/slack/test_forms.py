@@ -104,7 +104,8 @@ async def test_availability_step_uses_choices_a_date_and_a_time_zone_select(
 
     empty_ack(done)
     shown = post_text(only_post(slack, dm(ana)))
-    assert "busy until 31 Dec 2099" in shown
+    assert "busy until 31 December 2099" in shown
+    assert "I read your contact window" not in shown  # the window was left as shown
     assert "2 requests per 30 days" in shown
     assert "(Asia/Kolkata)" in shown
 
@@ -127,15 +128,16 @@ async def test_wrong_answers_are_refused_under_their_fields_and_change_nothing(
             availability="asleep",
             capacity="999",
             tz="Mars/Base",
-            window="whenever",
+            window="sometimes",
         )
     )
     assert set(forged) == {"availability", "capacity", "tz"}  # read first: all at once
     assert "not one of the choices" in forged["capacity"]
     assert "not a time zone I know" in forged["tz"]
 
-    bad_window = await errors_of(await submit(slack, view, ana, window="whenever"))
+    bad_window = await errors_of(await submit(slack, view, ana, window="sometimes"))
     assert list(bad_window) == ["window"]
+    assert "not a contact window I understand" in bad_window["window"]
 
     past = await errors_of(
         await submit(slack, view, ana, availability="busy", busy_until="2001-01-01")
