@@ -35,6 +35,7 @@ class PromptScheduler:
         self.chores = tuple(chores)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._busy = asyncio.Lock()  # held while a pass runs, so stop() can wait for it
+        self._chores_busy = asyncio.Lock()  # the same for the chores (one at a time)
         self._stopping = False
 
     def start(self) -> None:
@@ -60,10 +61,12 @@ class PromptScheduler:
             )
         self.scheduler.start()
 
-    @staticmethod
-    async def _run_chore(chore: Chore) -> None:
+    async def _run_chore(self, chore: Chore) -> None:
+        if self._stopping:
+            return
         try:
-            await chore()
+            async with self._chores_busy:
+                await chore()
         except DatabaseUnavailable:  # logged by the store; the next run retries
             return
         except Exception:  # a bug: in full in the log; the next run tries again
@@ -91,10 +94,12 @@ class PromptScheduler:
     async def stop(self) -> None:
         """No new passes; the one under way finishes (its claims are recorded).
 
-        The pass is awaited BEFORE the scheduler shuts down: APScheduler's shutdown
-        cancels the jobs still running, which would cut a pass short and log a
-        CancelledError traceback (a console whose input ends at once showed one)."""
+        The pass, and a chore under way, are awaited BEFORE the scheduler shuts down:
+        APScheduler's shutdown cancels the jobs still running, which would cut a pass
+        short and log a CancelledError traceback (a console whose input ends at once
+        showed one); a chore cut short while it opened its database connection left the
+        connection's close pending, and the process never exited."""
         self._stopping = True
-        async with self._busy:
+        async with self._busy, self._chores_busy:
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=False)

@@ -100,7 +100,8 @@ async def test_both_people_of_an_intro_are_asked_and_each_thank_button_keeps_wor
     assert "@alice thanked you: “for introducing us”" in done.dm("carol")
 
     await term.as_("carol")
-    again = await term.do("/intro @alice @bob You should meet")
+    # A reason that says something (filler is refused before this check is reached).
+    again = await term.do("/intro @alice @bob You both run Kubernetes in production")
     assert again.warned
     assert "You introduced alice and bob already: they've been connected since 2 March." in (
         again.text

@@ -41,7 +41,16 @@ async def test_a_week_later_the_check_came_at_its_own_time(tmp_path: Path, start
         for name in ("alice", "bob", "carol"):
             await term.as_(name)
         made = await term.do("/intro @bob @alice Bob is moving his team to Kubernetes")
-        assert made.dm_recipients() == ["bob", "alice"]  # a command's messages: at once
+        # The requests wait for the recipients' contact window: at once inside it, else
+        # at the moment it opens.
+        opens = next_window(start)
+        if opens == start:
+            assert made.dm_recipients() == ["bob", "alice"]
+        else:
+            assert made.dm_recipients() == []
+            asked_in = await term.do(f"/clock +{(opens - start) // timedelta(minutes=1)}m")
+            assert sorted(asked_in.dm_recipients()) == ["alice", "bob"]
+            assert {asked_in.sent_at(n) for n in ("bob", "alice")} == {f"{opens:%a %H:%M} UTC"}
         for name in ("bob", "alice"):
             await term.as_(name)
             accepted = await term.do("/press 1")
@@ -49,16 +58,18 @@ async def test_a_week_later_the_check_came_at_its_own_time(tmp_path: Path, start
 
         week = await term.do("/clock +7d")
 
-        target = start + timedelta(days=7)
+        target = opens + timedelta(days=7)
         assert week.reply[0] == f"  🕒 It is now {target:%a %d %b %Y %H:%M} UTC."
-        asked = week.dm("bob")
-        assert "How did it go with @alice? @carol introduced you a few days ago." in asked
-        # Four days after the accept, at the first moment bob's window was open.
-        due = next_window(start + timedelta(days=4))
-        assert week.sent_at("bob") == f"{due:%a %H:%M} UTC"
-        assert week.reply[-1] == "  Sent 1 prompt."
+        # Both people are asked, each about the other.
+        assert "How did it go with @alice? @carol introduced you a few days ago." in week.dm("bob")
+        assert "How did it go with @bob? @carol introduced you a few days ago." in week.dm("alice")
+        # Four days after the accept, at the first moment their window was open.
+        due = next_window(opens + timedelta(days=4))
+        assert week.sent_at("bob") == week.sent_at("alice") == f"{due:%a %H:%M} UTC"
+        assert week.reply[-1] == "  Sent 2 prompts."
         # The header says when, as the dispatcher would have sent it.
         assert f"── {due:%a %H:%M} UTC: DM to @bob ──" in week.lines
+        assert f"── {due:%a %H:%M} UTC: DM to @alice ──" in week.lines
 
 
 async def test_reminders_during_a_jump_arrive_and_the_intro_expires_in_order(
@@ -69,9 +80,14 @@ async def test_reminders_during_a_jump_arrive_and_the_intro_expires_in_order(
     async with console_community(tmp_path, datetime(2026, 3, 2, 8, 16, tzinfo=UTC)) as term:
         for name in ("alice", "bob", "carol"):
             await term.as_(name)
-        await term.do("/intro @bob @alice You both organise meetups")
+        made = await term.do("/intro @bob @alice You both organise meetups and share speakers")
+        assert not made.warned, made.text
+        asked = await term.do("/clock +44m")  # the requests wait for the window: 09:00
+        assert sorted(asked.dm_recipients()) == ["alice", "bob"]
+        assert asked.sent_at("bob") == "Mon 09:00 UTC"
         await term.as_("bob")
-        await term.do("/press 1")  # bob accepts; alice never answers
+        accepted = await term.do("/press 1")  # bob accepts; alice never answers
+        assert not accepted.warned, accepted.text
 
         out = await term.do("/clock +8d")
         headers = [h for h, _ in out.blocks]
@@ -95,19 +111,26 @@ async def test_a_prompt_still_waiting_says_until_when_in_the_recipients_time(
         await term.do('/profile tz=America/New_York window="weekdays 09:00-10:00"')
         await term.as_("carol")
         await term.do("/intro @bob @alice Bob is moving his team to Kubernetes")
-        for name in ("bob", "alice"):
-            await term.as_(name)
-            await term.do("/press 1")
-        # The check falls due Friday 10:00 UTC (05:00 in New York): bob's window is 9-10.
+        # The request to bob waits for his window: 09:00 New York is 14:00 UTC.
+        asked = await term.do("/clock +4h")
+        assert asked.sent_at("bob") == "Mon 14:00 UTC"
+        await term.as_("alice")
+        await term.do("/press 1")
+        await term.do("/clock +1h")  # bob answers at 10:00 his time, as his window closes
+        await term.as_("bob")
+        accepted = await term.do("/press 1")
+        assert not accepted.warned, accepted.text
+        # The check falls due Friday 15:00 UTC (10:00 in New York): bob's window is 9-10.
         friday = await term.do("/clock +4d 1h")
         assert friday.dm("bob") == ""
-        assert "  ⏳ A prompt to @bob waits until Fri 09:00 bob's time (their contact window)." in (
+        assert "How did it go with @bob?" in friday.dm("alice")  # hers is in her window
+        assert "  ⏳ A prompt to @bob waits until Mon 09:00 bob's time (their contact window)." in (
             friday.reply
         )
-        assert friday.reply[-1] == "  Sent 0 prompts; 1 waits for a contact window or a pause."
-        later = await term.do("/clock +12h")  # Friday 23:00 UTC: 09:00 New York has passed
+        assert friday.reply[-1] == "  Sent 1 prompt; 1 waits for a contact window or a pause."
+        later = await term.do("/clock +3d")  # Monday 16:00 UTC: 09:00 New York has passed
         assert "How did it go with @alice?" in later.dm("bob")
-        assert later.sent_at("bob") == "Fri 14:00 UTC"  # 09:00 in New York
+        assert later.sent_at("bob") == "Mon 13:00 UTC"  # 09:00 in New York, summer time now
 
 
 async def test_help_before_as_creates_nobody(tmp_path: Path) -> None:
