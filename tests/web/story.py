@@ -41,11 +41,14 @@ async def demo_story(community: Community, clock: FakeClock) -> dict[str, Member
     one declined) and thank-yous. Returns the members by name (lena organises)."""
     people = {name: community.member(name, organiser=name == "lena") for name, _ in PEOPLE}
     for name, profile in PEOPLE:
-        await people[name].profile(f'bio="Sample member {name}" {profile}')
+        # Any hour suits them: the story's requests arrive at once, on any weekday.
+        await people[name].profile(f'bio="Sample member {name}" {profile} window=anytime')
     clock.advance(days=20)
     for week in range(8):
         for introducer, a, b in INTROS[week : week + 2]:
-            sent = await people[introducer].intro(people[a], people[b], "you would get on")
+            sent = await people[introducer].intro(
+                people[a], people[b], "you both run community events and could swap speakers"
+            )
             if sent.ok:
                 for party in (people[a], people[b]):
                     if party.name != introducer:

@@ -65,6 +65,7 @@ async def build(
         shown = "yes" if p.discoverable else "no"
         await m.profile(
             f'skills="python:expert, topic{p.name}:expert" tz={p.zone} discoverable={shown}'
+            " window=anytime"
         )
     private: set[str] = set()
     for act in acts:
@@ -77,7 +78,7 @@ async def build(
             await a.thank(b, f"for {text}")
             continue
         if act.kind == "intro":
-            sent = await organiser.intro(a, b, f"both like {text}")
+            sent = await organiser.intro(a, b, f"you both work on {text} and could compare notes")
             answering = [a, b]
         else:
             sent = await a.ask(b, f"Could you help with {text}?", topic="python")
