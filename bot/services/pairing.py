@@ -475,11 +475,13 @@ async def _pause_ghosts(uow: UnitOfWork, ch: PairingChannel, last: Round) -> lis
     for p in await uow.pairing.participants(ch.id):
         if p.member_id not in struck or p.presence is not Presence.IN:
             continue
+        before = (p.missed, p.presence)
         p.missed = p.missed + 1 if struck[p.member_id] else 0
         if p.missed >= limit:
             p.presence, p.missed = Presence.GHOST, 0
             paused.append(p.member_id)
-        await uow.pairing.save_participant(p)
+        if (p.missed, p.presence) != before:  # one write per change, not per participant
+            await uow.pairing.save_participant(p)
     found = await uow.members.many(paused)
     return [(i, found[i].platform_user_id) for i in paused if i in found and not found[i].forgotten]
 
