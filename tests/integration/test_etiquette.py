@@ -7,43 +7,20 @@ on weekdays 09:00-18:00 in their time zone (UTC unless set).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from adapters.text_commands import parse
 from bot.messages import Button
-from bot.prompts.dispatcher import Dispatcher, Report
 from bot.services import commands as c
-from bot.services.app import Networker
 from tests.driver import TEXT_DIALECT, Community, Member, button_on
 from tests.fakes import FakeClock
+from tests.integration.prompt_time import Run, at, having, utc
 
 NEED = "could you review my python packaging setup before the release"
 WHY = "you both run Python meetups and could share speakers"
 DIGEST = "Your week in asks"
-
-Run = Callable[[], Awaitable[Report]]
-
-
-@pytest.fixture
-def run(app: Networker, clock: FakeClock) -> Run:
-    return Dispatcher(app.units, clock, app.config, app.messengers).run_due
-
-
-async def at(clock: FakeClock, run: Run, when: datetime) -> Report:
-    assert when >= clock.current, "the clock only moves forward"
-    clock.current = when
-    return await run()
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
-
-
-def having(member: Member, text: str) -> list[str]:
-    return [dm for dm in member.dms() if text in dm]
 
 
 def button_in(member: Member, text: str, label: str) -> Button:

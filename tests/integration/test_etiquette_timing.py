@@ -7,42 +7,20 @@ The injected clock moves; the dispatcher runs as it would on its interval.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.prompts.dispatcher import Dispatcher, Report
-from bot.services.app import Networker
-from tests.driver import Community, Member
+from tests.driver import Community
 from tests.fakes import FakeClock
+from tests.integration.prompt_time import Run, at, having, utc
 
 pytestmark = pytest.mark.fake_store_too
 
 NEED = "could you review my python packaging setup before the release"
 REMINDER = "A gentle reminder, in case this got buried."
 CLOSED = "has closed"
-Run = Callable[[], Awaitable[Report]]
-
-
-@pytest.fixture
-def run(app: Networker, clock: FakeClock) -> Run:
-    return Dispatcher(app.units, clock, app.config, app.messengers).run_due
-
-
-async def at(clock: FakeClock, run: Run, when: datetime) -> Report:
-    assert when >= clock.current, "the clock only moves forward"
-    clock.current = when
-    return await run()
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
-
-
-def having(member: Member, text: str) -> list[str]:
-    return [dm for dm in member.dms() if text in dm]
 
 
 # --- "Not now" ----------------------------------------------------------------------------

@@ -6,52 +6,28 @@ weekdays 09:00-18:00 in their time zone (UTC unless the community sets another).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 
-import pytest
 from sqlalchemy import select
 
 from bot.domain.prompts import Prompt, PromptKind
 from bot.messages import Button
-from bot.prompts.dispatcher import Dispatcher, Report
+from bot.prompts.dispatcher import Dispatcher
 from bot.services import commands as c
 from bot.services.app import Networker
 from bot.store.unit_of_work import SqlUnitOfWork
 from tests.driver import Community, Member
 from tests.fakes import FakeClock, FakeMessenger
+from tests.integration.prompt_time import Run, at, having, utc
 
 NEED = "could you review my python packaging setup before the release"
 WHY = "you both run Python meetups and could share speakers"
 REMINDER = "A gentle reminder, in case this got buried."
 
-Run = Callable[[], Awaitable[Report]]
-
-
-@pytest.fixture
-def run(app: Networker, clock: FakeClock) -> Run:
-    """One dispatcher pass over everything due now."""
-    return Dispatcher(app.units, clock, app.config, app.messengers).run_due
-
-
-async def at(clock: FakeClock, run: Run, when: datetime) -> Report:
-    """Move the clock to `when` (UTC) and run the dispatcher."""
-    assert when >= clock.current, "the clock only moves forward"
-    clock.current = when
-    return await run()
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
-
 
 def members(community: Community, *names: str) -> list[Member]:
     return [community.member(n) for n in names]
-
-
-def having(member: Member, text: str) -> list[str]:
-    return [dm for dm in member.dms() if text in dm]
 
 
 def labels(member: Member) -> list[str]:
