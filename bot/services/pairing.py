@@ -46,6 +46,7 @@ from bot.domain.pairing_rounds import (
 from bot.domain.profile import Availability
 from bot.domain.prompts import PromptKind
 from bot.domain.text import clean
+from bot.domain.wording import day_text
 from bot.messages import (
     Bold,
     Button,
@@ -498,6 +499,29 @@ def _paused_note(ch: PairingChannel) -> Message:
 
 # --- buttons -------------------------------------------------------------------------------
 
+ASK_AGAIN_AFTER = timedelta(days=3)
+
+
+async def _ask_once_more(ctx: Context, round_id: int, ch: PairingChannel) -> datetime | None:
+    """After "Not yet", "did you meet?" comes back once, a few days on and before the next
+    round starts; None when there is no time left for it or it was planned already."""
+    assert ctx.me.id is not None
+    due = ctx.now + ASK_AGAIN_AFTER
+    if ch.next_round_at is not None and due >= ch.next_round_at - timedelta(hours=12):
+        return None
+    key = PAIRING_CHECK.dedupe_key(subject=round_id, recipient=ctx.me.id) + ":again"
+    added = await ctx.uow.prompts.schedule(
+        community_id=ctx.community_id,
+        recipient_id=ctx.me.id,
+        kind=PromptKind.PAIRING_CHECK.value,
+        due_at=due,
+        key=key,
+        now=ctx.now,
+        subject_id=round_id,
+    )
+    return due if added else None
+
+
 ANSWERS = {
     Action.PAIRING_YES: Answer.YES,
     Action.PAIRING_NOT_YET: Answer.NOT_YET,
@@ -518,7 +542,12 @@ async def answer(ctx: Context, cmd: Press) -> Reply:
     said = ANSWERS[Action(cmd.action)]
     await ctx.uow.pairing.answer(round_id, ctx.me.id, said, ctx.now)
     if said is Answer.NOT_YET:
-        return reply("No rush! There's still time; a short call counts too.")
+        said_back = ["No rush! There's still time; a short call counts too."]
+        again = await _ask_once_more(ctx, round_id, ch)
+        if again is not None:
+            local = again.astimezone(ctx.tz(ctx.me)).date()
+            said_back.append(f"I'll ask once more around {day_text(local, ctx.today(ctx.me))}.")
+        return reply(*said_back)
     if said is Answer.NO:
         return reply("Thanks for telling me; these things happen. See you next round!")
     partners = [s.member_id for s in seats if s.group_no == mine.group_no and s is not mine]

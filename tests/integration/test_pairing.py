@@ -316,3 +316,37 @@ async def test_members_of_different_chapters_are_paired_first(
     assert len(groups) == 4
     for group in groups:
         assert {chapters[names[u]] for u in group} == {"Berlin", "Lisbon"}, groups
+
+
+async def test_not_yet_is_asked_once_more_before_the_next_round(
+    community: Community,
+    clock: FakeClock,
+    messenger: FakeMessenger,
+    run_due: Callable[[], Awaitable[Report]],
+) -> None:
+    _, (ana, ben) = await setup(community, 2, "every=4w day=mon time=10:00")
+
+    def asked(m: Member) -> int:
+        return sum("Did you meet" in d for d in m.dms())
+
+    for _ in range(24):  # the round, then its question (in ana's window), a day at a time
+        clock.advance(days=1)
+        await run_due()
+        if asked(ana):
+            break
+    assert asked(ana) == 1
+    later = await ana.press(ana.button("Not yet"))
+    assert later.ok and "I'll ask once more around" in later.text, later.text
+    for _ in range(6):
+        clock.advance(days=1)
+        await run_due()
+    assert asked(ana) == 2  # once more, and only once
+    again = await ana.press(ana.button("Not yet"))
+    assert again.ok and "once more" not in again.text
+    yes = await ana.press(ana.button("Yes"))
+    assert yes.ok and "glad you met" in yes.text
+    for _ in range(6):
+        clock.advance(days=1)
+        await run_due()
+    assert asked(ana) == 2
+    assert asked(ben) == 1  # ben never said "Not yet": asked once

@@ -4,6 +4,7 @@ by the usual rules (contact window, pause, daily cap, the member's switch)."""
 from __future__ import annotations
 
 from bot.actions import Action
+from bot.domain.pairing_rounds import Answer
 from bot.domain.prompts import Prompt, PromptKind
 from bot.messages import Button, Style, line, message
 from bot.prompts.batch import Batch
@@ -17,8 +18,8 @@ async def did_you_meet(batch: Batch, prompt: Prompt) -> Verdict:
     mine = next((s for s in seats if s.member_id == prompt.recipient_id), None)
     if mine is None:
         return Skip("no longer in the round")
-    if mine.answer is not None:
-        return Skip("answered")
+    if mine.answer is not None and mine.answer is not Answer.NOT_YET:
+        return Skip("answered")  # "Not yet" is asked once more (bot/services/pairing.py)
     others = [s.member_id for s in seats if s.group_no == mine.group_no and s is not mine]
     people = await batch.people(others)
     partners = [people[m] for m in others if m in people and not people[m].forgotten]
