@@ -306,17 +306,6 @@ class FakeConnections:
                 return c
         return None
 
-    async def declined_since(
-        self, community_id: int, kind: Kind, a: int, b: int, since: datetime
-    ) -> bool:
-        low, high = sorted((a, b))
-        return any(
-            (c.community_id, c.kind, c.pair_low, c.pair_high) == (community_id, kind, low, high)
-            and c.state == State.DECLINED
-            and _at_or_after(c.updated_at, since)
-            for c in self.t.connections.values()
-        )
-
     async def asks_between(self, requester_id: int, helper_id: int, since: datetime) -> int:
         return sum(
             1

@@ -125,10 +125,6 @@ class ConnectionRepository(Protocol):
         self, community_id: int, kind: Kind, a: int, b: int
     ) -> Connection | None: ...
 
-    async def declined_since(
-        self, community_id: int, kind: Kind, a: int, b: int, since: datetime
-    ) -> bool: ...
-
     async def asks_between(self, requester_id: int, helper_id: int, since: datetime) -> int:
         """Requests sent (not drafts) from one member to another since a time."""
         ...

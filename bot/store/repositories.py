@@ -327,20 +327,6 @@ class Connections:
         )
         return (await self.session.scalars(stmt)).first()
 
-    async def declined_since(
-        self, community_id: int, kind: Kind, a: int, b: int, since: datetime
-    ) -> bool:
-        low, high = sorted((a, b))
-        stmt = select(func.count()).where(
-            connections.c.community_id == community_id,
-            connections.c.kind == kind.value,
-            connections.c.pair_low == low,
-            connections.c.pair_high == high,
-            connections.c.state == State.DECLINED.value,
-            connections.c.updated_at >= since,
-        )
-        return bool(await self.session.scalar(stmt))
-
     async def asks_between(self, requester_id: int, helper_id: int, since: datetime) -> int:
         stmt = select(func.count()).where(
             connections.c.kind == Kind.REQUEST.value,
