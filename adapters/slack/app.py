@@ -101,8 +101,8 @@ class SlackListeners:
         app.view(ANY)(self.on_view)
         app.event("app_home_opened")(self.on_home_opened)
         app.event("team_join")(self.on_team_join)
-        app.event("member_joined_channel")(self.on_channel_join)
-        app.event("member_left_channel")(self.on_channel_leave)
+        app.event("member_joined_channel")(self.on_channel_move)
+        app.event("member_left_channel")(self.on_channel_move)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_tokens_revoked)
         app.event("message")(self.on_message)
@@ -355,15 +355,16 @@ class SlackListeners:
         )
         await self.core.handle(actor, c.Onboard())
 
-    async def on_channel_join(
+    async def on_channel_move(
         self,
         event: dict[str, Any],
         body: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
-        """Joining the community's welcome channel counts as joining (if it is set), and
-        joining a pairing channel opts in to its rounds.
+        """A member joined or left a channel. Joining the community's welcome channel
+        counts as joining (if it is set); joining a pairing channel opts in to its rounds,
+        leaving it opts out.
 
         The event carries only the member's id: who they are (users.info) is asked after
         Slack has its answer, so a slow Slack never makes the answer late."""
@@ -371,21 +372,8 @@ class SlackListeners:
         if not user or user == context.bot_user_id:  # the bot joining a channel itself
             return
         channel = str(event.get("channel", ""))
-        await self.after.later(self._channel_move(client, team, user, channel, joined=True))
-
-    async def on_channel_leave(
-        self,
-        event: dict[str, Any],
-        body: dict[str, Any],
-        client: AsyncWebClient,
-        context: AsyncBoltContext,
-    ) -> None:
-        """Leaving a pairing channel opts out of its rounds (anything else: nothing)."""
-        team, user = body.get("team_id", ""), str(event.get("user", ""))
-        if not user or user == context.bot_user_id:
-            return
-        channel = str(event.get("channel", ""))
-        await self.after.later(self._channel_move(client, team, user, channel, joined=False))
+        joined = event.get("type") == "member_joined_channel"
+        await self.after.later(self._channel_move(client, team, user, channel, joined=joined))
 
     async def _channel_move(
         self, client: AsyncWebClient, team: str, user: str, channel: str, *, joined: bool
